@@ -1,0 +1,287 @@
+package display
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Formatter writes values in Go syntax, the way a cell shows its last expression: 42, "abab",
+// []int{1, 2, 3}, T{A: 1, B: "x"}. Long collections, deep nesting and cycles are cut short.
+type Formatter struct {
+	// TypeName names a type; when nil or when it returns "", the reflect name is used. The kernel sets it to
+	// name types declared in the session, which the interpreter represents without names.
+	TypeName func(reflect.Type) string
+	// MaxItems is the most elements shown of a slice, array or map (default 100).
+	MaxItems int
+	// MaxDepth is the deepest nesting shown (default 8).
+	MaxDepth int
+	// MaxLen is the longest output, in bytes (default 20000).
+	MaxLen int
+}
+
+// Format writes v in Go syntax with the default Formatter. An error shows as its message and a fmt.Stringer
+// by its String method.
+func Format(v any) string { return Formatter{}.Format(v) }
+
+// Format writes v in Go syntax; an error shows as its message and a fmt.Stringer by its String method.
+func (f Formatter) Format(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		return safeCall(func() string { return x.Error() })
+	case fmt.Stringer:
+		return safeCall(func() string { return x.String() })
+	}
+	return f.Value(reflect.ValueOf(v))
+}
+
+// Value writes a reflect.Value in Go syntax.
+func (f Formatter) Value(v reflect.Value) string {
+	if f.MaxItems <= 0 {
+		f.MaxItems = 100
+	}
+	if f.MaxDepth <= 0 {
+		f.MaxDepth = 8
+	}
+	if f.MaxLen <= 0 {
+		f.MaxLen = 20000
+	}
+	p := &printer{f: f, seen: map[uintptr]bool{}}
+	p.value(v, 0, true)
+	s := p.String()
+	if len(s) > f.MaxLen {
+		s = s[:f.MaxLen] + "…"
+	}
+	return s
+}
+
+func safeCall(fn func() string) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("<panic in String/Error method: %v>", r)
+		}
+	}()
+	return fn()
+}
+
+type printer struct {
+	strings.Builder
+	f    Formatter
+	seen map[uintptr]bool
+}
+
+func (p *printer) typeName(t reflect.Type) string {
+	if p.f.TypeName != nil {
+		if n := p.f.TypeName(t); n != "" {
+			return n
+		}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return "*" + p.typeName(t.Elem())
+	case reflect.Slice:
+		if t.Name() == "" {
+			return "[]" + p.typeName(t.Elem())
+		}
+	case reflect.Array:
+		if t.Name() == "" {
+			return fmt.Sprintf("[%d]%s", t.Len(), p.typeName(t.Elem()))
+		}
+	case reflect.Map:
+		if t.Name() == "" {
+			return "map[" + p.typeName(t.Key()) + "]" + p.typeName(t.Elem())
+		}
+	}
+	s := t.String()
+	if strings.HasPrefix(s, "main.") {
+		s = s[len("main."):]
+	}
+	return s
+}
+
+// value writes v; typed says whether the type must be written (false inside a composite literal whose type
+// already says it, as gofmt -s would).
+func (p *printer) value(v reflect.Value, depth int, typed bool) {
+	if p.Len() > p.f.MaxLen {
+		return
+	}
+	if !v.IsValid() {
+		p.WriteString("nil")
+		return
+	}
+	t := v.Type()
+	named := t.Name() != "" && t.PkgPath() != ""
+	basic := func(s string) {
+		if named && typed {
+			fmt.Fprintf(p, "%s(%s)", p.typeName(t), s)
+			return
+		}
+		p.WriteString(s)
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		basic(strconv.FormatBool(v.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		basic(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if t.Kind() == reflect.Uint8 && !named {
+			basic(fmt.Sprintf("0x%x", v.Uint()))
+			return
+		}
+		basic(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32:
+		basic(strconv.FormatFloat(v.Float(), 'g', -1, 32))
+	case reflect.Float64:
+		basic(strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	case reflect.Complex64, reflect.Complex128:
+		basic(fmt.Sprint(v.Complex()))
+	case reflect.String:
+		basic(strconv.Quote(v.String()))
+	case reflect.Interface:
+		if v.IsNil() {
+			p.WriteString("nil")
+			return
+		}
+		p.value(v.Elem(), depth, true)
+	case reflect.Pointer:
+		if v.IsNil() {
+			fmt.Fprintf(p, "(%s)(nil)", p.typeName(t))
+			return
+		}
+		if p.seen[v.Pointer()] || depth >= p.f.MaxDepth {
+			fmt.Fprintf(p, "(%s)(%#x)", p.typeName(t), v.Pointer())
+			return
+		}
+		switch t.Elem().Kind() {
+		case reflect.Struct, reflect.Slice, reflect.Array, reflect.Map:
+			p.seen[v.Pointer()] = true
+			p.WriteString("&")
+			p.value(v.Elem(), depth, true)
+			delete(p.seen, v.Pointer())
+		default:
+			fmt.Fprintf(p, "(%s)(%#x)", p.typeName(t), v.Pointer())
+		}
+	case reflect.Struct:
+		if typed {
+			p.WriteString(p.typeName(t))
+		}
+		if depth >= p.f.MaxDepth {
+			p.WriteString("{…}")
+			return
+		}
+		p.WriteString("{")
+		first := true
+		for i := 0; i < v.NumField(); i++ {
+			sf := t.Field(i)
+			if !first {
+				p.WriteString(", ")
+			}
+			first = false
+			name := sf.Name
+			if sf.Anonymous && name == "" {
+				name = p.typeName(sf.Type)
+			}
+			p.WriteString(name)
+			p.WriteString(": ")
+			p.value(fieldValue(v, i), depth+1, true)
+		}
+		p.WriteString("}")
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			fmt.Fprintf(p, "%s(nil)", p.typeName(t))
+			return
+		}
+		if typed {
+			p.WriteString(p.typeName(t))
+		}
+		p.WriteString("{")
+		n := v.Len()
+		elemTyped := t.Elem().Kind() == reflect.Interface
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			if i >= p.f.MaxItems || depth >= p.f.MaxDepth {
+				fmt.Fprintf(p, "… (%d more)", n-i)
+				break
+			}
+			p.value(v.Index(i), depth+1, elemTyped)
+		}
+		p.WriteString("}")
+	case reflect.Map:
+		if v.IsNil() {
+			fmt.Fprintf(p, "%s(nil)", p.typeName(t))
+			return
+		}
+		if typed {
+			p.WriteString(p.typeName(t))
+		}
+		p.WriteString("{")
+		keys := v.MapKeys()
+		sortKeys(keys)
+		elemTyped := t.Elem().Kind() == reflect.Interface
+		keyTyped := t.Key().Kind() == reflect.Interface
+		for i, k := range keys {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			if i >= p.f.MaxItems || depth >= p.f.MaxDepth {
+				fmt.Fprintf(p, "… (%d more)", len(keys)-i)
+				break
+			}
+			p.value(k, depth+1, keyTyped)
+			p.WriteString(": ")
+			p.value(v.MapIndex(k), depth+1, elemTyped)
+		}
+		p.WriteString("}")
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		if v.IsNil() {
+			fmt.Fprintf(p, "(%s)(nil)", p.typeName(t))
+			return
+		}
+		fmt.Fprintf(p, "(%s)(%#x)", p.typeName(t), v.Pointer())
+	default:
+		fmt.Fprintf(p, "%v", v)
+	}
+}
+
+// fieldValue returns a struct field, readable even when unexported.
+func fieldValue(v reflect.Value, i int) reflect.Value {
+	f := v.Field(i)
+	if f.CanInterface() {
+		return f
+	}
+	if v.CanAddr() {
+		return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	f = c.Field(i)
+	return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
+}
+
+func sortKeys(keys []reflect.Value) {
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Kind() != b.Kind() {
+			return a.Kind() < b.Kind()
+		}
+		switch a.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return a.Int() < b.Int()
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			return a.Uint() < b.Uint()
+		case reflect.Float32, reflect.Float64:
+			return a.Float() < b.Float()
+		case reflect.String:
+			return a.String() < b.String()
+		case reflect.Bool:
+			return !a.Bool() && b.Bool()
+		}
+		return fmt.Sprint(a) < fmt.Sprint(b)
+	})
+}
