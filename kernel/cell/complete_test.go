@@ -1,0 +1,29 @@
+package cell
+
+import "testing"
+
+func TestIsComplete(t *testing.T) {
+	cases := []struct {
+		src, status, indent string
+	}{
+		{"", "complete", ""},
+		{"fmt.Println(\"hi\")", "complete", ""},
+		{"x := 1\ny := x", "complete", ""},
+		{"%time x := 1", "complete", ""},
+		{"!ls", "complete", ""},
+		{"func f() {", "incomplete", "\t"},
+		{"for i := 0; i < 3; i++ {\n\tif i > 1 {", "incomplete", "\t\t"},
+		{"s := `raw", "incomplete", ""},
+		{"x := 1 +", "incomplete", ""},
+		{"f(a,", "incomplete", "\t"},
+		{"x := )", "invalid", ""},
+		{"}", "invalid", ""},
+		{"func func", "invalid", ""},
+	}
+	for _, c := range cases {
+		got := IsComplete(c.src)
+		if got.Status != c.status || got.Indent != c.indent {
+			t.Errorf("IsComplete(%q) = %+v, want %s %q", c.src, got, c.status, c.indent)
+		}
+	}
+}
