@@ -107,11 +107,11 @@ func (e *Encoding) Count(text string) int {
 	return n
 }
 
-// Pieces returns the text of each token of text, in order: joined together they give the text back. A token
+// Pieces returns the text of each token of text, in order; joined, they give the text back. A token
 // that holds only part of a multi-byte character (emoji and many CJK characters take several tokens) is not
-// valid UTF-8 on its own; its invalid bytes are written as Go byte escapes, so the crab emoji "🦀" is the
-// pieces "\xf0\x9f\xa6" and "\x80" in cl100k_base (a backslash, an x and two hex digits for each byte). To
-// get the raw bytes of a token, Decode its id alone.
+// valid UTF-8 on its own; its invalid bytes are written as Go byte escapes (a backslash, an x and two hex
+// digits for each byte): the crab emoji "🦀" is three tokens in cl100k_base, with the pieces `\xf0\x9f`,
+// `\xa6` and `\x80`. To get the raw bytes of a token, Decode its id alone.
 func (e *Encoding) Pieces(text string) []string {
 	_, raw := e.encode(text, true)
 	pieces := make([]string, len(raw))
