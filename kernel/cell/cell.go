@@ -47,6 +47,8 @@ type Piece struct {
 	Src string
 	// Line is the 1-based line of the cell where Src starts.
 	Line int
+	// Start is the byte offset of Src in the cell.
+	Start int
 	// Shell is true for a !command magic.
 	Shell bool
 	// Decls holds the parsed declarations of a Decls or Import piece.
@@ -103,6 +105,11 @@ func Parse(src string) (*Cell, error) {
 	}
 	var goBuf strings.Builder
 	goStart := first + 1 // 1-based line where goBuf starts
+	goOff := 0           // byte offset in src where goBuf starts
+	off := 0             // byte offset in src of the current line
+	for i := 0; i < first; i++ {
+		off += len(lines[i])
+	}
 	flush := func() error {
 		code := goBuf.String()
 		goBuf.Reset()
@@ -113,17 +120,25 @@ func Parse(src string) (*Cell, error) {
 		if err != nil {
 			return err
 		}
+		for j := range ps {
+			ps[j].Start += goOff
+		}
 		c.Pieces = append(c.Pieces, ps...)
 		return nil
 	}
 	for i := first; i < len(lines); i++ {
 		line := lines[i]
+		lineOff := off
+		off += len(line)
+		if goBuf.Len() == 0 {
+			goOff = lineOff
+		}
 		t := strings.TrimSpace(line)
 		if (strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!")) && atTopLevel(goBuf.String()) {
 			if err := flush(); err != nil {
 				return nil, err
 			}
-			p := Piece{Kind: Magic, Line: i + 1}
+			p := Piece{Kind: Magic, Line: i + 1, Start: lineOff}
 			if t[0] == '!' {
 				p.Shell = true
 			}
@@ -135,6 +150,9 @@ func Parse(src string) (*Cell, error) {
 		if goBuf.Len() == 0 && t == "" {
 			goStart = i + 2
 			continue
+		}
+		if goBuf.Len() == 0 {
+			goOff = lineOff
 		}
 		goBuf.WriteString(line)
 	}
@@ -212,6 +230,7 @@ func splitGo(code string, line int) ([]Piece, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.Start = start
 		pieces = append(pieces, p)
 		i = j
 	}

@@ -124,3 +124,19 @@ func main() {}
 		t.Fatalf("imports: %d", n)
 	}
 }
+
+func TestPieceStart(t *testing.T) {
+	src := "%%time\nx := 1\n\n!ls\n// doc\nfunc f() {}\ny := 2"
+	c, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range c.Pieces {
+		if p.Kind == Magic {
+			continue
+		}
+		if !strings.HasPrefix(src[p.Start:], p.Src) {
+			t.Errorf("piece %q: Start %d points at %q", p.Src, p.Start, src[p.Start:])
+		}
+	}
+}

@@ -1,0 +1,514 @@
+// Package engine runs Go cells with the yaegi interpreter and keeps the session's state between them.
+//
+// The interpreter has gaps that a notebook user would trip over; the engine closes them:
+//   - a cell may mix imports, declarations and statements: it is split (package cell) and each run is
+//     evaluated on its own, in order;
+//   - packages are imported on first use, and importing a package again is harmless;
+//   - the last expression of a cell is evaluated into a session variable and rendered (text in Go syntax,
+//     rich forms when its type has HTML, Markdown, SVG, PNG... methods), since the interpreter's own
+//     result is unreliable;
+//   - func main runs once, when its cell runs;
+//   - a type or method redefined with a different body is reported, since the interpreter would keep the
+//     old one silently;
+//   - min, max, clear and the common functions of slices and maps work (see prelude.go);
+//   - errors name the cell line, panics carry the interpreted call stack.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/traefik/yaegi/interp"
+)
+
+
+// Options configure a Session.
+type Options struct {
+	// Stdout and Stderr receive what cells print.
+	Stdout, Stderr io.Writer
+	// Input answers reads of standard input by cells (fmt.Scan...); nil makes them fail with a clear error.
+	Input func(ctx context.Context, prompt string, password bool) (string, error)
+	// Symbols are the compiled packages cells can import, in yaegi's form (key "import/path/name").
+	Symbols interp.Exports
+	// Preferred maps a package name used without import to the import path to use when several packages
+	// share the name (rand → math/rand).
+	Preferred map[string]string
+	// Docs looks up the documentation of a package member for inspect ("strings.Repeat"); may be nil.
+	Docs func(pkgPath, name string) (doc string, ok bool)
+	// Env is the environment of shell magics and the interpreter; nil means the process environment.
+	Env []string
+}
+
+// Session is an interpreter session: the state that persists from one cell to the next.
+type Session struct {
+	opts Options
+	i    *interp.Interpreter
+
+	mu       sync.Mutex // serialises Execute, Complete and Inspect
+	cellCtx  atomic.Pointer[context.Context]
+	stderr   *panicCatcher
+	count    int                     // cells executed, for naming
+	imported map[string]string       // local name → import path
+	pkgNames map[string]string       // package name → import path, for auto-import
+	pkgs     map[string]string       // import path → package name
+	names    map[string]nameInfo     // names declared by cells
+	types    map[string]*typeInfo    // declared types
+	typeName map[reflect.Type]string // reflect type of a declared type → its name
+	generic  generic                 // the prelude's stand-ins for generic standard functions
+	rvar     int                     // suffix of the variable holding the last expression (see value.go)
+}
+
+type nameKind int
+
+const (
+	kindVar nameKind = iota
+	kindConst
+	kindFunc
+	kindType
+)
+
+// nameInfo records a name declared by a cell, for completion and inspection.
+type nameInfo struct {
+	kind nameKind
+	src  string // declaration text (functions and types)
+	doc  string
+	cell int
+}
+
+// typeInfo records a declared type.
+type typeInfo struct {
+	src     string
+	methods map[string]string // method name → declaration text
+	rtype   reflect.Type
+}
+
+// New starts a session.
+func New(opts Options) (*Session, error) {
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	s := &Session{
+		opts:     opts,
+		imported: map[string]string{},
+		pkgNames: map[string]string{},
+		pkgs:     map[string]string{},
+		names:    map[string]nameInfo{},
+		types:    map[string]*typeInfo{},
+		typeName: map[reflect.Type]string{},
+		stderr:   &panicCatcher{w: opts.Stderr},
+	}
+	bg := context.Background()
+	s.cellCtx.Store(&bg)
+	s.i = interp.New(interp.Options{
+		Stdout:               opts.Stdout,
+		Stderr:               s.stderr,
+		Stdin:                &inputReader{s: s},
+		Unrestricted:         true,
+		Env:                  opts.Env,
+	})
+	syms := s.symbols()
+	if err := s.i.Use(syms); err != nil {
+		return nil, fmt.Errorf("loading package symbols: %w", err)
+	}
+	for key := range syms {
+		path, name := splitKey(key)
+		if path == "" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		s.pkgs[path] = name
+		if old, ok := s.pkgNames[name]; !ok || preferPath(path, old, opts.Preferred[name]) {
+			s.pkgNames[name] = path
+		}
+	}
+	if err := s.prelude(); err != nil {
+		return nil, fmt.Errorf("loading the prelude: %w", err)
+	}
+	return s, nil
+}
+
+// splitKey splits a yaegi symbol key "import/path/name" into path and name.
+func splitKey(key string) (path, name string) {
+	i := strings.LastIndex(key, "/")
+	if i < 0 {
+		return "", key
+	}
+	return key[:i], key[i+1:]
+}
+
+// preferPath decides which of two packages with the same name gets the name for auto-import: the preferred
+// one, else the standard library's, else the shorter path.
+func preferPath(path, old, preferred string) bool {
+	if preferred != "" {
+		return path == preferred
+	}
+	std := func(p string) bool { return !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") }
+	if std(path) != std(old) {
+		return std(path)
+	}
+	if len(path) != len(old) {
+		return len(path) < len(old)
+	}
+	return path < old
+}
+
+// Context returns a context that follows the running cell: it is cancelled when the cell is interrupted.
+// Cells see it as the variable ctx.
+func (s *Session) Context() context.Context { return cellContext{s} }
+
+func (s *Session) current() context.Context { return *s.cellCtx.Load() }
+
+// cellContext is a context.Context whose methods act on the context of the running cell.
+type cellContext struct{ s *Session }
+
+func (c cellContext) Deadline() (time.Time, bool) { return c.s.current().Deadline() }
+func (c cellContext) Done() <-chan struct{}       { return c.s.current().Done() }
+func (c cellContext) Err() error                  { return c.s.current().Err() }
+func (c cellContext) Value(key any) any           { return c.s.current().Value(key) }
+func (c cellContext) String() string              { return "ctx (the running cell's context)" }
+
+// Result is what a cell produced besides its printed output.
+type Result struct {
+	// Value is the rendered last expression, nil when the cell ends with a statement or a call with no
+	// result.
+	Value *display.Bundle
+}
+
+// Execute runs a cell. ctx is the cell's context: cancelling it interrupts the cell. Errors are *Error
+// values that name the cell line.
+func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cellCtx.Store(&ctx)
+	defer func() {
+		bg := context.Background()
+		s.cellCtx.Store(&bg)
+	}()
+	s.count++
+	c, err := cell.Parse(src)
+	if err != nil {
+		var se *cell.Error
+		if errors.As(err, &se) {
+			return nil, compileError(src, se.Line, se.Col, "syntax error: "+se.Msg)
+		}
+		return nil, &Error{Name: "SyntaxError", Value: err.Error()}
+	}
+	switch c.CellMagic {
+	case "":
+		return s.run(ctx, src, c)
+	case "time":
+		start := time.Now()
+		res, err := s.run(ctx, src, c)
+		fmt.Fprintf(s.opts.Stdout, "%s\n", timing(time.Since(start)))
+		return res, err
+	default:
+		return nil, &Error{Name: "UsageError", Value: fmt.Sprintf("unknown cell magic %%%%%s (try %%help)", c.CellMagic)}
+	}
+}
+
+func timing(d time.Duration) string {
+	return fmt.Sprintf("Wall time: %s", d.Round(time.Microsecond))
+}
+
+// run evaluates the pieces of a parsed cell in order.
+func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, error) {
+	info := c.Analyze()
+	rewritten, err := s.rewriteShims(src, c, info)
+	if err != nil {
+		return nil, err
+	}
+	if rewritten != src {
+		if c, err = cell.Parse(rewritten); err != nil {
+			return nil, &Error{Name: "SyntaxError", Value: err.Error()}
+		}
+		info = c.Analyze()
+	}
+	if err := s.checkRedefinitions(src, c); err != nil {
+		return nil, err
+	}
+	if err := s.importAll(ctx, src, c, info); err != nil {
+		return nil, err
+	}
+	var res *Result
+	last := lastStmtsPiece(c)
+	for idx := range c.Pieces {
+		p := &c.Pieces[idx]
+		if err := ctx.Err(); err != nil {
+			return nil, interrupted()
+		}
+		switch p.Kind {
+		case cell.Import:
+			continue // done by importAll
+		case cell.Magic:
+			r, err := s.magic(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			if idx == len(c.Pieces)-1 {
+				res = r
+			}
+		case cell.Decls:
+			code, callMain := s.declSource(p, info)
+			if _, err := s.eval(ctx, src, code); err != nil {
+				return nil, err
+			}
+			s.recordDecls(p)
+			if callMain {
+				if _, err := s.eval(ctx, src, "\n__golm_main()"); err != nil {
+					return nil, err
+				}
+			}
+		case cell.Stmts:
+			if idx == last {
+				r, err := s.runLastStmts(ctx, src, p)
+				if err != nil {
+					return nil, err
+				}
+				res = r
+				continue
+			}
+			if _, err := s.eval(ctx, src, pad(p.Line)+p.Src); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.recordVars(info)
+	return res, nil
+}
+
+// lastStmtsPiece returns the index of the last piece if it is a statements piece, else -1.
+func lastStmtsPiece(c *cell.Cell) int {
+	if n := len(c.Pieces); n > 0 && c.Pieces[n-1].Kind == cell.Stmts {
+		return n - 1
+	}
+	return -1
+}
+
+// pad returns the newlines that put code starting at a cell line at that line. One more newline than
+// needed keeps code off line 1, where the interpreter's wrapper shifts columns; positions are read back
+// one line lower (see evalError).
+func pad(line int) string { return strings.Repeat("\n", line) }
+
+// eval compiles and runs code (already padded) with the cell's context, turning failures into *Error.
+func (s *Session) eval(ctx context.Context, src, code string) (reflect.Value, error) {
+	prog, err := s.compile(src, code)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	return s.exec(ctx, src, prog)
+}
+
+// compile compiles code without running it. The interpreter panics on some code it cannot handle; the
+// panic becomes a compile error.
+func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Name: "CompileError", Value: fmt.Sprintf(
+				"the interpreter cannot compile this code (%v); generic code and some newer Go features are only partly supported", r)}
+		}
+	}()
+	s.stderr.reset()
+	prog, err = s.i.Compile(code)
+	if err != nil {
+		return nil, s.evalError(src, err)
+	}
+	return prog, nil
+}
+
+// exec runs compiled code with the cell's context.
+func (s *Session) exec(ctx context.Context, src string, prog *interp.Program) (reflect.Value, error) {
+	s.stderr.reset()
+	v, err := s.i.ExecuteWithContext(ctx, prog)
+	if err != nil {
+		if ctx.Err() != nil {
+			return v, interrupted()
+		}
+		return v, s.evalError(src, err)
+	}
+	return v, nil
+}
+
+// declSource returns the source of a declarations piece, with func main renamed so that it runs once
+// (the interpreter would run main again after every later cell).
+func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
+	code := p.Src
+	callMain := false
+	if m := info.Main; m != nil {
+		for _, d := range p.Decls {
+			if d == ast.Decl(m) {
+				off := p.Offset(m.Name.Pos())
+				code = code[:off] + "__golm_main" + code[off+len("main"):]
+				callMain = true
+			}
+		}
+	}
+	return pad(p.Line) + code, callMain
+}
+
+// recordDecls remembers what a declarations piece declared, for completion, inspection and rendering.
+func (s *Session) recordDecls(p *cell.Piece) {
+	// Types first, so that methods declared above their type find it.
+	decls := append([]ast.Decl(nil), p.Decls...)
+	sort.SliceStable(decls, func(i, j int) bool {
+		_, fi := decls[i].(*ast.FuncDecl)
+		_, fj := decls[j].(*ast.FuncDecl)
+		return !fi && fj
+	})
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			text := p.Text(d)
+			if d.Doc != nil {
+				text = strings.TrimPrefix(text, p.Text(d.Doc))
+			}
+			doc := ""
+			if d.Doc != nil {
+				doc = d.Doc.Text()
+			}
+			sig := strings.TrimSpace(text)
+			if d.Body != nil {
+				sig = strings.TrimSpace(p.Src[p.Offset(d.Pos()):p.Offset(d.Body.Lbrace)])
+			}
+			if d.Recv != nil && len(d.Recv.List) > 0 {
+				if ti := s.types[recvName(d.Recv.List[0].Type)]; ti != nil {
+					if _, ok := ti.methods[d.Name.Name]; !ok {
+						ti.methods[d.Name.Name] = text
+					}
+				}
+				continue
+			}
+			s.names[d.Name.Name] = nameInfo{kind: kindFunc, src: sig, doc: doc, cell: s.count}
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				switch sp := spec.(type) {
+				case *ast.TypeSpec:
+					name := sp.Name.Name
+					doc := ""
+					if d.Doc != nil {
+						doc = d.Doc.Text()
+					}
+					s.names[name] = nameInfo{kind: kindType, src: "type " + p.Text(sp), doc: doc, cell: s.count}
+					if _, ok := s.types[name]; !ok {
+						ti := &typeInfo{src: p.Text(sp), methods: map[string]string{}}
+						s.types[name] = ti
+						if sp.TypeParams == nil {
+							if v, err := s.i.Eval("(*" + name + ")(nil)"); err == nil && v.IsValid() && v.Kind() == reflect.Pointer {
+								ti.rtype = v.Type().Elem()
+								s.typeName[ti.rtype] = name
+							}
+						}
+					}
+				case *ast.ValueSpec:
+					kind := kindVar
+					if d.Tok.String() == "const" {
+						kind = kindConst
+					}
+					for _, n := range sp.Names {
+						s.names[n.Name] = nameInfo{kind: kind, src: strings.TrimSpace(d.Tok.String() + " " + p.Text(sp)), cell: s.count}
+					}
+				}
+			}
+		}
+	}
+}
+
+// recordVars remembers variables declared with := at top level.
+func (s *Session) recordVars(info cell.Info) {
+	for _, v := range info.Vars {
+		if _, ok := s.names[v]; !ok {
+			s.names[v] = nameInfo{kind: kindVar, cell: s.count}
+		}
+	}
+}
+
+func recvName(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// checkRedefinitions refuses a cell that changes a type or a method already declared: the interpreter
+// would keep the old one without a word. Declaring them again unchanged (running a cell twice) is fine.
+func (s *Session) checkRedefinitions(src string, c *cell.Cell) error {
+	for _, p := range c.Pieces {
+		for _, d := range p.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					sp, ok := spec.(*ast.TypeSpec)
+					if !ok {
+						continue
+					}
+					if ti := s.types[sp.Name.Name]; ti != nil && ti.src != p.Text(sp) {
+						line := p.FileSet.Position(sp.Pos()).Line
+						return compileError(src, line, 0, fmt.Sprintf(
+							"type %s was already declared with a different definition, and the interpreter cannot change a type "+
+								"in a running session: give the new type another name, or restart the session (%%reset)", sp.Name.Name))
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil || len(d.Recv.List) == 0 {
+					continue
+				}
+				tn := recvName(d.Recv.List[0].Type)
+				ti := s.types[tn]
+				if ti == nil {
+					continue
+				}
+				if old, ok := ti.methods[d.Name.Name]; ok && old != methodText(p, d) {
+					line := p.FileSet.Position(d.Pos()).Line
+					return compileError(src, line, 0, fmt.Sprintf(
+						"method %s.%s was already declared with a different body, and the interpreter cannot replace a method "+
+							"in a running session: restart the session (%%reset) to change it", tn, d.Name.Name))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func methodText(p cell.Piece, d *ast.FuncDecl) string {
+	text := p.Text(d)
+	if d.Doc != nil {
+		text = strings.TrimPrefix(text, p.Text(d.Doc))
+	}
+	return text
+}
+
+// Names returns the names declared by cells, sorted.
+func (s *Session) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.names))
+	for n := range s.names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golm-dev/golm/helpers/display"
+)
+
+// syncBuffer is a bytes.Buffer safe for the interpreter's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}
+
+func newSession(t testing.TB) (*Session, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	var out, errb syncBuffer
+	s, err := New(Options{Stdout: &out, Stderr: &errb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &out, &errb
+}
+
+func text(r *Result) string {
+	if r == nil || r.Value == nil {
+		return "<none>"
+	}
+	return r.Value.Data[display.MIMEText].(string)
+}
+
+// TestCells runs a sequence of cells in one session; each row is one cell and what it must show, print, or
+// fail with.
+func TestCells(t *testing.T) {
+	s, out, _ := newSession(t)
+	cases := []struct {
+		code   string
+		result string // text/plain of the execute_result ("<none>" for none)
+		stdout string // substring of what the cell prints
+		err    string // substring of the error, "" for success
+	}{
+		{code: `fmt.Println("hi")`, result: "<none>", stdout: "hi\n"},
+		{code: `x := 41`, result: "<none>"},
+		{code: `x + 1`, result: "42"},
+		{code: `strings.Repeat("ab", 2)`, result: `"abab"`},
+		{code: `[]int{1, 2, 3}`, result: "[]int{1, 2, 3}"},
+		{code: `map[string]int{"b": 2, "a": 1}`, result: `map[string]int{"a": 1, "b": 2}`},
+		{code: "type Point struct{ X, Y int }\nPoint{1, 2}", result: "Point{X: 1, Y: 2}"},
+		{code: `&Point{3, 4}`, result: "&Point{X: 3, Y: 4}"},
+		{code: `[]Point{{1, 2}}`, result: "[]Point{{X: 1, Y: 2}}"},
+		{code: `errors.New("boom")`, result: "boom"},
+		{code: `time.Duration(1500) * time.Millisecond`, result: "1.5s"},
+		{code: "func f() {}\nf()", result: "<none>"},
+		{code: `strconv.Atoi("12")`, result: "12, nil"},
+		{code: "import \"strings\"\nstrings.ToUpper(\"a\")", result: `"A"`},
+		{code: "import \"strings\"\nimport \"fmt\"\nfmt.Sprint(strings.ToLower(\"B\"))", result: `"b"`},
+		{code: "func g() int { return 1 }\nfunc g() int { return 2 }\ng()", err: "g redeclared"},
+		{code: "func g() int { return 2 }\ng()", result: "2"},
+		{code: "func g() int { return 3 }", result: "<none>"},
+		{code: "g()", result: "3"},
+		{code: "y := 1", result: "<none>"},
+		{code: "y := \"now a string\"\ny", result: `"now a string"`},
+		{code: "func main() { fmt.Println(\"main ran\") }", stdout: "main ran", result: "<none>"},
+		{code: "1 + 1", result: "2", stdout: ""},
+		{code: "min(3, 1, 2)", result: "1"},
+		{code: "max(2.5, 1.0)", result: "2.5"},
+		{code: "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", result: "0"},
+		{code: "s := []int{3, 1, 2}\nslices.Sort(s)\ns", result: "[]int{1, 2, 3}"},
+		{code: "slices.Contains(s, 2)", result: "true"},
+		{code: "slices.Index(s, 3)", result: "2"},
+		{code: "slices.Max(s)", result: "3"},
+		{code: "slices.Min([]float64{2.5, 1.5})", result: "1.5"},
+		{code: "slices.Reverse(s)\ns", result: "[]int{3, 2, 1}"},
+		{code: "slices.Sorted(maps.Keys(map[string]bool{\"b\": true, \"a\": true}))", result: `[]string{"a", "b"}`},
+		{code: "x := undefinedName + 1", err: "cell line 1"},
+		{code: "a := 1\nb := )", err: "cell line 2"},
+		{code: "var zz []int\n\nzz[3]", err: "index out of range"},
+		{code: "panic(\"boom\")", err: "boom"},
+		{code: "os.Exit(3)", err: "os.Exit(3)"},
+		{code: "type Point struct{ X, Y, Z int }", err: "type Point was already declared"},
+		{code: "type Point struct{ X, Y int }", result: "<none>"},
+		{code: "import \"example.com/nope\"", err: "not available"},
+		{code: "%%nosuch\n1", err: "unknown cell magic"},
+	}
+	for i, c := range cases {
+		out.Reset()
+		res, err := s.Execute(context.Background(), c.code)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("cell %d %q: error %v, want %q", i, c.code, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("cell %d %q: %v", i, c.code, err)
+			continue
+		}
+		if got := text(res); got != c.result {
+			t.Errorf("cell %d %q: result %s, want %s", i, c.code, got, c.result)
+		}
+		if !strings.Contains(out.String(), c.stdout) {
+			t.Errorf("cell %d %q: stdout %q, want %q", i, c.code, out.String(), c.stdout)
+		}
+	}
+}
+
+type richType struct{}
+
+func (richType) HTML() string { return "<b>rich</b>" }
+
+func TestRichValues(t *testing.T) {
+	s, _, _ := newSession(t)
+	res, err := s.Execute(context.Background(), "type Card struct{ Title string }\nfunc (c Card) HTML() string { return \"<h1>\" + c.Title + \"</h1>\" }\nfunc (c Card) String() string { return \"Card \" + c.Title }\nCard{\"hi\"}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Value.Data[display.MIMEHTML]; got != "<h1>hi</h1>" {
+		t.Fatalf("html: %v", res.Value.Data)
+	}
+	if got := text(res); got != "Card hi" {
+		t.Fatalf("text: %q", got)
+	}
+}
+
+func TestInterruptStopsLoop(t *testing.T) {
+	s, _, _ := newSession(t)
+	if _, err := s.Execute(context.Background(), "n := 0"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := s.Execute(ctx, "for { n++ }")
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("interrupt took %v", d)
+	}
+	res, err := s.Execute(context.Background(), "n > 0")
+	if err != nil || text(res) != "true" {
+		t.Fatalf("state lost after interrupt: %v %v", text(res), err)
+	}
+}
+
+func TestCtxFollowsCell(t *testing.T) {
+	s, _, _ := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := s.Execute(ctx, "<-ctx.Done()\nfmt.Println(\"cancelled\")")
+	if err == nil {
+		t.Fatal("want interrupted")
+	}
+	res, err := s.Execute(context.Background(), "ctx.Err() == nil")
+	if err != nil || text(res) != "true" {
+		t.Fatalf("ctx of a new cell: %s %v", text(res), err)
+	}
+}

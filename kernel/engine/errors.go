@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/scanner"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// Error is a failed cell: Jupyter's ename, evalue and traceback.
+type Error struct {
+	Name      string   // kind of failure: CompileError, panic, Interrupted, ImportError...
+	Value     string   // one-line message
+	Traceback []string // lines shown to the user (may contain ANSI colours)
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// Lines returns the traceback, or a line made of the name and value when there is none.
+func (e *Error) Lines() []string {
+	if len(e.Traceback) > 0 {
+		return e.Traceback
+	}
+	return []string{red(e.Name) + ": " + e.Value}
+}
+
+const (
+	ansiRed   = "\x1b[31m"
+	ansiGreen = "\x1b[32m"
+	ansiBold  = "\x1b[1m"
+	ansiReset = "\x1b[0m"
+)
+
+func red(s string) string { return ansiRed + ansiBold + s + ansiReset }
+
+// ErrInterrupted is the Value of an interrupted cell's error.
+const ErrInterrupted = "the cell was interrupted"
+
+func interrupted() *Error {
+	return &Error{Name: "Interrupted", Value: ErrInterrupted}
+}
+
+// compileError reports a problem at a cell line, showing the line with a caret under col (0: no caret).
+func compileError(src string, line, col int, msg string) *Error {
+	e := &Error{Name: "CompileError", Value: fmt.Sprintf("cell line %d: %s", line, msg)}
+	e.Traceback = append([]string{red("error") + fmt.Sprintf(" at cell line %d: %s", line, msg)}, sourceContext(src, line, col)...)
+	return e
+}
+
+// sourceContext returns the cell line with its number and a caret.
+func sourceContext(src string, line, col int) []string {
+	lines := strings.Split(src, "\n")
+	if line < 1 || line > len(lines) {
+		return nil
+	}
+	text := strings.ReplaceAll(lines[line-1], "\t", "    ")
+	out := []string{fmt.Sprintf("%s%4d |%s %s", ansiGreen, line, ansiReset, text)}
+	if col > 0 {
+		orig := lines[line-1]
+		if col-1 <= len(orig) {
+			prefix := strings.ReplaceAll(orig[:col-1], "\t", "    ")
+			out = append(out, fmt.Sprintf("     | %s%s^%s", strings.Repeat(" ", len([]rune(prefix))), ansiRed, ansiReset))
+		}
+	}
+	return out
+}
+
+// posRE finds "L:C: message" (optionally after a file name) in an interpreter error.
+var posRE = regexp.MustCompile(`^(?:[^:\s]*\.go:)?(\d+):(\d+): (.*)$`)
+
+// evalError turns an interpreter error into an *Error at a cell line.
+func (s *Session) evalError(src string, err error) *Error {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return s.panicError(src, p)
+	}
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		pos := list[0].Pos
+		return compileError(src, pos.Line-1, pos.Column, list[0].Msg)
+	}
+	msg := err.Error()
+	if m := posRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		text := m[3]
+		if text == "constant definition loop" {
+			text = "undefined name on this line (the interpreter reports it as a constant definition loop)"
+		}
+		if line >= 2 {
+			return compileError(src, line-1, col, text)
+		}
+		return &Error{Name: "CompileError", Value: text}
+	}
+	return &Error{Name: "error", Value: msg}
+}
+
+// panicError reports a panic with the interpreted frames the interpreter logged while unwinding.
+func (s *Session) panicError(src string, p interp.Panic) *Error {
+	value := fmt.Sprint(p.Value)
+	if e, ok := p.Value.(error); ok {
+		value = e.Error()
+	}
+	if strings.HasPrefix(value, "os.Exit(") {
+		value += ": the cell called os.Exit; the session goes on"
+	}
+	if value == "nil type" {
+		value += " (the interpreter does not support some newer Go features: range over a function " +
+			"(iterators), the iter package; call the function with a yield callback instead)"
+	}
+	e := &Error{Name: "panic", Value: value}
+	e.Traceback = []string{red("panic") + ": " + value}
+	for i, f := range s.stderr.frames() {
+		where := "in this cell"
+		if f.fn != "" && f.fn != "main" {
+			name := strings.TrimPrefix(f.fn, "main.")
+			if info, ok := s.names[name]; ok && info.cell != s.count {
+				e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-1))
+				continue
+			}
+			where = name + "()"
+		}
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  %s, cell line %d", where, f.line-1))
+		if i < 3 {
+			for _, l := range sourceContext(src, f.line-1, 0) {
+				e.Traceback = append(e.Traceback, "  "+l)
+			}
+		}
+	}
+	return e
+}
+
+// frame is one interpreted frame of a panic, as logged by the interpreter.
+type frame struct {
+	line int
+	fn   string
+}
+
+// panicCatcher sits in front of the session's stderr and takes out the lines the interpreter logs while a
+// panic unwinds ("12:3: panic: main.f(...)"), keeping them as frames for the error.
+type panicCatcher struct {
+	w   io.Writer
+	mu  sync.Mutex
+	buf []frame
+}
+
+var panicLineRE = regexp.MustCompile(`^(?:[^:\s]*\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+func (c *panicCatcher) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(": panic: ")) {
+		if m := panicLineRE.FindSubmatch(p); m != nil {
+			line, _ := strconv.Atoi(string(m[1]))
+			c.mu.Lock()
+			if len(c.buf) < 64 {
+				c.buf = append(c.buf, frame{line: line, fn: string(m[3])})
+			}
+			c.mu.Unlock()
+			return len(p), nil
+		}
+	}
+	return c.w.Write(p)
+}
+
+func (c *panicCatcher) reset() {
+	c.mu.Lock()
+	c.buf = nil
+	c.mu.Unlock()
+}
+
+func (c *panicCatcher) frames() []frame {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]frame(nil), c.buf...)
+}

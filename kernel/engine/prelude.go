@@ -1,0 +1,201 @@
+package engine
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// preludeSrc is evaluated in every session before the first cell: min, max, clear, ctx, and the generic
+// functions of slices, maps and cmp (see the file's comment).
+//
+//go:embed _prelude/prelude.go
+var preludeSrc string
+
+// runtimePkg is the import path of the compiled package that connects cells to their session.
+const runtimePkg = "golm.internal/rt"
+
+// generic holds the prelude's stand-ins for generic standard functions: package → name → declaration.
+type generic map[string]map[string]preludeFunc
+
+type preludeFunc struct {
+	sig, doc string
+}
+
+// shimmed are the standard packages whose functions come from the prelude.
+var shimmed = map[string]bool{"slices": true, "maps": true, "cmp": true}
+
+// preludeDecls parses the prelude once per session (it is small): the body to evaluate and the stand-ins.
+func preludeDecls() (body string, g generic, err error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "prelude.go", preludeSrc, parser.ParseComments)
+	if err != nil {
+		return "", nil, fmt.Errorf("parsing the prelude: %w", err)
+	}
+	g = generic{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || !strings.HasPrefix(fd.Name.Name, "__golm_") {
+			continue
+		}
+		pkg, name, _ := strings.Cut(strings.TrimPrefix(fd.Name.Name, "__golm_"), "_")
+		if g[pkg] == nil {
+			g[pkg] = map[string]preludeFunc{}
+		}
+		start := fset.Position(fd.Pos()).Offset
+		end := fset.Position(fd.Body.Lbrace).Offset
+		sig := strings.Replace(strings.TrimSpace(preludeSrc[start:end]), fd.Name.Name, pkg+"."+name, 1)
+		g[pkg][name] = preludeFunc{sig: sig, doc: fd.Doc.Text()}
+	}
+	imp := f.Imports[len(f.Imports)-1]
+	body = preludeSrc[fset.Position(imp.End()).Offset:]
+	return body, g, nil
+}
+
+// symbols returns the packages cells can import: the standard library, the options' packages, and the
+// session's runtime package. Tables shared with other sessions are copied before they are changed.
+func (s *Session) symbols() interp.Exports {
+	out := interp.Exports{}
+	for k, v := range stdlib.Symbols {
+		out[k] = v
+	}
+	for k, v := range s.opts.Symbols {
+		out[k] = v
+	}
+	for p := range shimmed {
+		delete(out, p+"/"+p) // empty tables: their generic functions come from the prelude
+	}
+	osSyms := map[string]reflect.Value{}
+	for k, v := range out["os/os"] {
+		osSyms[k] = v
+	}
+	osSyms["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
+	out["os/os"] = osSyms
+	out[runtimePkg+"/rt"] = map[string]reflect.Value{
+		"Context": reflect.ValueOf(s.Context),
+		"Clear":   reflect.ValueOf(clearValue),
+	}
+	return out
+}
+
+// prelude evaluates the prelude in the session.
+func (s *Session) prelude() error {
+	body, g, err := preludeDecls()
+	if err != nil {
+		return err
+	}
+	s.generic = g
+	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; "sort")`); err != nil {
+		return fmt.Errorf("prelude imports: %w", err)
+	}
+	s.imported["sort"] = "sort"
+	if _, err := s.i.Eval(body); err != nil {
+		return fmt.Errorf("prelude: %w", err)
+	}
+	s.names["ctx"] = nameInfo{kind: kindVar, src: "var ctx context.Context",
+		doc: "ctx is the context of the running cell: interrupting the cell cancels it. Pass it to calls that can block " +
+			"(llm.Client.Ask, local.Model.Generate, http.NewRequestWithContext...). In a program, use context.Background() " +
+			"or a context of your own.\n"}
+	return nil
+}
+
+// shimEdit is a replacement of slices.Sort by __golm_slices_Sort in a cell's source.
+type shimEdit struct {
+	start, end int
+	text       string
+}
+
+// rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort) in a cell, unless
+// the name is declared by the session or the cell. It returns the new source, or an error for a function of
+// those packages that golm does not provide.
+func (s *Session) rewriteShims(src string, c *cell.Cell, info cell.Info) (string, error) {
+	declared := map[string]bool{}
+	for _, n := range append(append(append(info.Vars, info.Consts...), info.Funcs...), info.Types...) {
+		declared[n] = true
+	}
+	var edits []shimEdit
+	var problem error
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		unresolved := map[*ast.Ident]bool{}
+		for _, id := range p.Unresolved {
+			unresolved[id] = true
+		}
+		visit := func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok || !unresolved[id] || !shimmed[id.Name] || declared[id.Name] {
+				return true
+			}
+			if _, ok := s.names[id.Name]; ok {
+				return true
+			}
+			if path, ok := s.imported[id.Name]; ok && path != id.Name {
+				return true // the name was imported as another package
+			}
+			if _, ok := s.generic[id.Name][sel.Sel.Name]; !ok {
+				if problem == nil {
+					problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, fmt.Sprintf(
+						"%s.%s is not available in golm's interpreter, which has: %s",
+						id.Name, sel.Sel.Name, strings.Join(s.shimNames(id.Name), ", ")))
+				}
+				return true
+			}
+			edits = append(edits, shimEdit{
+				start: p.Start + p.Offset(sel.Pos()),
+				end:   p.Start + p.Offset(sel.End()),
+				text:  "__golm_" + id.Name + "_" + sel.Sel.Name,
+			})
+			return true
+		}
+		for _, d := range p.Decls {
+			ast.Inspect(d, visit)
+		}
+		for _, st := range p.Stmts {
+			ast.Inspect(st, visit)
+		}
+	}
+	if problem != nil {
+		return "", problem
+	}
+	if len(edits) == 0 {
+		return src, nil
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	for _, e := range edits {
+		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src, nil
+}
+
+func (s *Session) shimNames(pkg string) []string {
+	var out []string
+	for n := range s.generic[pkg] {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// clearValue implements the clear builtin: it deletes all entries of a map, or zeroes the elements of a slice.
+func clearValue(x any) {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice:
+		v.Clear()
+	default:
+		panic(fmt.Sprintf("invalid argument: clear(%T): argument must be a map or a slice", x))
+	}
+}

@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"reflect"
+	"strings"
+
+	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/kernel/cell"
+)
+
+// resultVar returns the session variable that holds the last expression of a cell. It changes after the
+// interpreter failed to compile an assignment to it, which can leave the name in a broken state.
+func (s *Session) resultVar() string { return fmt.Sprintf("__golm_r%d", s.rvar) }
+
+// runLastStmts evaluates the last statements piece of a cell. When it ends with an expression, the
+// expression is assigned to a session variable (the interpreter's own result is unreliable) and rendered.
+func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (*Result, error) {
+	last, ok := p.Stmts[len(p.Stmts)-1].(*ast.ExprStmt)
+	if !ok {
+		_, err := s.eval(ctx, src, pad(p.Line)+p.Src)
+		return nil, err
+	}
+	start := p.Offset(last.Pos())
+	exprLine := p.FileSet.Position(last.Pos()).Line
+	if before := p.Src[:start]; strings.TrimSpace(before) != "" {
+		if _, err := s.eval(ctx, src, pad(p.Line)+before); err != nil {
+			return nil, err
+		}
+	}
+	exprSrc := p.Src[start:p.Offset(last.End())]
+	n := s.arity(last.X)
+	if n == 0 {
+		_, err := s.eval(ctx, src, pad(exprLine)+exprSrc)
+		return nil, err
+	}
+	rv := s.resultVar()
+	vars := []string{rv}
+	if n > 1 {
+		vars = vars[:0]
+		for i := 0; i < n; i++ {
+			vars = append(vars, fmt.Sprintf("%s_%d", rv, i))
+		}
+	}
+	// The assignment goes on the line before the expression, which keeps the expression's columns.
+	prog, err := s.compile(src, pad(exprLine-1)+strings.Join(vars, ", ")+" :=\n"+exprSrc)
+	if err != nil {
+		// The interpreter cannot assign every expression (results of generic calls, functions without
+		// results): compile the bare expression and take the interpreter's value for it.
+		s.rvar++
+		plain, err2 := s.compile(src, pad(exprLine)+exprSrc)
+		if err2 != nil {
+			if e, ok := err.(*Error); ok && !noValue(e.Value) {
+				return nil, err2
+			}
+			return nil, err2
+		}
+		v, err := s.exec(ctx, src, plain)
+		if err != nil || n != 1 || !v.IsValid() || isNoValue(v) {
+			return nil, err
+		}
+		return &Result{Value: s.renderPlain(v)}, nil
+	}
+	v, err := s.exec(ctx, src, prog)
+	if err != nil {
+		return nil, err
+	}
+	if n == 1 {
+		return &Result{Value: s.render(ctx, rv, v)}, nil
+	}
+	parts := make([]string, n)
+	for i, name := range vars {
+		val, err := s.i.Eval(name)
+		if err != nil {
+			return nil, s.evalError(src, err)
+		}
+		parts[i] = s.formatter().Value(val)
+		if !val.IsValid() {
+			parts[i] = "nil"
+		}
+	}
+	text := strings.Join(parts, ", ")
+	return &Result{Value: &display.Bundle{Data: map[string]any{display.MIMEText: text}}}, nil
+}
+
+// isNoValue reports whether the interpreter's value for a statement is its placeholder for "no value"
+// (a pointer to an empty interface).
+func isNoValue(v reflect.Value) bool {
+	return v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && v.Type().Elem().NumMethod() == 0
+}
+
+// renderPlain renders a value that is not held by a session variable.
+func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
+	if !v.CanInterface() {
+		return &display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}}
+	}
+	x := v.Interface()
+	b := display.Render(x)
+	switch x.(type) {
+	case error, fmt.Stringer:
+	default:
+		b.Data[display.MIMEText] = s.formatter().Format(x)
+	}
+	return &b
+}
+
+// noValue reports whether a compile error says that an expression has no value (a call of a function
+// without results, which arity could not tell beforehand).
+func noValue(msg string) bool {
+	for _, s := range []string{"no value", "used as value", "not an expression", "assignment mismatch", "cannot assign"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// printLike are calls whose results a notebook should not show (the bytes written by fmt.Println).
+var printLike = map[string]bool{
+	"fmt.Print": true, "fmt.Println": true, "fmt.Printf": true,
+	"fmt.Fprint": true, "fmt.Fprintln": true, "fmt.Fprintf": true,
+	"print": true, "println": true, "panic": true, "delete": true, "close": true, "clear": true,
+	"log.Print": true, "log.Println": true, "log.Printf": true,
+}
+
+// arity returns how many values an expression statement produces: 0 for calls of functions without
+// results (and print-like calls), their number of results for other calls, 1 for other expressions.
+func (s *Session) arity(e ast.Expr) int {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return 1
+	}
+	name := exprName(call.Fun)
+	if printLike[name] {
+		return 0
+	}
+	if name == "" {
+		return 1 // a call through an expression with side effects: try one value, fall back
+	}
+	if _, declared := s.names[name]; !declared {
+		if _, builtin := builtins[name]; builtin {
+			return 1
+		}
+	}
+	v, err := s.i.Eval(name)
+	if err != nil || !v.IsValid() || v.Kind() != reflect.Func {
+		return 1
+	}
+	return v.Type().NumOut()
+}
+
+var builtins = map[string]bool{
+	"len": true, "cap": true, "append": true, "make": true, "new": true, "complex": true, "real": true,
+	"imag": true, "copy": true, "recover": true, "min": true, "max": true,
+}
+
+// exprName returns the dotted name of an identifier or a chain of selectors on identifiers ("a.b.c"), or
+// "" when the expression could have side effects.
+func exprName(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		if p := exprName(x.X); p != "" {
+			return p + "." + x.Sel.Name
+		}
+	case *ast.ParenExpr:
+		return exprName(x.X)
+	}
+	return ""
+}
+
+// renderMethods are the methods that give a value a rich form, with their MIME type.
+var renderMethods = []struct{ method, mime string }{
+	{"MIMEBundle", ""},
+	{"HTML", display.MIMEHTML},
+	{"Markdown", display.MIMEMarkdown},
+	{"SVG", display.MIMESVG},
+	{"PNG", display.MIMEPNG},
+	{"JPEG", display.MIMEJPEG},
+	{"LaTeX", display.MIMELaTeX},
+	{"JSON", display.MIMEJSON},
+}
+
+// render turns the value of a session variable into a bundle.
+func (s *Session) render(ctx context.Context, varName string, v reflect.Value) *display.Bundle {
+	if !v.IsValid() {
+		return &display.Bundle{Data: map[string]any{display.MIMEText: "nil"}}
+	}
+	if ti := s.declaredType(v.Type()); ti != nil {
+		return s.renderDeclared(ctx, varName, v, ti)
+	}
+	return s.renderPlain(v)
+}
+
+// renderDeclared renders a value of a type declared in the session: its methods are known to the
+// interpreter only, so they are called through it.
+func (s *Session) renderDeclared(ctx context.Context, varName string, v reflect.Value, ti *typeInfo) *display.Bundle {
+	b := &display.Bundle{Data: map[string]any{}}
+	call := func(method string) (reflect.Value, bool) {
+		if _, ok := ti.methods[method]; !ok {
+			return reflect.Value{}, false
+		}
+		r, err := s.i.EvalWithContext(ctx, varName+"."+method+"()")
+		if err != nil || !r.IsValid() {
+			return reflect.Value{}, false
+		}
+		return r, true
+	}
+	for _, m := range renderMethods {
+		r, ok := call(m.method)
+		if !ok || !r.CanInterface() {
+			continue
+		}
+		if m.mime == "" {
+			if mm, ok := r.Interface().(map[string]any); ok {
+				for k, val := range mm {
+					b.Data[k] = val
+				}
+			}
+			continue
+		}
+		b.Data[m.mime] = r.Interface()
+	}
+	for _, m := range []string{"Error", "String"} {
+		if r, ok := call(m); ok && r.Kind() == reflect.String {
+			b.Data[display.MIMEText] = r.String()
+			return b
+		}
+	}
+	if _, ok := b.Data[display.MIMEText]; !ok {
+		b.Data[display.MIMEText] = s.formatter().Value(v)
+	}
+	return b
+}
+
+// declaredType returns the session type of a value's type (or of what it points to).
+func (s *Session) declaredType(t reflect.Type) *typeInfo {
+	if name, ok := s.typeName[t]; ok {
+		return s.types[name]
+	}
+	if t.Kind() == reflect.Pointer {
+		if name, ok := s.typeName[t.Elem()]; ok {
+			return s.types[name]
+		}
+	}
+	return nil
+}
+
+// formatter writes values in Go syntax, naming the session's types.
+func (s *Session) formatter() display.Formatter {
+	return display.Formatter{TypeName: func(t reflect.Type) string { return s.typeName[t] }}
+}
