@@ -32,7 +32,6 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-
 // Options configure a Session.
 type Options struct {
 	// Stdout and Stderr receive what cells print.
@@ -114,11 +113,11 @@ func New(opts Options) (*Session, error) {
 	bg := context.Background()
 	s.cellCtx.Store(&bg)
 	s.i = interp.New(interp.Options{
-		Stdout:               opts.Stdout,
-		Stderr:               s.stderr,
-		Stdin:                &inputReader{s: s},
-		Unrestricted:         true,
-		Env:                  opts.Env,
+		Stdout:       opts.Stdout,
+		Stderr:       s.stderr,
+		Stdin:        &inputReader{s: s},
+		Unrestricted: true,
+		Env:          opts.Env,
 	})
 	syms := s.symbols()
 	if err := s.i.Use(syms); err != nil {

@@ -110,4 +110,3 @@ func (s *Session) unknownPackage(path string) error {
 			"its helper packages and the packages compiled into it (see %%help); other modules would have to be "+
 			"compiled into the kernel", path)}
 }
-
