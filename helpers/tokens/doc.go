@@ -29,9 +29,9 @@
 // # Special tokens
 //
 // Encode, Count and Pieces treat all text as ordinary text, like tiktoken's encode_ordinary: a string such as
-// "<|endoftext|>" in the input is encoded as the characters it is made of, never as the special token (tiktoken's
-// encode refuses such text by default; ours cannot be tricked by it). Decode turns the ids of special tokens
-// back into their text.
+// "<|endoftext|>" in the input is encoded as the characters it is made of, never as the special token, so that
+// text from users cannot smuggle control tokens in (tiktoken's encode refuses such text by default instead).
+// Decode turns the ids of special tokens back into their text.
 //
 // # Invalid UTF-8
 //
@@ -39,8 +39,8 @@
 // JavaScript strings are Unicode). Encode sees a string as a UTF-8 decoder would turn it into Unicode: each
 // maximal invalid byte sequence becomes one U+FFFD replacement character (the rule of Python's
 // bytes.decode(errors="replace") and of JavaScript's TextDecoder), and the ids are tiktoken's ids for that text.
-// So Decode(Encode(s)) gives back s exactly when s is valid UTF-8. (Python tiktoken's private _encode_bytes
-// instead encodes raw bytes as byte tokens; no public tiktoken function does.)
+// So Decode(Encode(s)) gives back s exactly when s is valid UTF-8. (Python tiktoken's private method
+// _encode_bytes differs: it encodes the invalid bytes themselves, as byte tokens.)
 //
 // Decode returns the bytes of the tokens unchanged. A token can hold part of a multi-byte character (emoji
 // and many CJK characters are split over several tokens), so decoding some of the ids of a text can give a

@@ -243,3 +243,24 @@ func TestGoldenSlowPath(t *testing.T) {
 		}
 	}
 }
+
+// TestBytePairMergeHeapMatchesScan compares the two merge algorithms on every golden text cut into pieces
+// of many lengths, in every encoding.
+func TestBytePairMergeHeapMatchesScan(t *testing.T) {
+	g := readGolden(t)
+	for _, name := range g.Encodings {
+		ranks := mustGet(t, name).ranks()
+		for _, c := range g.Cases {
+			text := c.Text
+			for _, size := range []int{1, 2, 3, 7, 64, 300} {
+				for start := 0; start < len(text); start += size * 5 {
+					piece := text[start:min(len(text), start+size)]
+					scan, heap := bytePairMergeScan(piece, ranks), bytePairMergeHeap(piece, ranks)
+					if !slices.Equal(scan, heap) {
+						t.Fatalf("%s %s: %q: scan %q, heap %q", name, c.Name, piece, scan, heap)
+					}
+				}
+			}
+		}
+	}
+}

@@ -14,8 +14,9 @@ import (
 // calls it once, before its first use of tiktoken-go (tiktoken-go keeps an encoding once loaded, and its
 // loader setting is not safe to change while encodings load).
 //
-// The loader serves o200k_base, cl100k_base, p50k_base (also used by tiktoken-go's p50k_edit) and r50k_base;
-// for any other file it returns an error rather than touching the network.
+// The loader goes by the base name of the file tiktoken-go asks for (cl100k_base.tiktoken and so on): it
+// serves o200k_base, cl100k_base, p50k_base (which tiktoken-go's p50k_edit also uses) and r50k_base, and for
+// any other file returns an error rather than touching the network or the file system.
 func InstallOfflineLoader() {
 	tiktoken.SetBpeLoader(offlineLoader{})
 }
