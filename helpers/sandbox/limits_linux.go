@@ -1,0 +1,93 @@
+//go:build linux
+
+package sandbox
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// configure makes the child the leader of its own process group (so that it is killed with everything it
+// started) and kills it when the parent dies.
+func configure(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// kill ends the child's process group.
+func kill(p *os.Process) {
+	if err := syscall.Kill(-p.Pid, syscall.SIGKILL); err != nil {
+		_ = p.Kill()
+	}
+}
+
+// residentBytes returns the memory a process has in RAM, from /proc.
+func residentBytes(pid int) (int64, bool) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
+	if err != nil {
+		return 0, false
+	}
+	f := bytes.Fields(data)
+	if len(f) < 2 {
+		return 0, false
+	}
+	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return pages * int64(os.Getpagesize()), true
+}
+
+// virtualBytes returns the address space of this process, from /proc.
+func virtualBytes() (int64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmSize:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0, false
+			}
+			return kb << 10, true
+		}
+	}
+	return 0, false
+}
+
+// applyLimits runs in the child before the program: an address-space limit (what it has now plus twice the
+// memory limit, so that a huge allocation fails at once; the parent watches the resident size for the real
+// limit), a file size limit (writes past it fail with "file too large"), few open files and no core dumps.
+func applyLimits(req request) error {
+	setSoftLimits(req)
+	signal.Ignore(syscall.SIGXFSZ)
+	set := func(what string, res int, v uint64) error {
+		lim := syscall.Rlimit{Cur: v, Max: v}
+		if err := syscall.Setrlimit(res, &lim); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	if req.MemoryLimit > 0 {
+		if vsz, ok := virtualBytes(); ok {
+			if err := set("address space", syscall.RLIMIT_AS, uint64(vsz+2*req.MemoryLimit)); err != nil {
+				return err
+			}
+		}
+	}
+	if req.MaxFileSize > 0 {
+		if err := set("file size", syscall.RLIMIT_FSIZE, uint64(req.MaxFileSize)); err != nil {
+			return err
+		}
+	}
+	if err := set("open files", syscall.RLIMIT_NOFILE, 128); err != nil {
+		return err
+	}
+	return set("core dumps", syscall.RLIMIT_CORE, 0)
+}

@@ -1,0 +1,500 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golm-dev/golm/helpers/display"
+)
+
+// Errors a run can wrap; test them with errors.Is.
+var (
+	ErrDeclined   = errors.New("the user declined to run the code")
+	ErrCompile    = errors.New("the code does not compile")
+	ErrNotAllowed = errors.New("package not allowed")
+	ErrPanic      = errors.New("the program panicked")
+	ErrExit       = errors.New("the program exited")
+	ErrTimeout    = errors.New("time limit exceeded")
+	ErrMemory     = errors.New("memory limit exceeded")
+	ErrOutput     = errors.New("output limit exceeded")
+	ErrCrashed    = errors.New("the program crashed")
+)
+
+// Confirm says whether the user is asked before code runs.
+type Confirm int
+
+const (
+	// Ask shows the code and asks the user (a Jupyter input box in a notebook, standard input in a program).
+	// It is the default.
+	Ask Confirm = iota
+	// Always runs the code without asking, for batch use.
+	Always
+	// Never refuses to run any code.
+	Never
+)
+
+// String returns the policy's name.
+func (c Confirm) String() string {
+	switch c {
+	case Ask:
+		return "Ask"
+	case Always:
+		return "Always"
+	case Never:
+		return "Never"
+	}
+	return fmt.Sprintf("Confirm(%d)", int(c))
+}
+
+// Default limits.
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultMemoryLimit = 512 << 20
+	DefaultMaxOutput   = 64 << 10
+	DefaultMaxFileSize = 16 << 20
+)
+
+// Options configure a Sandbox. The zero value asks before running and uses the default limits.
+type Options struct {
+	// Confirm says whether to ask the user before running code (Ask, the default), to run without asking
+	// (Always) or to refuse (Never).
+	Confirm Confirm
+	// ConfirmFunc, when set, decides instead of Confirm: it gets the code and returns whether to run it.
+	ConfirmFunc func(ctx context.Context, code string) (bool, error)
+	// Timeout is the most time a program may run (DefaultTimeout when zero).
+	Timeout time.Duration
+	// MemoryLimit is the most memory, in bytes, the program's process may hold (DefaultMemoryLimit when zero).
+	MemoryLimit int64
+	// MaxOutput is the most output, in bytes, a program may print (DefaultMaxOutput when zero); a program that
+	// prints more is stopped.
+	MaxOutput int
+	// MaxFileSize is the largest file, in bytes, a program may write in its scratch folder (DefaultMaxFileSize
+	// when zero).
+	MaxFileSize int64
+}
+
+// Sandbox runs Go code written by a model in a separate, restricted process. Make one with New; a Sandbox is
+// safe for concurrent use (each run gets its own process and scratch folder).
+type Sandbox struct {
+	mu   sync.Mutex
+	opts Options
+}
+
+// New returns a sandbox with the given options.
+func New(opts Options) *Sandbox {
+	return &Sandbox{opts: opts}
+}
+
+// SetConfirmFunc sets Options.ConfirmFunc (nil goes back to the Confirm policy) and returns the sandbox; use it
+// from notebook cells, where a function declared in the cell should not be put in a struct literal of a
+// compiled package.
+func (s *Sandbox) SetConfirmFunc(f func(ctx context.Context, code string) (bool, error)) *Sandbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.ConfirmFunc = f
+	return s
+}
+
+// Options returns the sandbox's options with the defaults filled in.
+func (s *Sandbox) Options() Options {
+	s.mu.Lock()
+	o := s.opts
+	s.mu.Unlock()
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MemoryLimit <= 0 {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
+	if o.MaxOutput <= 0 {
+		o.MaxOutput = DefaultMaxOutput
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	return o
+}
+
+// Run runs code with the default options: it asks the user first, then runs the code in a fresh sandbox.
+func Run(ctx context.Context, code string) (*Result, error) {
+	return New(Options{}).Run(ctx, code)
+}
+
+// Result is what a run printed and the value of its last expression.
+type Result struct {
+	// Code is the code that was run (or refused).
+	Code string
+	// Output is what the program printed, standard output and standard error together, in order.
+	Output string
+	// Truncated reports that the output was cut at the limit.
+	Truncated bool
+	// Value is the value of the code's last expression in Go syntax, when it ends with one.
+	Value string
+	// HasValue reports whether Value is set.
+	HasValue bool
+	// Duration is how long the run took, start of the process included.
+	Duration time.Duration
+	// Err is the run's error, as Run returned it.
+	Err error
+}
+
+// Text is the result as a model reads it: the output, then the value on its own line, then the error.
+func (r *Result) Text() string {
+	var b strings.Builder
+	b.WriteString(r.Output)
+	if r.Truncated {
+		b.WriteString("\n[output truncated]")
+	}
+	if r.HasValue {
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString(r.Value)
+	}
+	if r.Err != nil {
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString("error: " + r.Err.Error())
+	}
+	return b.String()
+}
+
+// String is the same as Text.
+func (r *Result) String() string { return r.Text() }
+
+// HTML shows the output, the value and the error.
+func (r *Result) HTML() string {
+	var b strings.Builder
+	b.WriteString(`<div>`)
+	if r.Output != "" {
+		b.WriteString(`<pre style="margin:0">` + html.EscapeString(r.Output) + `</pre>`)
+	}
+	if r.Truncated {
+		b.WriteString(`<div><em>[output truncated]</em></div>`)
+	}
+	if r.HasValue {
+		b.WriteString(`<pre style="margin:0;font-weight:bold">` + html.EscapeString(r.Value) + `</pre>`)
+	}
+	if r.Err != nil {
+		b.WriteString(`<pre style="margin:0;color:#b00020">` + html.EscapeString(r.Err.Error()) + `</pre>`)
+	}
+	fmt.Fprintf(&b, `<div style="color:#777;font-size:smaller">%s</div></div>`, r.Duration.Round(time.Millisecond))
+	return b.String()
+}
+
+// Run asks for confirmation as the options say, then runs code in a child process and returns what it printed
+// and the value of its last expression. code is either a whole program (package main with func main) or
+// statements and declarations as in a notebook cell: "a := 1\nb := 2\na+b" gives the value 3.
+//
+// The error says why the code did not run to its end: ErrDeclined, ErrCompile, ErrNotAllowed, ErrPanic,
+// ErrExit (a non-zero os.Exit), ErrTimeout, ErrMemory, ErrOutput, ErrCrashed, or the context's error; the
+// result is returned with it, holding the output up to that point.
+func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
+	res := &Result{Code: code}
+	fail := func(err error) (*Result, error) {
+		res.Err = err
+		return res, err
+	}
+	opts := s.Options()
+	ok, err := confirm(ctx, opts, code)
+	if err != nil {
+		return fail(fmt.Errorf("sandbox: asking to run the code: %w", err))
+	}
+	if !ok {
+		return fail(fmt.Errorf("sandbox: %w", ErrDeclined))
+	}
+	prog, err := prepare(code)
+	if err != nil {
+		return fail(fmt.Errorf("sandbox: %w", err))
+	}
+	if err := checkImports(prog.imports); err != nil {
+		return fail(err)
+	}
+	req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, MaxFileSize: opts.MaxFileSize}
+	if prog.withValue != "" {
+		req.Programs = append(req.Programs, prog.withValue)
+		req.Capturing = true
+	}
+	req.Programs = append(req.Programs, prog.plain)
+	if err := execute(ctx, opts, req, res); err != nil {
+		return fail(err)
+	}
+	return res, nil
+}
+
+func confirm(ctx context.Context, opts Options, code string) (bool, error) {
+	if opts.ConfirmFunc != nil {
+		return opts.ConfirmFunc(ctx, code)
+	}
+	switch opts.Confirm {
+	case Always:
+		return true, nil
+	case Never:
+		return false, nil
+	}
+	fence := "```"
+	for strings.Contains(code, fence) {
+		fence += "`"
+	}
+	if err := display.Markdown("The model wants to run this Go code:\n\n" + fence + "go\n" + code + "\n" + fence + "\n"); err != nil {
+		return false, err
+	}
+	answer, err := display.Input(ctx, "Run it? [y/N] ")
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// Kill reasons, in the order they are checked.
+const (
+	reasonNone = iota
+	reasonCancel
+	reasonTimeout
+	reasonMemory
+	reasonOutput
+)
+
+// startGrace is how long the parent waits past the time limit (the child's start-up and its own stopping)
+// before it kills the child.
+const startGrace = 2 * time.Second
+
+// execute starts the child with req and fills res from what it reports.
+func execute(ctx context.Context, opts Options, req request, res *Result) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("sandbox: finding this program to start the sandbox: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "golm-sandbox-")
+	if err != nil {
+		return fmt.Errorf("sandbox: making the scratch folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	input, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer outR.Close()
+	respR, respW, err := os.Pipe()
+	if err != nil {
+		outW.Close()
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer respR.Close()
+
+	cmd := exec.Command(exe)
+	cmd.Dir = dir
+	cmd.Env = []string{childEnv + "=1", "GOTRACEBACK=none", "HOME=" + dir, "TMPDIR=" + dir, "PATH=/nonexistent"}
+	cmd.Stdin = bytes.NewReader(input)
+	cmd.Stdout = outW
+	cmd.Stderr = outW
+	cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
+	configure(cmd)
+	start := time.Now()
+	err = cmd.Start()
+	outW.Close()
+	respW.Close()
+	if err != nil {
+		return fmt.Errorf("sandbox: starting %s: %w", exe, err)
+	}
+
+	var (
+		mu     sync.Mutex
+		reason = reasonNone
+	)
+	stop := func(r int) {
+		mu.Lock()
+		if reason == reasonNone {
+			reason = r
+		}
+		mu.Unlock()
+		kill(cmd.Process)
+	}
+
+	// Output, up to the limit; past it the child is stopped.
+	var out bytes.Buffer
+	outDone := make(chan struct{})
+	go func() {
+		defer close(outDone)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := outR.Read(buf)
+			if n > 0 {
+				room := opts.MaxOutput - out.Len()
+				if n > room {
+					out.Write(buf[:max(room, 0)])
+					res.Truncated = true
+					stop(reasonOutput)
+				} else {
+					out.Write(buf[:n])
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// The response.
+	var resp *response
+	respDone := make(chan struct{})
+	go func() {
+		defer close(respDone)
+		data, err := io.ReadAll(io.LimitReader(respR, 1<<20))
+		if err != nil || len(bytes.TrimSpace(data)) == 0 {
+			return
+		}
+		var r response
+		if json.Unmarshal(data, &r) == nil {
+			resp = &r
+		}
+	}()
+	// Time, memory and cancellation.
+	watchDone := make(chan struct{})
+	go func() {
+		timer := time.NewTimer(opts.Timeout + startGrace)
+		defer timer.Stop()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-watchDone:
+				return
+			case <-ctx.Done():
+				stop(reasonCancel)
+				return
+			case <-timer.C:
+				stop(reasonTimeout)
+				return
+			case <-tick.C:
+				if rss, ok := residentBytes(cmd.Process.Pid); ok && rss > opts.MemoryLimit {
+					stop(reasonMemory)
+					return
+				}
+			}
+		}
+	}()
+	waitErr := cmd.Wait()
+	close(watchDone)
+	<-outDone
+	<-respDone
+	res.Duration = time.Since(start)
+	res.Output = out.String()
+
+	mu.Lock()
+	r := reason
+	mu.Unlock()
+	switch r {
+	case reasonCancel:
+		return fmt.Errorf("sandbox: the run was interrupted: %w", ctx.Err())
+	case reasonTimeout:
+		return timeoutError(opts)
+	case reasonMemory:
+		return memoryError(opts)
+	case reasonOutput:
+		return fmt.Errorf("sandbox: %w: the program printed more than %s and was stopped", ErrOutput, size(int64(opts.MaxOutput)))
+	}
+	if resp != nil {
+		switch resp.Kind {
+		case "ok":
+			res.Value, res.HasValue = resp.Value, resp.HasValue
+			return nil
+		case "compile":
+			if strings.HasPrefix(resp.Message, "sandbox: import") {
+				return fmt.Errorf("%s: %w", resp.Message, ErrNotAllowed)
+			}
+			return fmt.Errorf("sandbox: %w: %s", ErrCompile, resp.Message)
+		case "panic":
+			return fmt.Errorf("sandbox: %w: %s", ErrPanic, resp.Message)
+		case "timeout":
+			return timeoutError(opts)
+		case "exit":
+			if resp.ExitCode == 0 {
+				return nil
+			}
+			return fmt.Errorf("sandbox: %w with status %d", ErrExit, resp.ExitCode)
+		default:
+			return fmt.Errorf("sandbox: %w: %s", ErrCrashed, resp.Message)
+		}
+	}
+	err = crashError(res.Output, waitErr, opts)
+	res.Output = trimRuntimeReport(res.Output)
+	return err
+}
+
+// trimRuntimeReport cuts the Go runtime's report of a crash (fatal error, stack traces) from the output; the
+// error says what happened.
+func trimRuntimeReport(output string) string {
+	cut := len(output)
+	for _, marker := range []string{"runtime: ", "fatal error: ", "goroutine ", "runtime stack:", "[signal "} {
+		if strings.HasPrefix(output, marker) {
+			return ""
+		}
+		if i := strings.Index(output, "\n"+marker); i >= 0 && i+1 < cut {
+			cut = i + 1
+		}
+	}
+	return output[:cut]
+}
+
+func timeoutError(opts Options) error {
+	return fmt.Errorf("sandbox: %w: the program ran longer than %s and was stopped", ErrTimeout, opts.Timeout)
+}
+
+func memoryError(opts Options) error {
+	return fmt.Errorf("sandbox: %w: the program needed more than %s of memory and was stopped", ErrMemory, size(opts.MemoryLimit))
+}
+
+// crashError explains a child that died without a response, from the runtime's last words.
+func crashError(output string, waitErr error, opts Options) error {
+	switch {
+	case strings.Contains(output, "stack overflow") || strings.Contains(output, "goroutine stack exceeds"):
+		return fmt.Errorf("sandbox: %w: stack overflow (unbounded recursion?)", ErrMemory)
+	case strings.Contains(output, "out of memory") || strings.Contains(output, "cannot allocate memory"):
+		return memoryError(opts)
+	case strings.Contains(output, "thread exhaustion") || strings.Contains(output, "-thread limit"):
+		return fmt.Errorf("sandbox: %w: the program started too many threads", ErrCrashed)
+	}
+	if i := strings.LastIndex(output, "\npanic: "); i >= 0 || strings.HasPrefix(output, "panic: ") {
+		line, _, _ := strings.Cut(output[i+1+len("panic: "):], "\n")
+		line = strings.TrimSuffix(strings.TrimSpace(line), " [recovered, repanicked]")
+		line = strings.TrimSuffix(line, " [recovered]")
+		return fmt.Errorf("sandbox: %w in a goroutine: %s", ErrPanic, line)
+	}
+	if i := strings.LastIndex(output, "fatal error: "); i >= 0 {
+		line, _, _ := strings.Cut(output[i+len("fatal error: "):], "\n")
+		return fmt.Errorf("sandbox: %w: %s", ErrCrashed, strings.TrimSpace(line))
+	}
+	return fmt.Errorf("sandbox: %w: %v", ErrCrashed, waitErr)
+}
+
+// size writes a byte count in the largest binary unit that keeps it whole.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
