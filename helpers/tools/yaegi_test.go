@@ -114,23 +114,38 @@ func TestInterpretedTool(t *testing.T) {
 		`box := tools.NewToolbox()`,
 		`t, err := tools.New("sums", "Adds a + b", sums)
 		if err != nil { panic(err) }
-		if err := box.Add(t); err != nil { panic(err) }`,
-		`for _, x := range []struct{ name string; fn any }{{"sums_ctx", sumsCtx}, {"fails", fails}, {"panics", panics}, {"point", point}} {
-			if _, err := box.Register(x.name, "test", x.fn); err != nil { panic(err) }
+		err = box.Add(t)
+		if err != nil { panic(err) }`,
+		// Two yaegi v0.16.1 quirks shape these cells: a short variable declaration of two values inside a block
+		// of a top-level statement fails ("undefined: err"), and a function literal called at top level runs
+		// again on every later Eval. So loops live in named functions, as lessons should write them.
+		`func register(box *tools.Toolbox) error {
+			for _, x := range []struct{ name string; fn any }{{"sums_ctx", sumsCtx}, {"fails", fails}, {"panics", panics}, {"point", point}} {
+				if _, err := box.Register(x.name, "test", x.fn); err != nil { return err }
+			}
+			return nil
 		}`,
+		`err = register(box)
+		if err != nil { panic(err) }`,
 		`fmt.Println(t.Parameters())`,
 		`fmt.Println(t.GoSignature())`,
-		`for _, c := range []string{
-			`+"`"+`{"a": 6, "b": 3}`+"`"+`, `+"`"+`{"a": 6}`+"`"+`, `+"`"+`{"a": "six"}`+"`"+`,
-		} {
-			r, err := t.Call(context.Background(), c)
-			fmt.Println("call:", r, err)
+		`func showCalls() {
+			for _, c := range []string{
+				`+"`"+`{"a": 6, "b": 3}`+"`"+`, `+"`"+`{"a": 6}`+"`"+`, `+"`"+`{"a": "six"}`+"`"+`,
+			} {
+				r, err := t.Call(context.Background(), c)
+				fmt.Println("call:", r, err)
+			}
 		}`,
-		`for _, name := range []string{"sums_ctx", "fails", "panics", "point", "nope"} {
-			c := box.Invoke(context.Background(), openai.ToolCall{ID: "id", Type: openai.ToolTypeFunction,
-				Function: openai.FunctionCall{Name: name, Arguments: `+"`"+`{"a": 2, "b": 5}`+"`"+`}})
-			fmt.Println("invoke:", c)
+		`showCalls()`,
+		`func showInvokes() {
+			for _, name := range []string{"sums_ctx", "fails", "panics", "point", "nope"} {
+				c := box.Invoke(context.Background(), openai.ToolCall{ID: "id", Type: openai.ToolTypeFunction,
+					Function: openai.FunctionCall{Name: name, Arguments: `+"`"+`{"a": 2, "b": 5}`+"`"+`}})
+				fmt.Println("invoke:", c)
+			}
 		}`,
+		`showInvokes()`,
 		// A fake model written in the cell, as a function and as a type with a method.
 		`n := 0
 		chat := tools.ChatFunc(func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
