@@ -184,6 +184,8 @@ type Result struct {
 	// Value is the rendered last expression, nil when the cell ends with a statement or a call with no
 	// result.
 	Value *display.Bundle
+	// Page is help to show in the pager (a cell "?name" or "name?").
+	Page *display.Bundle
 }
 
 // Execute runs a cell. ctx is the cell's context: cancelling it interrupts the cell. Errors are *Error
@@ -197,6 +199,13 @@ func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 		s.cellCtx.Store(&bg)
 	}()
 	s.count++
+	if name, ok := helpQuery(src); ok {
+		text, found := s.describe(name)
+		if !found {
+			return nil, &Error{Name: "NameError", Value: fmt.Sprintf("no help for %s: not a package, function, type or variable of this session", name)}
+		}
+		return &Result{Page: &display.Bundle{Data: map[string]any{display.MIMEText: text}}}, nil
+	}
 	c, err := cell.Parse(src)
 	if err != nil {
 		var se *cell.Error
@@ -216,6 +225,45 @@ func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 	default:
 		return nil, &Error{Name: "UsageError", Value: fmt.Sprintf("unknown cell magic %%%%%s (try %%help)", c.CellMagic)}
 	}
+}
+
+// helpQuery recognises a help request: "?name" or "name?" alone in a cell.
+func helpQuery(src string) (string, bool) {
+	t := strings.TrimSpace(src)
+	var name string
+	switch {
+	case strings.HasPrefix(t, "?"):
+		name = strings.TrimSpace(t[1:])
+	case strings.HasSuffix(t, "?"):
+		name = strings.TrimSpace(t[:len(t)-1])
+	default:
+		return "", false
+	}
+	if name == "" || chainBefore(name, len(name)) != 0 {
+		return "", false
+	}
+	return name, true
+}
+
+// Evaluate evaluates one expression in the session (Jupyter's user_expressions) and renders it.
+func (s *Session) Evaluate(ctx context.Context, expr string) (*display.Bundle, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := cell.Parse(expr)
+	if err != nil || len(c.Pieces) != 1 || c.Pieces[0].Kind != cell.Stmts || len(c.Pieces[0].Stmts) != 1 {
+		return nil, &Error{Name: "SyntaxError", Value: fmt.Sprintf("not a single expression: %q", expr)}
+	}
+	if _, ok := c.Pieces[0].Stmts[0].(*ast.ExprStmt); !ok {
+		return nil, &Error{Name: "SyntaxError", Value: fmt.Sprintf("not an expression: %q", expr)}
+	}
+	res, err := s.run(ctx, expr, c)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil || res.Value == nil {
+		return &display.Bundle{Data: map[string]any{display.MIMEText: ""}}, nil
+	}
+	return res.Value, nil
 }
 
 func timing(d time.Duration) string {

@@ -1,0 +1,60 @@
+// Package symbols holds the interpreter's symbol tables for the compiled packages that cells can use
+// beyond the standard library: golm's helpers and the third-party packages the course builds on. The
+// tables are generated with yaegi's extractor (go generate ./kernel/symbols); a test fails when they are
+// stale.
+package symbols
+
+import "reflect"
+
+//go:generate go run ./internal/gen
+
+// Symbols maps "import/path/name" to the package's exported symbols.
+var Symbols = map[string]map[string]reflect.Value{}
+
+func init() {
+	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+}
+
+// Packages are the import paths whose tables are generated here.
+var Packages = []string{
+	"github.com/golm-dev/golm/helpers/display",
+}
+
+// Preferred names the package used for a name shared by several packages when a cell uses it without
+// importing it.
+var Preferred = map[string]string{
+	"rand":     "math/rand",
+	"template": "text/template",
+	"scanner":  "text/scanner",
+	"pprof":    "runtime/pprof",
+	"parser":   "go/parser",
+	"ast":      "go/ast",
+	"token":    "go/token",
+	"constant": "go/constant",
+	"types":    "go/types",
+	"big":      "math/big",
+	"json":     "encoding/json",
+	"errors":   "errors",
+	"fs":       "io/fs",
+	"filepath": "path/filepath",
+	"path":     "path",
+	"trace":    "runtime/trace",
+	"signal":   "os/signal",
+	"user":     "os/user",
+	"pe":       "debug/pe",
+	"html":     "html",
+	"sql":      "database/sql",
+	"driver":   "database/sql/driver",
+	"doc":      "go/doc",
+	"build":    "go/build",
+	"format":   "go/format",
+	"printer":  "go/printer",
+	"cmplx":    "math/cmplx",
+	"bits":     "math/bits",
+	"utf8":     "unicode/utf8",
+	"utf16":    "unicode/utf16",
+	"color":    "image/color",
+	"draw":     "image/draw",
+	"plot":     "gonum.org/v1/plot",
+	"openai":   "github.com/sashabaranov/go-openai",
+}

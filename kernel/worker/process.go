@@ -1,0 +1,475 @@
+package worker
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Options configure a worker process on the parent side.
+type Options struct {
+	// Command is the worker's argv, e.g. {"/usr/local/bin/golm", "worker"}.
+	Command []string
+	// Env is the worker's environment (nil: the parent's).
+	Env []string
+	// Dir is the worker's working directory ("": the parent's).
+	Dir string
+	// MemoryLimit kills the worker when its resident memory exceeds it, in bytes (0: no limit).
+	MemoryLimit int64
+	// Stream receives the worker's output ("stdout" or "stderr") as it arrives.
+	Stream func(name, text string)
+	// Log receives diagnostics for the kernel's log.
+	Log func(format string, args ...any)
+	// Background receives events that arrive while no request is running (displays from goroutines
+	// that outlive their cell).
+	Background func(Event)
+}
+
+// Process is a running worker.
+type Process struct {
+	opts   Options
+	cmd    *exec.Cmd
+	reqMu  sync.Mutex
+	req    *json.Encoder
+	reqW   io.Closer
+	events chan Event
+	exited chan struct{} // closed when the process has exited and its pipes are drained
+	ready  chan struct{}
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	seen     [2]uint64 // last sync mark read on stdout, stderr
+	eof      [2]bool
+	handled  uint64 // sync mark of the last event handled
+	evClosed bool   // no more events will come
+	head     bytes.Buffer // the start of stderr since the request began, for crash reports
+	tail     bytes.Buffer // the end of stderr
+	exitErr  error
+	killedBy string // why the parent killed the worker, if it did
+	nextID   uint64
+	cur      *call // the running request
+}
+
+// call is a request in progress.
+type call struct {
+	id     uint64
+	handle func(Event)
+	done   chan Event
+}
+
+// Start starts a worker process. It does not wait for the worker to be ready (see Ready).
+func Start(opts Options) (*Process, error) {
+	if len(opts.Command) == 0 {
+		return nil, errors.New("worker: no command")
+	}
+	if opts.Stream == nil {
+		opts.Stream = func(string, string) {}
+	}
+	if opts.Log == nil {
+		opts.Log = func(string, ...any) {}
+	}
+	if opts.Background == nil {
+		opts.Background = func(Event) {}
+	}
+	reqR, reqW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: pipe: %w", err)
+	}
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: pipe: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("worker: pipe: %w", err)
+	}
+	cmd := exec.Command(opts.Command[0], opts.Command[1:]...)
+	cmd.Env = opts.Env
+	cmd.Dir = opts.Dir
+	cmd.Stdin = nil
+	cmd.Stdout = outW
+	cmd.Stderr = errW
+	cmd.ExtraFiles = []*os.File{reqR, evW} // fd 3: requests, fd 4: events
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		for _, f := range []*os.File{reqR, reqW, evR, evW, outR, outW, errR, errW} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("worker: starting %s: %w", opts.Command[0], err)
+	}
+	for _, f := range []*os.File{reqR, evW, outW, errW} {
+		f.Close()
+	}
+	p := &Process{
+		opts:   opts,
+		cmd:    cmd,
+		req:    json.NewEncoder(reqW),
+		reqW:   reqW,
+		events: make(chan Event, 64),
+		exited: make(chan struct{}),
+		ready:  make(chan struct{}),
+	}
+	p.cond = sync.NewCond(&p.mu)
+	var wg sync.WaitGroup
+	wg.Add(4)
+	go func() { defer wg.Done(); p.readStream(0, "stdout", outR) }()
+	go func() { defer wg.Done(); p.readStream(1, "stderr", errR) }()
+	go func() { defer wg.Done(); p.readEvents(evR) }()
+	go func() { defer wg.Done(); p.dispatch() }()
+	go func() {
+		err := cmd.Wait()
+		wg.Wait()
+		p.mu.Lock()
+		p.exitErr = err
+		p.mu.Unlock()
+		close(p.exited)
+	}()
+	if opts.MemoryLimit > 0 {
+		go p.watchMemory()
+	}
+	return p, nil
+}
+
+// Pid returns the worker's process id.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Ready waits until the worker has started its session, or fails if it exits first.
+func (p *Process) Ready(ctx context.Context) error {
+	select {
+	case <-p.ready:
+		return nil
+	case <-p.exited:
+		return p.crash()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Exited is closed when the worker has exited.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+func (p *Process) readEvents(r io.Reader) {
+	defer close(p.events)
+	dec := json.NewDecoder(bufio.NewReader(r))
+	for {
+		var ev Event
+		if err := dec.Decode(&ev); err != nil {
+			return
+		}
+		if ev.Kind == EvReady {
+			close(p.ready)
+			continue
+		}
+		p.events <- ev
+	}
+}
+
+// readStream reads one output pipe, publishes its text and records the sync marks it carries.
+func (p *Process) readStream(idx int, name string, r io.Reader) {
+	buf := make([]byte, 64<<10)
+	var pending []byte // text that may end with the start of a mark
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			pending = append(pending, buf[:n]...)
+			pending = p.consume(idx, name, pending)
+		}
+		if err != nil {
+			if len(pending) > 0 {
+				p.publish(idx, name, string(pending))
+			}
+			p.mu.Lock()
+			p.eof[idx] = true
+			p.cond.Broadcast()
+			p.mu.Unlock()
+			return
+		}
+	}
+}
+
+// consume publishes the text of data up to its last complete mark (recording the marks), and returns
+// what must wait for more data: an incomplete mark at the end.
+func (p *Process) consume(idx int, name string, data []byte) []byte {
+	for {
+		i := bytes.Index(data, []byte(markPrefix))
+		if i < 0 {
+			// Keep a possible beginning of a mark.
+			keep := 0
+			for k := min(len(markPrefix)-1, len(data)); k > 0; k-- {
+				if bytes.HasSuffix(data, []byte(markPrefix[:k])) {
+					keep = k
+					break
+				}
+			}
+			if len(data)-keep > 0 {
+				p.publish(idx, name, string(data[:len(data)-keep]))
+			}
+			return append([]byte(nil), data[len(data)-keep:]...)
+		}
+		end := bytes.IndexByte(data[i+len(markPrefix):], 0)
+		if end < 0 {
+			if i > 0 {
+				p.publish(idx, name, string(data[:i]))
+			}
+			return append([]byte(nil), data[i:]...)
+		}
+		if i > 0 {
+			p.publish(idx, name, string(data[:i]))
+		}
+		num := data[i+len(markPrefix) : i+len(markPrefix)+end]
+		if n, err := strconv.ParseUint(string(num), 10, 64); err == nil {
+			// Text after the mark must follow the event that comes with it: record the mark, then wait
+			// until that event has been handled.
+			p.mu.Lock()
+			if n > p.seen[idx] {
+				p.seen[idx] = n
+			}
+			p.cond.Broadcast()
+			for p.handled < n && !p.evClosed {
+				p.cond.Wait()
+			}
+			p.mu.Unlock()
+		}
+		data = data[i+len(markPrefix)+end+1:]
+	}
+}
+
+func (p *Process) publish(idx int, name, text string) {
+	if idx == 1 {
+		p.mu.Lock()
+		if room := 4<<10 - p.head.Len(); room > 0 {
+			p.head.WriteString(text[:min(room, len(text))])
+		}
+		p.tail.WriteString(text)
+		if p.tail.Len() > 16<<10 {
+			b := p.tail.Bytes()
+			rest := append([]byte(nil), b[len(b)-8<<10:]...)
+			p.tail.Reset()
+			p.tail.Write(rest)
+		}
+		p.mu.Unlock()
+	}
+	p.opts.Stream(name, text)
+}
+
+// waitMarks waits until both output pipes have been read up to a sync mark (or closed).
+func (p *Process) waitMarks(n uint64) {
+	if n == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !((p.seen[0] >= n || p.eof[0]) && (p.seen[1] >= n || p.eof[1])) {
+		p.cond.Wait()
+	}
+}
+
+func (p *Process) send(r Request) error {
+	p.reqMu.Lock()
+	defer p.reqMu.Unlock()
+	if err := p.req.Encode(r); err != nil {
+		return fmt.Errorf("worker: sending %s: %w", r.Op, err)
+	}
+	return nil
+}
+
+// Interrupt asks the worker to cancel the running cell.
+func (p *Process) Interrupt() error { return p.send(Request{Op: OpInterrupt}) }
+
+// Answer sends the user's answer to an input event.
+func (p *Process) Answer(value string, err error) error {
+	r := Request{Op: OpInput, Input: value}
+	if err != nil {
+		r.InputErr = err.Error()
+	}
+	return p.send(r)
+}
+
+// dispatch hands each event, once the output before it has been published, to the running request or
+// to the background handler.
+func (p *Process) dispatch() {
+	defer func() {
+		p.mu.Lock()
+		p.evClosed = true
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	}()
+	for ev := range p.events {
+		p.waitMarks(ev.Sync)
+		p.mu.Lock()
+		c := p.cur
+		p.mu.Unlock()
+		switch {
+		case c != nil && ev.ID == c.id && isFinal(ev.Kind):
+			c.done <- ev
+		case c != nil:
+			c.handle(ev)
+		default:
+			p.opts.Background(ev)
+		}
+		if ev.Sync > 0 {
+			p.mu.Lock()
+			p.handled = ev.Sync
+			p.cond.Broadcast()
+			p.mu.Unlock()
+		}
+	}
+}
+
+func isFinal(kind string) bool {
+	switch kind {
+	case EvDone, EvComplete, EvInspect, EvStuck:
+		return true
+	}
+	return false
+}
+
+// Do sends a request and calls handle for each of its events, in order with the output streams, until the
+// final one (done, complete, inspect, stuck), which it returns. Events that arrive meanwhile from other
+// sources (displays from goroutines of earlier cells) go to handle too. Requests must not overlap. If the
+// worker dies, Do returns a *Crash.
+func (p *Process) Do(r Request, handle func(Event)) (Event, error) {
+	c := &call{handle: handle, done: make(chan Event, 1)}
+	p.mu.Lock()
+	p.nextID++
+	r.ID = p.nextID
+	c.id = r.ID
+	p.cur = c
+	p.head.Reset()
+	p.tail.Reset()
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.cur = nil
+		p.mu.Unlock()
+	}()
+	if err := p.send(r); err != nil {
+		<-p.exited
+		return Event{}, p.crash()
+	}
+	select {
+	case ev := <-c.done:
+		return ev, nil
+	case <-p.exited:
+		select { // the final event may have raced with the exit
+		case ev := <-c.done:
+			return ev, nil
+		default:
+		}
+		return Event{}, p.crash()
+	}
+}
+
+// Crash describes a worker that died.
+type Crash struct {
+	Reason string // what happened, in words
+	Detail string // the end of the worker's stderr
+}
+
+func (c *Crash) Error() string { return c.Reason }
+
+// crash explains why the worker exited.
+func (p *Process) crash() *Crash {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tail := p.head.String() + "\n" + p.tail.String()
+	c := &Crash{Detail: p.tail.String()}
+	var exit *exec.ExitError
+	switch {
+	case p.killedBy != "":
+		c.Reason = p.killedBy
+	case strings.Contains(tail, "stack exceeds") || strings.Contains(tail, "stack overflow"):
+		c.Reason = "stack overflow: a function called itself without end"
+	case strings.Contains(tail, "out of memory"):
+		c.Reason = "the session ran out of memory"
+	case strings.Contains(tail, "panic: "):
+		line := tail[strings.LastIndex(tail, "panic: "):]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		c.Reason = "a panic outside the cell (in a goroutine) crashed the session: " + strings.TrimPrefix(line, "panic: ")
+	case errors.As(p.exitErr, &exit) && exit.ExitCode() >= 0:
+		c.Reason = fmt.Sprintf("the session exited with status %d (os.Exit in compiled code?)", exit.ExitCode())
+	case errors.As(p.exitErr, &exit):
+		c.Reason = fmt.Sprintf("the session was killed (%v); the system may have run out of memory", exit.ProcessState)
+	case p.exitErr != nil:
+		c.Reason = "the session ended: " + p.exitErr.Error()
+	default:
+		c.Reason = "the session ended"
+	}
+	return c
+}
+
+// Kill ends the worker, recording why, and waits for it to exit.
+func (p *Process) Kill(reason string) {
+	p.mu.Lock()
+	if p.killedBy == "" {
+		p.killedBy = reason
+	}
+	p.mu.Unlock()
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// Close asks the worker to end by closing its request pipe, and kills it if it has not ended in time.
+func (p *Process) Close() {
+	_ = p.reqW.Close()
+	select {
+	case <-p.exited:
+	case <-time.After(2 * time.Second):
+		p.Kill("closed")
+	}
+}
+
+// watchMemory kills the worker when its resident memory passes the limit.
+func (p *Process) watchMemory() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	page := int64(os.Getpagesize())
+	path := fmt.Sprintf("/proc/%d/statm", p.cmd.Process.Pid)
+	for {
+		select {
+		case <-p.exited:
+			return
+		case <-t.C:
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data))
+		if len(f) < 2 {
+			continue
+		}
+		pages, _ := strconv.ParseInt(f[1], 10, 64)
+		if rss := pages * page; rss > p.opts.MemoryLimit {
+			p.opts.Log("worker %d uses %d bytes, over the limit of %d: killing it", p.cmd.Process.Pid, rss, p.opts.MemoryLimit)
+			go p.Kill(fmt.Sprintf("the session used more than %s of memory (the limit; set GOLM_MEMORY_LIMIT to change it)", FormatBytes(p.opts.MemoryLimit)))
+			return
+		}
+	}
+}
+
+// FormatBytes writes a byte count in GiB or MiB.
+func FormatBytes(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}
