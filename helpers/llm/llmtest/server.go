@@ -1,0 +1,601 @@
+package llmtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxBody is the largest request body the server reads (uploads included).
+const maxBody = 64 << 20
+
+// Server is a fake OpenAI-compatible HTTP server. Create one with NewServer, NewServerConfig or Listen; it is
+// also an http.Handler, so it can be mounted anywhere. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the API, ending in /v1 (for example http://127.0.0.1:41234/v1): the value for
+	// OPENAI_BASE_URL. It is empty for a Server that was not started by this package.
+	URL string
+
+	mux  *http.ServeMux
+	done chan struct{}
+	stop func()
+
+	closeOnce sync.Once
+
+	mu        sync.Mutex
+	apiKey    string
+	unmatched string
+	rules     []*ruleState
+	requests  []Request
+	embedDim  int
+	models    []string
+	jobStep   time.Duration
+	seq       int
+	files     map[string]*storedFile
+	fileOrder []string
+	jobs      map[string]*job
+	jobOrder  []string
+	eventSeq  int
+	nowFunc   func() time.Time
+}
+
+// Request is the record of one request the server received.
+type Request struct {
+	// Time is when it arrived.
+	Time time.Time
+	// Method and Path are the HTTP method and the URL path (for example "/v1/chat/completions");
+	// Query is the raw query string.
+	Method string
+	Path   string
+	Query  string
+	// Header holds the request headers; the value of Authorization is replaced by "Bearer [REDACTED]"
+	// (or "[REDACTED]" when it was not a bearer token), so records can be printed safely.
+	Header http.Header
+	// Body is the raw request body.
+	Body []byte
+	// JSON is the body decoded as a JSON object, nil when the body is not one.
+	JSON map[string]any
+	// Form holds the fields of a multipart body; a file part is given as its file name.
+	Form map[string]string
+}
+
+// Decode decodes the JSON body into v (for example an openai.ChatCompletionRequest).
+func (r Request) Decode(v any) error {
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return fmt.Errorf("llmtest: decoding body of %s %s: %w", r.Method, r.Path, err)
+	}
+	return nil
+}
+
+// LastUserMessage returns the text of the last user message of a chat request, or the prompt of a
+// completions request; "" otherwise.
+func (r Request) LastUserMessage() string {
+	switch r.Path {
+	case "/v1/chat/completions":
+		var req chatRequest
+		if json.Unmarshal(r.Body, &req) != nil {
+			return ""
+		}
+		return lastUser(req.Messages)
+	case "/v1/completions":
+		var req completionRequest
+		if json.Unmarshal(r.Body, &req) != nil {
+			return ""
+		}
+		return strings.Join(promptStrings(req.Prompt), "\n")
+	}
+	return ""
+}
+
+// NewServer starts a server with the default configuration on a loopback port. Close it when done.
+func NewServer() *Server { return NewServerConfig(Config{}) }
+
+// NewServerConfig starts a server with a configuration on a loopback port. It panics if the configuration
+// is invalid (see Config.Validate), as it is meant for tests; use Listen to get an error instead.
+func NewServerConfig(cfg Config) *Server {
+	s, err := newServer(cfg)
+	if err != nil {
+		panic(err)
+	}
+	ts := httptest.NewServer(s)
+	s.URL = ts.URL + "/v1"
+	s.stop = func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	}
+	return s
+}
+
+// Listen starts a server on addr (for example "127.0.0.1:0", which picks a free port; empty means that).
+// The server's URL holds the bound address. Close it when done.
+func Listen(addr string, cfg Config) (*Server, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("llmtest: listening on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	host := ln.Addr().String()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+	}
+	s.URL = "http://" + host + "/v1"
+	s.stop = func() { _ = hs.Close() }
+	return s, nil
+}
+
+// Serve runs a server on addr until ctx is cancelled. scriptPath, when not empty, names a script file (see
+// LoadConfig). Once listening it writes one line to out (when not nil): "OPENAI_BASE_URL=<url>", the
+// line a caller can show or parse. It returns nil after ctx is cancelled, or an error if the script
+// cannot be read or the address cannot be bound.
+func Serve(ctx context.Context, addr string, scriptPath string, out io.Writer) error {
+	var cfg Config
+	if scriptPath != "" {
+		var err error
+		if cfg, err = LoadConfigFile(scriptPath); err != nil {
+			return err
+		}
+	}
+	return ServeConfig(ctx, addr, cfg, out)
+}
+
+// ServeConfig is Serve with a configuration instead of a script file.
+func ServeConfig(ctx context.Context, addr string, cfg Config, out io.Writer) error {
+	s, err := Listen(addr, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if out != nil {
+		if _, err := fmt.Fprintf(out, "OPENAI_BASE_URL=%s\n", s.URL); err != nil {
+			return fmt.Errorf("llmtest: writing the URL: %w", err)
+		}
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func newServer(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		done:      make(chan struct{}),
+		apiKey:    cfg.APIKey,
+		unmatched: cfg.Unmatched,
+		embedDim:  cfg.EmbeddingDim,
+		models:    append([]string(nil), cfg.Models...),
+		jobStep:   cfg.JobStepEvery,
+		files:     map[string]*storedFile{},
+		jobs:      map[string]*job{},
+		nowFunc:   time.Now,
+	}
+	if cfg.Models == nil {
+		s.models = DefaultModels()
+	}
+	for _, r := range cfg.Rules {
+		st, err := newRuleState(r)
+		if err != nil {
+			return nil, err // unreachable: validated
+		}
+		s.rules = append(s.rules, st)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
+	mux.HandleFunc("POST /v1/completions", s.handleCompletions)
+	mux.HandleFunc("POST /v1/embeddings", s.handleEmbeddings)
+	mux.HandleFunc("GET /v1/models", s.handleModels)
+	mux.HandleFunc("GET /v1/models/{id...}", s.handleModel)
+	mux.HandleFunc("POST /v1/files", s.handleUpload)
+	mux.HandleFunc("GET /v1/files", s.handleListFiles)
+	mux.HandleFunc("GET /v1/files/{id}", s.handleGetFile)
+	mux.HandleFunc("DELETE /v1/files/{id}", s.handleDeleteFile)
+	mux.HandleFunc("GET /v1/files/{id}/content", s.handleFileContent)
+	mux.HandleFunc("POST /v1/fine_tuning/jobs", s.handleCreateJob)
+	mux.HandleFunc("GET /v1/fine_tuning/jobs", s.handleListJobs)
+	mux.HandleFunc("GET /v1/fine_tuning/jobs/{id}", s.handleGetJob)
+	mux.HandleFunc("GET /v1/fine_tuning/jobs/{id}/events", s.handleJobEvents)
+	mux.HandleFunc("POST /v1/fine_tuning/jobs/{id}/cancel", s.handleCancelJob)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, apiError{
+			Message: fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path),
+			Type:    "invalid_request_error",
+		})
+	})
+	s.mux = mux
+	return s, nil
+}
+
+// Close stops the server, cutting open connections (a stream in progress ends at once).
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		if s.stop != nil {
+			s.stop()
+		}
+	})
+}
+
+// Add appends a rule (see Rule). It returns an error if the rule is invalid.
+func (s *Server) Add(r Rule) error {
+	st, err := newRuleState(r)
+	if err != nil {
+		return fmt.Errorf("llmtest: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = append(s.rules, st)
+	return nil
+}
+
+// Enqueue queues a reply for the next chat or completions request that no earlier rule answers: a rule
+// with Times 1 and no conditions, added after the existing rules. Queued replies are given in order.
+func (s *Server) Enqueue(r Reply) {
+	rr := r
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = append(s.rules, &ruleState{Rule: Rule{Times: 1, Reply: &rr}, replies: []Reply{rr}})
+}
+
+// EnqueueText queues a text reply (see Enqueue).
+func (s *Server) EnqueueText(text string) { s.Enqueue(Reply{Text: text}) }
+
+// When adds a standing rule: requests whose last user message contains substr get reply, any number of
+// times.
+func (s *Server) When(substr string, reply Reply) {
+	rr := reply
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = append(s.rules, &ruleState{Rule: Rule{Contains: substr, Reply: &rr}, replies: []Reply{rr}})
+}
+
+// SetUnmatched sets what the server does when no rule matches: UnmatchedEcho or UnmatchedError.
+func (s *Server) SetUnmatched(mode string) error {
+	if mode != UnmatchedEcho && mode != UnmatchedError {
+		return fmt.Errorf("llmtest: unmatched mode %q; want %q or %q", mode, UnmatchedEcho, UnmatchedError)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unmatched = mode
+	return nil
+}
+
+// SetAPIKey sets the key requests must carry; "" accepts any.
+func (s *Server) SetAPIKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apiKey = key
+}
+
+// Requests returns a copy of the records of all requests received so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestsTo returns the records of the requests whose path is path (for example "/v1/chat/completions").
+func (s *Server) RequestsTo(path string) []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Request
+	for _, r := range s.requests {
+		if r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// LastRequest returns the most recent request and whether there was one.
+func (s *Server) LastRequest() (Request, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) == 0 {
+		return Request{}, false
+	}
+	return s.requests[len(s.requests)-1], true
+}
+
+// ClearRequests forgets the recorded requests.
+func (s *Server) ClearRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// ServeHTTP records the request, checks its key and answers it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, apiError{Message: "could not read the request body: " + err.Error(),
+			Type: "invalid_request_error"})
+		return
+	}
+	if len(body) > maxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, apiError{Message: "request body too large",
+			Type: "invalid_request_error"})
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := Request{
+		Time:   time.Now(),
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Query:  r.URL.RawQuery,
+		Header: redactHeader(r.Header),
+		Body:   body,
+	}
+	var obj map[string]any
+	if json.Unmarshal(body, &obj) == nil {
+		rec.JSON = obj
+	}
+	rec.Form = formFields(r.Header.Get("Content-Type"), body)
+
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	key := s.apiKey
+	s.mu.Unlock()
+
+	if key != "" {
+		if msg := checkKey(r.Header.Get("Authorization"), key); msg != "" {
+			writeError(w, http.StatusUnauthorized, apiError{Message: msg, Type: "invalid_request_error",
+				Code: "invalid_api_key"})
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// checkKey returns "" when the Authorization header carries key, else OpenAI's message for the failure.
+func checkKey(auth, key string) string {
+	if auth == "" {
+		return "You didn't provide an API key. You need to provide your API key in an Authorization header " +
+			"using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+	}
+	got, ok := strings.CutPrefix(auth, "Bearer ")
+	if ok && subtle.ConstantTimeCompare([]byte(got), []byte(key)) == 1 {
+		return ""
+	}
+	return "Incorrect API key provided: " + maskKey(got) +
+		". You can find your API key at https://platform.openai.com/account/api-keys."
+}
+
+// maskKey hides all but the first three and last four characters of a key, as OpenAI's messages do.
+func maskKey(k string) string {
+	if len(k) <= 8 {
+		return strings.Repeat("*", len(k))
+	}
+	return k[:3] + strings.Repeat("*", len(k)-7) + k[len(k)-4:]
+}
+
+func redactHeader(h http.Header) http.Header {
+	out := h.Clone()
+	if v := out.Get("Authorization"); v != "" {
+		if strings.HasPrefix(v, "Bearer ") {
+			out.Set("Authorization", "Bearer [REDACTED]")
+		} else {
+			out.Set("Authorization", "[REDACTED]")
+		}
+	}
+	if out.Get("Api-Key") != "" {
+		out.Set("Api-Key", "[REDACTED]")
+	}
+	return out
+}
+
+func formFields(contentType string, body []byte) map[string]string {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "multipart/form-data" {
+		return nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	out := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		if p.FileName() != "" {
+			out[p.FormName()] = p.FileName()
+		} else {
+			b, _ := io.ReadAll(io.LimitReader(p, 1<<20))
+			out[p.FormName()] = string(b)
+		}
+		_ = p.Close()
+	}
+	return out
+}
+
+// apiError is the body of OpenAI's error responses: {"error": {...}}.
+// An empty Code is written as null.
+type apiError struct {
+	Message string
+	Type    string
+	Param   *string
+	Code    string
+}
+
+func (e apiError) MarshalJSON() ([]byte, error) {
+	var code any
+	if e.Code != "" {
+		code = e.Code
+	}
+	return json.Marshal(struct {
+		Message string  `json:"message"`
+		Type    string  `json:"type"`
+		Param   *string `json:"param"`
+		Code    any     `json:"code"`
+	}{e.Message, e.Type, e.Param, code})
+}
+
+func writeError(w http.ResponseWriter, status int, e apiError) {
+	writeJSON(w, status, map[string]any{"error": e})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// nextID returns prefix followed by a six-digit sequence number, unique within the server.
+func (s *Server) nextID(prefix string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextIDLocked(prefix)
+}
+
+func (s *Server) nextIDLocked(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s%06d", prefix, s.seq)
+}
+
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowFunc()
+}
+
+// sleep waits for d, returning false early if the request or the server ends.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.done:
+		return false
+	}
+}
+
+// answer finds the reply for a scripted request: the first matching rule, or nil when none matches.
+func (s *Server) answer(q query) (*Reply, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.rules {
+		if st.matches(q) {
+			r := st.take()
+			return &r, s.unmatched
+		}
+	}
+	return nil, s.unmatched
+}
+
+// unmatchedError is the error answered in UnmatchedError mode.
+func unmatchedError(q query) apiError {
+	return apiError{
+		Message: fmt.Sprintf("llmtest: no scripted reply matches this request (endpoint %s, model %q, "+
+			"last user message %q)", q.endpoint, q.model, q.text),
+		Type: "invalid_request_error",
+		Code: "llmtest_unmatched",
+	}
+}
+
+// writeReplyError writes a scripted error reply, with its headers.
+func writeReplyError(w http.ResponseWriter, rep *Reply) {
+	for k, v := range rep.Headers {
+		w.Header().Set(k, v)
+	}
+	if rep.RetryAfter != "" {
+		w.Header().Set("Retry-After", rep.RetryAfter)
+	}
+	if rep.RetryAfterMs != "" {
+		w.Header().Set("Retry-After-Ms", rep.RetryAfterMs)
+	}
+	e := apiError{Message: rep.Error, Type: rep.ErrorType, Code: rep.ErrorCode}
+	def := defaultError(rep.Status)
+	if e.Message == "" {
+		e.Message = def.Message
+	}
+	if e.Type == "" {
+		e.Type = def.Type
+	}
+	if e.Code == "" {
+		e.Code = def.Code
+	}
+	writeError(w, rep.Status, e)
+}
+
+func defaultError(status int) apiError {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return apiError{Message: "Rate limit reached for requests (llmtest). Please try again later.",
+			Type: "requests", Code: "rate_limit_exceeded"}
+	case status == http.StatusUnauthorized:
+		return apiError{Message: "Incorrect API key provided.", Type: "invalid_request_error",
+			Code: "invalid_api_key"}
+	case status >= 500:
+		return apiError{Message: "The server had an error while processing your request. Sorry about that! (llmtest)",
+			Type: "server_error"}
+	default:
+		return apiError{Message: fmt.Sprintf("llmtest: scripted error %d %s", status, http.StatusText(status)),
+			Type: "invalid_request_error"}
+	}
+}
+
+// drop closes the client's connection without finishing the response.
+func drop(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	if hj, ok := w.(http.Hijacker); ok {
+		conn, _, err := hj.Hijack()
+		if err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	// Not hijackable (HTTP/2): abort the handler, which resets the stream. This panic is net/http's
+	// documented way to abort a response; the server recovers it without logging.
+	panic(http.ErrAbortHandler)
+}
+
+// preamble waits a reply's delay and answers errors and immediate drops. It returns false when the
+// request has been answered (or abandoned).
+func (s *Server) preamble(w http.ResponseWriter, r *http.Request, rep *Reply) bool {
+	if rep == nil {
+		return true
+	}
+	if !s.sleep(r.Context(), rep.Delay) {
+		return false
+	}
+	if rep.Status >= 400 {
+		writeReplyError(w, rep)
+		return false
+	}
+	return true
+}
+
+// queryInt reads an integer query parameter, returning def when absent or invalid.
+func queryInt(q url.Values, name string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(q.Get(name), &n); err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
