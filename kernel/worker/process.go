@@ -51,8 +51,8 @@ type Process struct {
 	cond     *sync.Cond
 	seen     [2]uint64 // last sync mark read on stdout, stderr
 	eof      [2]bool
-	handled  uint64 // sync mark of the last event handled
-	evClosed bool   // no more events will come
+	handled  uint64       // sync mark of the last event handled
+	evClosed bool         // no more events will come
 	head     bytes.Buffer // the start of stderr since the request began, for crash reports
 	tail     bytes.Buffer // the end of stderr
 	exitErr  error
