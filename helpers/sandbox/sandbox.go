@@ -410,7 +410,12 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 	case reasonMemory:
 		return memoryError(opts)
 	case reasonOutput:
-		return fmt.Errorf("sandbox: %w: the program printed more than %s and was stopped", ErrOutput, size(int64(opts.MaxOutput)))
+		if !crashed(res.Output) {
+			return fmt.Errorf("sandbox: %w: the program printed more than %s and was stopped", ErrOutput, size(int64(opts.MaxOutput)))
+		}
+		// The runtime's report of a crash filled the output: the crash is what happened.
+		res.Truncated = false
+		return crashOutcome(res, waitErr, opts)
 	}
 	if resp != nil {
 		switch resp.Kind {
@@ -435,9 +440,20 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 			return fmt.Errorf("sandbox: %w: %s", ErrCrashed, resp.Message)
 		}
 	}
-	err = crashError(res.Output, waitErr, opts)
+	return crashOutcome(res, waitErr, opts)
+}
+
+// crashOutcome explains a child that died without a response and cuts the runtime's report from the output.
+func crashOutcome(res *Result, waitErr error, opts Options) error {
+	err := crashError(res.Output, waitErr, opts)
 	res.Output = trimRuntimeReport(res.Output)
 	return err
+}
+
+// crashed reports whether the output holds the Go runtime's report of a fatal error.
+func crashed(output string) bool {
+	return strings.Contains(output, "\nfatal error: ") || strings.HasPrefix(output, "fatal error: ") ||
+		strings.Contains(output, "runtime: goroutine stack exceeds")
 }
 
 // trimRuntimeReport cuts the Go runtime's report of a crash (fatal error, stack traces) from the output; the

@@ -1,0 +1,220 @@
+package sandbox_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/sandbox"
+	"github.com/golm-dev/golm/helpers/tools"
+)
+
+// frontend records what is shown and answers input requests from a script, as a notebook user would.
+type frontend struct {
+	mu      sync.Mutex
+	shown   []string
+	prompts []string
+	answers []string
+	err     error
+}
+
+func (f *frontend) Display(b display.Bundle, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, _ := b.Data[display.MIMEMarkdown].(string)
+	f.shown = append(f.shown, s)
+	return nil
+}
+
+func (f *frontend) Update(b display.Bundle, id string) error { return f.Display(b, id) }
+func (f *frontend) Clear(wait bool) error                    { return nil }
+
+func (f *frontend) Input(ctx context.Context, prompt string, password bool) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prompts = append(f.prompts, prompt)
+	if f.err != nil {
+		return "", f.err
+	}
+	if len(f.answers) == 0 {
+		return "", errors.New("no more answers")
+	}
+	a := f.answers[0]
+	f.answers = f.answers[1:]
+	return a, nil
+}
+
+// useFrontend installs f for the test and restores the previous front end after it.
+func useFrontend(t *testing.T, f *frontend) {
+	old := display.SetFrontend(f)
+	t.Cleanup(func() { display.SetFrontend(old) })
+}
+
+func TestConfirmAsk(t *testing.T) {
+	tests := []struct {
+		answer  string
+		inErr   error
+		ran     bool
+		errIs   error
+		errText string
+	}{
+		{answer: "y", ran: true},
+		{answer: " YES ", ran: true},
+		{answer: "n", errIs: sandbox.ErrDeclined},
+		{answer: "", errIs: sandbox.ErrDeclined},
+		{answer: "sure", errIs: sandbox.ErrDeclined},
+		{inErr: context.Canceled, errIs: context.Canceled, errText: "asking to run the code"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.answer, func(t *testing.T) {
+			f := &frontend{answers: []string{tt.answer}, err: tt.inErr}
+			useFrontend(t, f)
+			opts := testOptions
+			opts.Confirm = sandbox.Ask
+			code := "x := \"```\"\n6 * 7"
+			res, err := sandbox.New(opts).Run(context.Background(), code)
+			if tt.ran {
+				if err != nil || res.Value != "42" {
+					t.Fatalf("run: %v, %q", err, res.Value)
+				}
+			} else if !errors.Is(err, tt.errIs) || !strings.Contains(err.Error(), tt.errText) {
+				t.Fatalf("error = %v, want %v", err, tt.errIs)
+			}
+			if len(f.shown) != 1 || !strings.Contains(f.shown[0], "````go\n"+code+"\n````") {
+				t.Errorf("code shown as %q", f.shown)
+			}
+			if len(f.prompts) != 1 || f.prompts[0] != "Run it? [y/N] " {
+				t.Errorf("prompts %q", f.prompts)
+			}
+		})
+	}
+}
+
+func TestConfirmPolicies(t *testing.T) {
+	f := &frontend{}
+	useFrontend(t, f)
+	opts := testOptions
+	opts.Confirm = sandbox.Never
+	if _, err := sandbox.New(opts).Run(context.Background(), "1"); !errors.Is(err, sandbox.ErrDeclined) {
+		t.Errorf("Never: %v", err)
+	}
+	var seen string
+	sb := sandbox.New(opts).SetConfirmFunc(func(ctx context.Context, code string) (bool, error) {
+		seen = code
+		return true, nil
+	})
+	if res, err := sb.Run(context.Background(), "2 + 2"); err != nil || res.Value != "4" || seen != "2 + 2" {
+		t.Errorf("ConfirmFunc: %v %q %q", err, res.Value, seen)
+	}
+	sb.SetConfirmFunc(func(ctx context.Context, code string) (bool, error) { return false, errors.New("no user") })
+	if _, err := sb.Run(context.Background(), "1"); err == nil || !strings.Contains(err.Error(), "no user") {
+		t.Errorf("ConfirmFunc error: %v", err)
+	}
+	if len(f.prompts) != 0 {
+		t.Errorf("asked although the policy decides: %q", f.prompts)
+	}
+}
+
+// The talk's code interpreter: the model writes Go to answer "What is 12 factorial?", the sandbox runs it, and
+// the model answers; a question that needs no tool is answered directly.
+func TestToolWithModel(t *testing.T) {
+	code := "func fact(n int) int {\n\tif n <= 1 {\n\t\treturn 1\n\t}\n\treturn n * fact(n-1)\n}\nfact(12)"
+	var toolResult string
+	chat := tools.ChatFunc(func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+		last := req.Messages[len(req.Messages)-1]
+		msg := openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant}
+		switch {
+		case last.Role == openai.ChatMessageRoleTool:
+			toolResult = last.Content
+			msg.Content = "12 factorial is 479,001,600."
+		case strings.Contains(last.Content, "factorial"):
+			args, _ := jsonString(map[string]string{"code": code})
+			msg.ToolCalls = []openai.ToolCall{{ID: "call_1", Type: openai.ToolTypeFunction,
+				Function: openai.FunctionCall{Name: sandbox.ToolName, Arguments: args}}}
+		default:
+			msg.Content = "Paris."
+		}
+		return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: msg}}}, nil
+	})
+	f := &frontend{answers: []string{"y"}}
+	useFrontend(t, f)
+	opts := testOptions
+	opts.Confirm = sandbox.Ask
+	tool, err := sandbox.New(opts).Tool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := tools.NewToolbox()
+	if err := box.Add(tool); err != nil {
+		t.Fatal(err)
+	}
+	r := tools.NewRunner(chat, box)
+	tr, err := r.Ask(context.Background(), "gpt-4o", "Use run_go for calculations.", "What is 12 factorial?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if toolResult != "479001600" || tr.Answer != "12 factorial is 479,001,600." {
+		t.Errorf("tool result %q, answer %q", toolResult, tr.Answer)
+	}
+	if len(f.prompts) != 1 {
+		t.Errorf("the user was asked %d times", len(f.prompts))
+	}
+	if !strings.Contains(tr.String(), "model asked run_go(") || !strings.Contains(tr.String(), "→ 479001600") {
+		t.Errorf("transcript:\n%s", tr)
+	}
+
+	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is the capital of France?")
+	if err != nil || tr.Answer != "Paris." || len(tr.Calls()) != 0 || len(f.prompts) != 1 {
+		t.Errorf("direct answer: %v %q %d calls", err, tr.Answer, len(tr.Calls()))
+	}
+
+	// Declined, and failing code: the model is told.
+	f.answers = []string{"n"}
+	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is 12 factorial?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(toolResult, "error: tools: run_go: sandbox: the user declined to run the code") {
+		t.Errorf("declined: model got %q", toolResult)
+	}
+	c := tr.Calls()[0]
+	if !errors.Is(c.Err, sandbox.ErrDeclined) {
+		t.Errorf("call error %v", c.Err)
+	}
+}
+
+func TestToolErrorsKeepOutput(t *testing.T) {
+	tool, err := sandbox.New(testOptions).Tool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tool.Name() != "run_go" || tool.Parameters().Required[0] != "code" {
+		t.Errorf("tool %s %v", tool.Name(), tool.Parameters())
+	}
+	out, err := tool.Call(context.Background(), `{"code": "import \"fmt\"\nfmt.Println(\"half way\")\npanic(\"oops\")"}`)
+	if !errors.Is(err, sandbox.ErrPanic) || !strings.Contains(err.Error(), "output before the error:\nhalf way") {
+		t.Errorf("error = %v (result %v)", err, out)
+	}
+	out, err = tool.Call(context.Background(), `{"code": "x := 1\nx++"}`)
+	if err != nil || out != "(the code ran without printing anything)" {
+		t.Errorf("silent code: %v %q", err, out)
+	}
+	out, err = tool.Call(context.Background(), `{"code": "import \"fmt\"\nfmt.Println(1)\n2"}`)
+	if err != nil || out != "1\n2" {
+		t.Errorf("output and value: %v %q", err, out)
+	}
+	if _, err := tool.Call(context.Background(), `{"program": "1"}`); !errors.Is(err, tools.ErrArguments) {
+		t.Errorf("bad arguments: %v", err)
+	}
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
