@@ -201,6 +201,9 @@ func (r *Result) HTML() string {
 // ErrExit (a non-zero os.Exit), ErrTimeout, ErrMemory, ErrOutput, ErrCrashed, or the context's error; the
 // result is returned with it, holding the output up to that point.
 func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
+	if ctx == nil {
+		ctx = context.Background() // a nil context from a notebook cell is forgiven
+	}
 	res := &Result{Code: code}
 	fail := func(err error) (*Result, error) {
 		res.Err = err

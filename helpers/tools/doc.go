@@ -45,5 +45,9 @@
 // The API has no generic functions and no variadic parameters, and functions are passed as any, so that
 // everything works from the golm kernel's interpreter: a function and struct declared in a cell are ordinary
 // reflect values (with their struct tags) for this package. Types declared in a cell have no name at run time,
-// so Tool.GoSignature writes their structs out in full.
+// so Tool.GoSignature writes their structs out in full; the interpreter exports their unexported fields under
+// an X prefix (hidden becomes Xhidden), and such fields are left out of the schema. Two quirks of the
+// interpreter (yaegi v0.16.1) to keep in mind in cells: a two-value short declaration inside a block of a
+// top-level statement fails ("undefined: err"), and a function literal called at top level runs again on
+// later evaluations; put loops in named functions.
 package tools

@@ -75,6 +75,9 @@ func (r *Runner) Ask(ctx context.Context, model, system, question string) (*Tran
 // tools after MaxSteps requests; the context's error when it ends. Tool failures are not errors of Run: they
 // go back to the model, which may try again.
 func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Transcript, error) {
+	if ctx == nil {
+		ctx = context.Background() // a nil context from a notebook cell is forgiven
+	}
 	tr := &Transcript{Messages: append([]openai.ChatCompletionMessage(nil), req.Messages...)}
 	if r.Client == nil {
 		return tr, errors.New("tools: the runner has no client")

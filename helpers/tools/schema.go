@@ -285,7 +285,7 @@ func fields(t reflect.Type) []field {
 				continue
 			}
 		}
-		if !f.IsExported() {
+		if !f.IsExported() || interpretedUnexported(t, f) {
 			continue
 		}
 		if name == "" {
@@ -476,4 +476,16 @@ func derefType(t reflect.Type) reflect.Type {
 		t = t.Elem()
 	}
 	return t
+}
+
+// interpretedUnexported reports whether a field is an unexported field of a struct declared in interpreted
+// code: yaegi builds such structs with reflect.StructOf, which cannot make unexported fields, so it exports
+// them with an X in front ("hidden" becomes "Xhidden"). The struct type then has no name. (A field named
+// like that in an unnamed compiled struct, such as Xray, is left out too; a named struct type avoids it.)
+func interpretedUnexported(t reflect.Type, f reflect.StructField) bool {
+	if t.Name() != "" || len(f.Name) < 2 || f.Name[0] != 'X' {
+		return false
+	}
+	c := f.Name[1]
+	return c == '_' || 'a' <= c && c <= 'z'
 }

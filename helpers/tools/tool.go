@@ -213,6 +213,9 @@ func (t *Tool) argNames() string {
 // function's error, or ErrPanic); Call itself never panics. The context goes to a function that takes one;
 // a function that does not is not interrupted when ctx ends.
 func (t *Tool) Call(ctx context.Context, arguments string) (any, error) {
+	if ctx == nil {
+		ctx = context.Background() // a nil context from a notebook cell is forgiven
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("tools: %s: %w", t.name, err)
 	}
