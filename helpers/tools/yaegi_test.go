@@ -171,11 +171,10 @@ func TestInterpretedTool(t *testing.T) {
 		`func (m *model) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 			return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Role: "assistant", Content: m.answer}}}}, nil
 		}`,
-		`r2 := tools.NewRunner(&model{answer: "Paris"}, box)
+		`r2 := tools.NewRunner(&model{answer: "Paris"}, box).SetOnStep(func(s tools.Step) { fmt.Println("r2 step", s.Final()) })
 		tr2, err := r2.Ask(context.Background(), "m", "", "What is the capital of France?")
 		fmt.Println(tr2, err)`,
-		`r3 := &tools.Runner{Client: chat, Tools: box, MaxSteps: 1}
-		r3.SetOnStep(func(s tools.Step) { fmt.Println("r3 step", s.N) })
+		`r3 := &tools.Runner{Client: chat, Tools: box, MaxSteps: 1, OnStep: func(s tools.Step) { fmt.Println("r3 step", s.N) }}
 		n = 0
 		_, err = r3.Ask(context.Background(), "m", "", "q")
 		fmt.Println(err)`,
@@ -219,6 +218,7 @@ func TestInterpretedTool(t *testing.T) {
 		`model asked point({"a":1}) → {"x":1,"y":1}`,
 		`answer: 6 + 3 = 9`,
 		`error: <nil>`,
+		`r2 step true`,
 		`answer: Paris <nil>`,
 		`r3 step 1`,
 		`tools: step limit reached: the model was still calling tools after 1 requests`,
