@@ -72,6 +72,8 @@ func TestCells(t *testing.T) {
 		{code: `&Point{3, 4}`, result: "&Point{X: 3, Y: 4}"},
 		{code: `[]Point{{1, 2}}`, result: "[]Point{{X: 1, Y: 2}}"},
 		{code: `errors.New("boom")`, result: "boom"},
+		{code: `os.Setenv("GOLM_TEST_VAR", "1")`, result: "<none>"},
+		{code: `os.Chdir("/nonexistent-golm")`, result: "chdir /nonexistent-golm: no such file or directory"},
 		{code: `time.Duration(1500) * time.Millisecond`, result: "1.5s"},
 		{code: "func f() {}\nf()", result: "<none>"},
 		{code: `strconv.Atoi("12")`, result: "12, nil"},

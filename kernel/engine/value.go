@@ -31,7 +31,7 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		}
 	}
 	exprSrc := p.Src[start:p.Offset(last.End())]
-	n := s.arity(last.X)
+	n, onlyErr := s.arity(last.X)
 	if n == 0 {
 		_, err := s.eval(ctx, src, pad(exprLine)+exprSrc)
 		return nil, err
@@ -66,6 +66,9 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 	v, err := s.exec(ctx, src, prog)
 	if err != nil {
 		return nil, err
+	}
+	if onlyErr && (!v.IsValid() || (v.Kind() == reflect.Interface && v.IsNil())) {
+		return nil, nil // a call that returns only an error, and no error: nothing to show
 	}
 	if n == 1 {
 		return &Result{Value: s.render(ctx, rv, v)}, nil
@@ -126,30 +129,34 @@ var printLike = map[string]bool{
 }
 
 // arity returns how many values an expression statement produces: 0 for calls of functions without
-// results (and print-like calls), their number of results for other calls, 1 for other expressions.
-func (s *Session) arity(e ast.Expr) int {
+// results (and print-like calls), their number of results for other calls, 1 for other expressions; and
+// whether the expression is a call of a function whose only result is an error.
+func (s *Session) arity(e ast.Expr) (n int, onlyErr bool) {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
-		return 1
+		return 1, false
 	}
 	name := exprName(call.Fun)
 	if printLike[name] {
-		return 0
+		return 0, false
 	}
 	if name == "" {
-		return 1 // a call through an expression with side effects: try one value, fall back
+		return 1, false // a call through an expression with side effects: try one value, fall back
 	}
 	if _, declared := s.names[name]; !declared {
 		if _, builtin := builtins[name]; builtin {
-			return 1
+			return 1, false
 		}
 	}
-	v, err := s.i.Eval(name)
-	if err != nil || !v.IsValid() || v.Kind() != reflect.Func {
-		return 1
+	v, ok := s.value(name)
+	if !ok || v.Kind() != reflect.Func {
+		return 1, false
 	}
-	return v.Type().NumOut()
+	t := v.Type()
+	return t.NumOut(), t.NumOut() == 1 && t.Out(0) == errorType
 }
+
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
 var builtins = map[string]bool{
 	"len": true, "cap": true, "append": true, "make": true, "new": true, "complex": true, "real": true,

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/golm-dev/golm/helpers/tokens"
+	"github.com/golm-dev/golm/kernel/engine"
+	"github.com/golm-dev/golm/kernel/history"
+	"github.com/golm-dev/golm/kernel/server"
+	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/kernel/worker"
+)
+
+func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("%w: want one connection file", errUsage)
+	}
+	conn, err := server.ReadConnectionFile(args[0])
+	if err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	if os.Getenv("GOLM_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding the golm binary: %w", err)
+	}
+	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = resolved
+	}
+	limit, err := memoryLimit()
+	if err != nil {
+		return err
+	}
+	hist, err := history.Open(history.DefaultPath())
+	if err != nil {
+		log.Warn("history is kept in memory only", "err", err)
+		hist, _ = history.Open("")
+	}
+	srv, err := server.New(server.Config{
+		Conn: conn,
+		Worker: worker.Options{
+			Command:     []string{exe, "worker"},
+			Env:         append(os.Environ(), "GOLM_MEMORY_LIMIT="+strconv.FormatInt(limit, 10)),
+			MemoryLimit: limit + limit/10,
+		},
+		History: hist,
+		Log:     log,
+		Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+	defer stop()
+	// In signal interrupt mode, Jupyter sends SIGINT: interrupt the cell rather than exit.
+	sigint := make(chan os.Signal, 1)
+	signal.Notify(sigint, syscall.SIGINT)
+	go func() {
+		for range sigint {
+			srv.Interrupt()
+		}
+	}()
+	return srv.Run(ctx)
+}
+
+// runWorker is the kernel's interpreter process: requests on fd 3, events on fd 4.
+func runWorker(_ context.Context, _ []string, _, _ io.Writer) error {
+	limit, _ := strconv.ParseInt(os.Getenv("GOLM_MEMORY_LIMIT"), 10, 64)
+	signal.Ignore(syscall.SIGINT) // interrupts come from the kernel as requests
+	return worker.Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), worker.Config{
+		Symbols:     symbols.Symbols,
+		Preferred:   symbols.Preferred,
+		MemoryLimit: limit,
+		Setup: func(*engine.Session) {
+			tokens.InstallOfflineLoader()
+		},
+	})
+}
+
+// memoryLimit reads GOLM_MEMORY_LIMIT ("8GiB", "512MB", bytes), or takes 80% of the machine's memory.
+func memoryLimit() (int64, error) {
+	if v := os.Getenv("GOLM_MEMORY_LIMIT"); v != "" {
+		n, err := parseBytes(v)
+		if err != nil {
+			return 0, fmt.Errorf("GOLM_MEMORY_LIMIT: %w", err)
+		}
+		return n, nil
+	}
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, nil // no limit where the memory size is unknown
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "MemTotal:" {
+			kb, _ := strconv.ParseInt(fields[1], 10, 64)
+			return kb * 1024 * 8 / 10, nil
+		}
+	}
+	return 0, nil
+}
+
+// parseBytes parses a size: a number of bytes, or a number with KB, MB, GB (powers of 1000) or KiB, MiB,
+// GiB (powers of 1024).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			mult = u.mult
+			s = strings.TrimSpace(strings.TrimSuffix(s, u.suffix))
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 0 {
+		return 0, fmt.Errorf("not a size: %q (try 8GiB)", s)
+	}
+	return int64(f * mult), nil
+}

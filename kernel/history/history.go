@@ -1,0 +1,189 @@
+// Package history keeps the inputs (and text outputs) of executed cells across kernel sessions, and
+// answers Jupyter's history requests: the last n entries, a range of a session, and a glob search.
+package history
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// Entry is one executed cell.
+type Entry struct {
+	Session int    `json:"session"`
+	Line    int    `json:"line"`
+	Input   string `json:"input"`
+	Output  string `json:"output,omitempty"`
+}
+
+// Store is a history file (JSON lines) and the entries read from it. Several kernels may append to the
+// same file; each writes whole lines.
+type Store struct {
+	mu      sync.Mutex
+	path    string
+	session int
+	entries []Entry
+	max     int
+}
+
+// MaxEntries bounds how many past entries a store keeps in memory.
+const MaxEntries = 10000
+
+// Open reads a history file ("" keeps history in memory only) and starts a new session numbered after the
+// last one in it.
+func Open(path string) (*Store, error) {
+	s := &Store{path: path, max: MaxEntries}
+	if path != "" {
+		f, err := os.Open(path)
+		switch {
+		case err == nil:
+			sc := bufio.NewScanner(f)
+			sc.Buffer(make([]byte, 1<<20), 16<<20)
+			for sc.Scan() {
+				var e Entry
+				if json.Unmarshal(sc.Bytes(), &e) == nil && e.Session > 0 {
+					s.entries = append(s.entries, e)
+					s.session = max(s.session, e.Session)
+				}
+			}
+			f.Close()
+		case os.IsNotExist(err):
+		default:
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if len(s.entries) > s.max {
+			s.entries = s.entries[len(s.entries)-s.max:]
+		}
+	}
+	s.session++
+	return s, nil
+}
+
+// DefaultPath returns $XDG_DATA_HOME/golm/history.jsonl (~/.local/share/golm/history.jsonl).
+func DefaultPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "golm", "history.jsonl")
+}
+
+// Session returns the number of this kernel's session.
+func (s *Store) Session() int { return s.session }
+
+// Add records a cell of this session. Errors writing the file are returned but the entry is kept in
+// memory.
+func (s *Store) Add(line int, input, output string) error {
+	e := Entry{Session: s.session, Line: line, Input: input, Output: output}
+	s.mu.Lock()
+	s.entries = append(s.entries, e)
+	if len(s.entries) > s.max {
+		s.entries = s.entries[len(s.entries)-s.max:]
+	}
+	s.mu.Unlock()
+	if s.path == "" {
+		return nil
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	f, err := os.OpenFile(s.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// Tail returns the last n entries.
+func (s *Store) Tail(n int) []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 || n > len(s.entries) {
+		n = len(s.entries)
+	}
+	return append([]Entry(nil), s.entries[len(s.entries)-n:]...)
+}
+
+// Range returns the entries of a session with start <= line < stop. A session of 0 or less counts back from
+// this one (0 is this session, -1 the previous); stop 0 means to the end.
+func (s *Store) Range(session, start, stop int) []Entry {
+	if session <= 0 {
+		session += s.session
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Entry
+	for _, e := range s.entries {
+		if e.Session == session && e.Line >= start && (stop <= 0 || e.Line < stop) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Search returns the entries whose input matches a glob pattern (* and ?), the last n of them (n <= 0:
+// all); with unique, only the latest entry of each input.
+func (s *Store) Search(pattern string, n int, unique bool) []Entry {
+	re := globRE(pattern)
+	s.mu.Lock()
+	var matches []Entry
+	for _, e := range s.entries {
+		if re.MatchString(e.Input) {
+			matches = append(matches, e)
+		}
+	}
+	s.mu.Unlock()
+	if unique {
+		seen := map[string]bool{}
+		var rev []Entry
+		for i := len(matches) - 1; i >= 0; i-- {
+			if !seen[matches[i].Input] {
+				seen[matches[i].Input] = true
+				rev = append(rev, matches[i])
+			}
+		}
+		matches = matches[:0]
+		for i := len(rev) - 1; i >= 0; i-- {
+			matches = append(matches, rev[i])
+		}
+	}
+	if n > 0 && len(matches) > n {
+		matches = matches[len(matches)-n:]
+	}
+	return matches
+}
+
+// globRE turns a glob pattern into an anchored regular expression that matches across lines.
+func globRE(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`(?s)^`)
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(`.*`)
+		case '?':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString(`$`)
+	return regexp.MustCompile(b.String())
+}
