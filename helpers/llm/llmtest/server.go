@@ -558,11 +558,9 @@ func defaultError(status int) apiError {
 	}
 }
 
-// drop closes the client's connection without finishing the response.
+// drop closes the client's connection without finishing the response: before the status line when nothing
+// was written yet (the client sees a connection error), or in the middle of a stream.
 func drop(w http.ResponseWriter) {
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
 	if hj, ok := w.(http.Hijacker); ok {
 		conn, _, err := hj.Hijack()
 		if err == nil {

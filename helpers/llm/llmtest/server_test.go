@@ -343,6 +343,16 @@ func TestDropAtOnceAndErrors(t *testing.T) {
 	if _, err := c.CreateChatCompletion(context.Background(), chatReq("m", user("x"))); err == nil {
 		t.Error("dropped request succeeded")
 	}
+	// Dropped at once means no status line at all: a connection error, for streams too.
+	for _, stream := range []bool{false, true} {
+		s.Enqueue(llmtest.Reply{Drop: true})
+		b, _ := json.Marshal(map[string]any{"model": "m", "stream": stream,
+			"messages": []map[string]any{{"role": "user", "content": "x"}}})
+		if resp, err := http.Post(s.URL+"/chat/completions", "application/json", bytes.NewReader(b)); err == nil {
+			resp.Body.Close()
+			t.Errorf("stream %v: got status %d from a dropped request", stream, resp.StatusCode)
+		}
+	}
 
 	s.Enqueue(llmtest.Reply{Status: 429, RetryAfter: "2", RetryAfterMs: "2000",
 		Headers: map[string]string{"x-ratelimit-reset-requests": "1s"}})

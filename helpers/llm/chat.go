@@ -1,0 +1,196 @@
+package llm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// ZeroTemperature asks for a temperature of exactly zero. A Temperature of 0 in ChatOptions (and in
+// go-openai's requests) means "not set": the server's default, usually 1. Servers treat this tiny value
+// as zero.
+const ZeroTemperature float32 = math.SmallestNonzeroFloat32
+
+// System returns a system message: instructions that shape every answer.
+func System(content string) openai.ChatCompletionMessage {
+	return openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: content}
+}
+
+// User returns a user message.
+func User(content string) openai.ChatCompletionMessage {
+	return openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: content}
+}
+
+// Assistant returns an assistant message, for example a previous answer in a conversation.
+func Assistant(content string) openai.ChatCompletionMessage {
+	return openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: content}
+}
+
+// ToolResult returns a tool message carrying the result of the tool call with the given id.
+func ToolResult(callID, content string) openai.ChatCompletionMessage {
+	return openai.ChatCompletionMessage{Role: openai.ChatMessageRoleTool, ToolCallID: callID, Content: content}
+}
+
+// Messages returns the messages of a question with an optional system prompt: System(system) when system
+// is not empty, then User(user).
+func Messages(user, system string) []openai.ChatCompletionMessage {
+	var msgs []openai.ChatCompletionMessage
+	if system != "" {
+		msgs = append(msgs, System(system))
+	}
+	return append(msgs, User(user))
+}
+
+// ChatOptions are the commonly used settings of a chat request. The zero value means the client's default
+// model and the server's defaults for the rest.
+type ChatOptions struct {
+	// Model is the model; empty means the client's default.
+	Model string
+	// Temperature is the sampling temperature (0 to 2); 0 means the server's default: use ZeroTemperature
+	// for a temperature of zero.
+	Temperature float32
+	// TopP is nucleus sampling's probability mass; 0 means the server's default.
+	TopP float32
+	// MaxTokens limits the length of the answer; 0 means no limit. It is sent as max_completion_tokens to
+	// reasoning models (o1, o3, o4, gpt-5), which reject max_tokens, and as max_tokens to the others.
+	MaxTokens int
+	// Stop lists sequences at which the answer stops.
+	Stop []string
+	// Seed asks for reproducible sampling where supported; 0 means none.
+	Seed int
+	// LogProbs asks for the log-probability of every token of the answer (see Reply.LogProbs).
+	LogProbs bool
+	// TopLogProbs asks for that many most likely alternatives at each position (0 to 20); it implies
+	// LogProbs.
+	TopLogProbs int
+	// JSON asks for an answer that is a JSON object (response_format json_object); the prompt must
+	// mention JSON.
+	JSON bool
+}
+
+// isReasoningModel reports whether a model takes max_completion_tokens instead of max_tokens.
+func isReasoningModel(model string) bool {
+	m := strings.ToLower(model)
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Request builds the chat completion request that Send would send.
+func (c *Client) Request(messages []openai.ChatCompletionMessage, opts ChatOptions) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{
+		Model:       orDefault(opts.Model, c.model),
+		Messages:    append([]openai.ChatCompletionMessage(nil), messages...),
+		Temperature: opts.Temperature,
+		TopP:        opts.TopP,
+		Stop:        opts.Stop,
+	}
+	if opts.MaxTokens > 0 {
+		if isReasoningModel(req.Model) {
+			req.MaxCompletionTokens = opts.MaxTokens
+		} else {
+			req.MaxTokens = opts.MaxTokens
+		}
+	}
+	if opts.Seed != 0 {
+		seed := opts.Seed
+		req.Seed = &seed
+	}
+	if opts.LogProbs || opts.TopLogProbs > 0 {
+		req.LogProbs = true
+		req.TopLogProbs = min(max(opts.TopLogProbs, 0), 20)
+	}
+	if opts.JSON {
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+	}
+	return req
+}
+
+// Reply is an answer with its accounting.
+type Reply struct {
+	// Text is the answer's text.
+	Text string
+	// Message is the whole assistant message (with tool calls, if any): append it to a conversation.
+	Message openai.ChatCompletionMessage
+	// FinishReason says why the answer ended: "stop", "length" (MaxTokens reached), "tool_calls", ...
+	FinishReason string
+	// Model is the model that answered, as the server names it.
+	Model string
+	// Usage counts the tokens of the prompt and of the answer.
+	Usage openai.Usage
+	// Cost is what the call cost, from the client's price table.
+	Cost Cost
+	// Duration is how long the call took.
+	Duration time.Duration
+	// LogProbs holds the tokens of the answer and their probabilities when they were asked for, else nil.
+	LogProbs *LogProbs
+	// Response is the raw response (assembled from the chunks, for a stream).
+	Response openai.ChatCompletionResponse
+}
+
+// String returns the text of the answer.
+func (r *Reply) String() string {
+	if r == nil {
+		return ""
+	}
+	return r.Text
+}
+
+// Markdown returns the text of the answer, so that a notebook renders it as Markdown.
+func (r *Reply) Markdown() string { return r.String() }
+
+// Info summarises the call: "gpt-4o-mini: 12 tokens in, 40 out, $0.000026 (0.00258¢), 0.8s".
+func (r *Reply) Info() string {
+	if r == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s: %d tokens in, %d out, %s, %s", r.Model, r.Usage.PromptTokens,
+		r.Usage.CompletionTokens, r.Cost, r.Duration.Round(100*time.Millisecond))
+}
+
+// newReply makes a Reply from a response's first choice.
+func (c *Client) newReply(resp openai.ChatCompletionResponse, model string, d time.Duration) *Reply {
+	r := &Reply{Model: orDefault(resp.Model, model), Usage: resp.Usage, Duration: d, Response: resp}
+	r.Cost = c.prices.Cost(r.Model, r.Usage)
+	if len(resp.Choices) > 0 {
+		ch := resp.Choices[0]
+		r.Message = ch.Message
+		r.Text = ch.Message.Content
+		r.FinishReason = string(ch.FinishReason)
+		if ch.LogProbs != nil {
+			r.LogProbs = logProbsFromChat(ch.LogProbs.Content)
+		}
+	}
+	return r
+}
+
+// Send sends messages with options and returns the answer.
+func (c *Client) Send(ctx context.Context, messages []openai.ChatCompletionMessage, opts ChatOptions) (*Reply, error) {
+	req := c.Request(messages, opts)
+	start := time.Now()
+	resp, err := c.Chat(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.newReply(resp, req.Model, time.Since(start)), nil
+}
+
+// Ask sends one question, with a system prompt when system is not empty, to the default model and returns
+// the answer's text: the one-line helper for notebook cells.
+//
+//	answer, err := client.Ask(ctx, "What is money?",
+//		"You are an Aussie LLM that uses Aussie slang and analogies whenever possible.")
+func (c *Client) Ask(ctx context.Context, user, system string) (string, error) {
+	r, err := c.Send(ctx, Messages(user, system), ChatOptions{})
+	if err != nil {
+		return "", err
+	}
+	return r.Text, nil
+}
