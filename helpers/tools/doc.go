@@ -28,14 +28,15 @@
 //
 // # The allow-list and the loop
 //
-// A Toolbox holds the tools a model may call; nothing else runs. A Runner sends a conversation and the tools to
-// a model (any Chatter: *openai.Client, or a function wrapped in ChatFunc), runs the calls the model asks for,
-// several in one reply included, answers each with a "tool" message quoting its tool_call_id, and repeats until
-// the model answers in text or MaxSteps requests were made. Whatever the model gets wrong — invalid JSON,
-// arguments of the wrong type, a missing argument, a function that is not in the toolbox — and whatever the
-// function does wrong — an error, a panic — goes back to the model as "error: ..." in the tool result, so that
-// it can correct itself; none of it panics. Every step can be watched (Runner.OnStep, Runner.Show) and the
-// Transcript that Run returns renders as text or HTML:
+// A Toolbox holds the tools a model may call; nothing else runs. A Runner sends a conversation and the tools
+// to a model — any Chatter: the golm client *llm.Client, an *openai.Client wrapped by FromOpenAI, or a
+// function wrapped in ChatFunc — runs the calls the model asks for, several in one reply included, answers
+// each with a "tool" message quoting its tool_call_id, and repeats until the model answers in text or
+// MaxSteps requests were made. Whatever the model gets wrong — invalid JSON, arguments of the wrong type, a
+// missing argument, a function that is not in the toolbox — and whatever the function does wrong — an error,
+// a panic — goes back to the model as "error: ..." in the tool result, so that it can correct itself; none
+// of it panics. The calls of one reply run one after the other, in order. Every step can be watched
+// (Runner.OnStep, Runner.Show) and the Transcript that Run returns renders as text or HTML:
 //
 //	model asked sums({"a":6,"b":3}) → 9
 //	answer: 6 + 3 = 9

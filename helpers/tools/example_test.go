@@ -71,7 +71,7 @@ func ExampleRunner() {
 		fmt.Println(err)
 		return
 	}
-	r := tools.NewRunner(model, box) // with the API: tools.NewRunner(openai.NewClient(key), box)
+	r := tools.NewRunner(model, box) // with the API: tools.NewRunner(client, box), client from llm.NewClient()
 	tr, err := r.Ask(context.Background(), "gpt-4o", "You must use the sums function.", "What is 6+3?")
 	if err != nil {
 		fmt.Println(err)

@@ -12,18 +12,24 @@ import (
 	"github.com/golm-dev/golm/helpers/display"
 )
 
-// Chatter sends a chat completion request to a model. *openai.Client satisfies it; wrap any other function
-// of the same shape (such as a method value of another client) in ChatFunc.
+// Chatter sends a chat completion request to a model. The golm client, *llm.Client, satisfies it; wrap an
+// *openai.Client with FromOpenAI, and any other function of the same shape in ChatFunc.
 type Chatter interface {
-	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
-// ChatFunc adapts a function to Chatter, for example tools.ChatFunc(client.Chat).
+// ChatFunc adapts a function to Chatter, for example tools.ChatFunc(client.CreateChatCompletion) or a
+// scripted model in a test.
 type ChatFunc func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 
-// CreateChatCompletion calls f.
-func (f ChatFunc) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+// Chat calls f.
+func (f ChatFunc) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	return f(ctx, req)
+}
+
+// FromOpenAI adapts a go-openai client to Chatter.
+func FromOpenAI(c *openai.Client) Chatter {
+	return ChatFunc(c.CreateChatCompletion)
 }
 
 // DefaultMaxSteps is the step limit of a Runner whose MaxSteps is zero.
@@ -98,7 +104,7 @@ func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Tr
 			return tr, fmt.Errorf("tools: step %d: %w", n, err)
 		}
 		req.Messages = tr.Messages
-		resp, err := r.Client.CreateChatCompletion(ctx, req)
+		resp, err := r.Client.Chat(ctx, req)
 		if err != nil {
 			return tr, fmt.Errorf("tools: step %d: asking the model: %w", n, err)
 		}

@@ -67,12 +67,12 @@ func (f *fakeModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(resp)
 }
 
-func (f *fakeModel) client() *openai.Client {
+func (f *fakeModel) client() Chatter {
 	srv := httptest.NewServer(f)
 	f.t.Cleanup(srv.Close)
 	cfg := openai.DefaultConfig("test-key")
 	cfg.BaseURL = srv.URL + "/v1"
-	return openai.NewClientWithConfig(cfg)
+	return FromOpenAI(openai.NewClientWithConfig(cfg))
 }
 
 func call(id, name, args string) openai.ToolCall {

@@ -168,7 +168,7 @@ func TestInterpretedTool(t *testing.T) {
 		fmt.Println(tr)
 		fmt.Println("error:", err)`,
 		`type model struct{ answer string }`,
-		`func (m *model) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+		`func (m *model) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 			return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Role: "assistant", Content: m.answer}}}}, nil
 		}`,
 		`r2 := tools.NewRunner(&model{answer: "Paris"}, box).SetOnStep(func(s tools.Step) { fmt.Println("r2 step", s.Final()) })

@@ -19,6 +19,7 @@ func init() {
 		"ErrPanic":        reflect.ValueOf(&tools.ErrPanic).Elem(),
 		"ErrStepLimit":    reflect.ValueOf(&tools.ErrStepLimit).Elem(),
 		"ErrUnknownTool":  reflect.ValueOf(&tools.ErrUnknownTool).Elem(),
+		"FromOpenAI":      reflect.ValueOf(tools.FromOpenAI),
 		"New":             reflect.ValueOf(tools.New),
 		"NewRunner":       reflect.ValueOf(tools.NewRunner),
 		"NewToolbox":      reflect.ValueOf(tools.NewToolbox),
@@ -44,10 +45,10 @@ func init() {
 
 // _github_com_golm_dev_golm_helpers_tools_Chatter is an interface wrapper for Chatter type
 type _github_com_golm_dev_golm_helpers_tools_Chatter struct {
-	IValue                interface{}
-	WCreateChatCompletion func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	IValue interface{}
+	WChat  func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
-func (W _github_com_golm_dev_golm_helpers_tools_Chatter) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
-	return W.WCreateChatCompletion(ctx, req)
+func (W _github_com_golm_dev_golm_helpers_tools_Chatter) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	return W.WChat(ctx, req)
 }
