@@ -10,6 +10,17 @@ package local
 #include <pthread.h>
 #include "llama.h"
 #include "ggml-backend.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+// golm_trim returns freed heap memory to the operating system, so that resident memory falls after a model is
+// closed (glibc keeps freed blocks of up to 32 MB in its heap otherwise).
+static void golm_trim(void) {
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
 
 // golm_state is shared between Go and llama.cpp's callbacks: an operation is aborted when its id was
 // cancelled, or when the model is closing. Go writes the fields with atomic stores.
@@ -36,24 +47,28 @@ static void golm_state_close(golm_state * s) { __atomic_store_n(&s->closing, 1, 
 
 // Logging: llama.cpp and ggml log through one callback; messages below golm_log_min are dropped, and the
 // last error is kept so that a failed call can say why.
-static int golm_log_min = GGML_LOG_LEVEL_WARN;
+static int golm_log_min = GGML_LOG_LEVEL_ERROR;
 static int golm_log_last = GGML_LOG_LEVEL_INFO;
 static pthread_mutex_t golm_err_mu = PTHREAD_MUTEX_INITIALIZER;
 static char golm_err[1024];
 
+// golm_quiet is the state of the operation running on this thread: its log is dropped once it is aborted
+// (llama.cpp reports an aborted computation as an error).
+static __thread golm_state * golm_quiet;
+
 static void golm_log(enum ggml_log_level level, const char * text, void * user) {
 	(void) user;
+	if (golm_quiet != NULL && golm_abort(golm_quiet)) {
+		return;
+	}
 	int lv = (int) level;
 	if (lv == GGML_LOG_LEVEL_CONT) {
 		lv = __atomic_load_n(&golm_log_last, __ATOMIC_RELAXED);
 	} else {
 		__atomic_store_n(&golm_log_last, lv, __ATOMIC_RELAXED);
 	}
-	if (lv == GGML_LOG_LEVEL_ERROR) {
+	if (lv == GGML_LOG_LEVEL_ERROR) { // keep every error since the last golm_last_error
 		pthread_mutex_lock(&golm_err_mu);
-		if ((int) level != GGML_LOG_LEVEL_CONT) {
-			golm_err[0] = 0;
-		}
 		strncat(golm_err, text, sizeof(golm_err) - strlen(golm_err) - 1);
 		pthread_mutex_unlock(&golm_err_mu);
 	}
@@ -66,7 +81,7 @@ static void golm_log(enum ggml_log_level level, const char * text, void * user) 
 static void golm_log_init(void) { llama_log_set(golm_log, NULL); }
 static void golm_log_level(int level) { __atomic_store_n(&golm_log_min, level, __ATOMIC_RELAXED); }
 
-// golm_last_error copies the last error message into buf and clears it.
+// golm_last_error copies the error messages logged since the last call into buf and clears them.
 static void golm_last_error(char * buf, size_t n) {
 	pthread_mutex_lock(&golm_err_mu);
 	strncpy(buf, golm_err, n - 1);
@@ -116,6 +131,21 @@ static void golm_batch_set(struct llama_batch * b, const llama_token * tokens, i
 		b->seq_id[i][0] = 0;
 		b->logits[i] = all_logits || i == n - 1;
 	}
+}
+
+// golm_decode and golm_encode evaluate a batch, without logging if the operation is aborted.
+static int32_t golm_decode(struct llama_context * ctx, struct llama_batch batch, golm_state * state) {
+	golm_quiet = state;
+	int32_t r = llama_decode(ctx, batch);
+	golm_quiet = NULL;
+	return r;
+}
+
+static int32_t golm_encode(struct llama_context * ctx, struct llama_batch batch, golm_state * state) {
+	golm_quiet = state;
+	int32_t r = llama_encode(ctx, batch);
+	golm_quiet = NULL;
+	return r;
 }
 
 static struct llama_sampler * golm_sampler(float temp, int32_t top_k, float top_p, float min_p, int32_t last_n,
@@ -199,22 +229,22 @@ func initLlama() {
 	})
 }
 
-// SetVerbose shows (true) or hides (false) llama.cpp's informational log on standard error; warnings and
-// errors are always shown.
+// SetVerbose shows (true) or hides (false) llama.cpp's log of information and warnings on standard error;
+// errors are always shown. It applies to the whole process.
 func SetVerbose(verbose bool) {
 	initLlama()
 	if verbose {
 		C.golm_log_level(C.GGML_LOG_LEVEL_INFO)
 	} else {
-		C.golm_log_level(C.GGML_LOG_LEVEL_WARN)
+		C.golm_log_level(C.GGML_LOG_LEVEL_ERROR)
 	}
 }
 
 func lastError() string {
 	buf := make([]byte, 1024)
 	C.golm_last_error((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
-	s := string(buf[:clen(buf)])
-	return strings.TrimSpace(s)
+	lines := strings.Split(strings.TrimSpace(string(buf[:clen(buf)])), "\n")
+	return strings.Join(lines, "; ")
 }
 
 func clen(b []byte) int {
@@ -519,6 +549,7 @@ func (m *Model) Close() error {
 	C.free(unsafe.Pointer(m.state))
 	m.state = nil
 	m.past = nil
+	C.golm_trim()
 	return nil
 }
 
@@ -735,7 +766,7 @@ func (m *Model) ChatPrompt(messages []Message, template string) (string, error) 
 		return "", ErrClosed
 	}
 	ctmpl := C.llama_model_chat_template(m.model, nil)
-	if ctmpl == nil {
+	if ctmpl == nil || *ctmpl == 0 {
 		return "", fmt.Errorf("local: %s has no chat template (a base model?): name one of %s in "+
 			"GenerateOptions.Template, or write the prompt yourself and call Generate", m.Name(),
 			strings.Join(templates.Names(), ", "))
@@ -792,25 +823,19 @@ func (m *Model) ChatStream(ctx context.Context, messages []Message, opts Generat
 	return m.generate(ctx, prompt, opts, stops, true, onText)
 }
 
-// prepare tokenizes a prompt, leaving out the BOS token when the prompt text already starts with it (chat
-// templates often write it).
+// preparePrompt tokenizes a prompt, starting it with the BOS token when the model expects one and the prompt
+// text does not already start with it (chat templates often write it).
 func (m *Model) preparePrompt(prompt string, opts GenerateOptions) ([]C.llama_token, error) {
-	addSpecial := !opts.NoBOS
-	toks, err := m.tokenize(prompt, addSpecial)
+	toks, err := m.tokenize(prompt, false)
 	if err != nil {
 		return nil, err
 	}
 	bos := C.llama_vocab_bos(m.vocab)
-	if addSpecial && len(toks) >= 2 && toks[0] == bos && toks[1] == bos {
-		toks = toks[1:]
+	if !opts.NoBOS && bos >= 0 && bool(C.llama_vocab_get_add_bos(m.vocab)) && (len(toks) == 0 || toks[0] != bos) {
+		toks = append([]C.llama_token{bos}, toks...)
 	}
 	if len(toks) == 0 {
-		// An empty prompt without BOS: start from BOS, or from the newline token.
-		if bos >= 0 {
-			toks = []C.llama_token{bos}
-		} else {
-			return nil, errors.New("local: empty prompt")
-		}
+		return nil, errors.New("local: empty prompt (and the model has no beginning-of-sequence token to start from)")
 	}
 	return toks, nil
 }
@@ -820,7 +845,7 @@ func (m *Model) decode(lctx *C.struct_llama_context, toks []C.llama_token, pos i
 	for i := 0; i < len(toks); i += m.nBatch {
 		n := min(m.nBatch, len(toks)-i)
 		C.golm_batch_set(&m.batch, &toks[i], C.int32_t(n), C.int32_t(pos+i), C.bool(allLogits))
-		switch r := C.llama_decode(lctx, m.batch); {
+		switch r := C.golm_decode(lctx, m.batch, m.state); {
 		case r == 0:
 		case r == 2:
 			return errAborted
@@ -901,6 +926,8 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 	lastN := opts.RepeatLastN
 	if lastN == 0 {
 		lastN = 64
+	} else if lastN < 0 {
+		lastN = m.nCtx
 	}
 	repeat := float32(opts.RepeatPenalty)
 	if repeat <= 0 {
@@ -1008,6 +1035,9 @@ func (m *Model) embeddingContext() (*C.struct_llama_context, int, error) {
 	case "last":
 		ptype = C.LLAMA_POOLING_TYPE_LAST
 	}
+	if pooling != "" && pooling == m.meta.Pooling {
+		ptype = C.LLAMA_POOLING_TYPE_UNSPECIFIED // the model's own, as llama.cpp reads it
+	}
 	m.ectx = C.golm_new_context(m.model, C.uint32_t(n), C.uint32_t(n), C.uint32_t(n), C.int32_t(m.threads),
 		C.int32_t(m.threads), true, ptype, m.state)
 	if m.ectx == nil {
@@ -1066,9 +1096,9 @@ func (m *Model) EmbedBatch(ctx context.Context, texts []string) ([][]float32, er
 		C.golm_batch_set(&batch, &toks[0], C.int32_t(len(toks)), 0, true)
 		var r C.int32_t
 		if encoder {
-			r = C.llama_encode(ectx, batch)
+			r = C.golm_encode(ectx, batch, m.state)
 		} else {
-			r = C.llama_decode(ectx, batch)
+			r = C.golm_decode(ectx, batch, m.state)
 		}
 		if r != 0 {
 			if r == 2 || ctx.Err() != nil {

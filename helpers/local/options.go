@@ -49,8 +49,8 @@ type Options struct {
 	// Backend is the path of a ggml backend library to load first, such as a libggml-cuda.so built with
 	// helpers/local/gpu/build-cuda.sh; "" looks for one (see LoadBackend).
 	Backend string
-	// Verbose shows llama.cpp's log (loading details, memory use) on standard error; by default only warnings
-	// and errors are shown. The setting applies to the whole process.
+	// Verbose shows llama.cpp's log (loading details, memory use, warnings) on standard error; by default only
+	// errors are shown. The setting applies to the whole process (see SetVerbose).
 	Verbose bool
 }
 

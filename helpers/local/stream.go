@@ -9,14 +9,13 @@ import (
 // text while it could be the start of a stop string or an incomplete UTF-8 character (a byte-fallback token
 // carries one byte of a character), and it finds stop strings that span pieces.
 type textStream struct {
-	stops     []string
-	trimLeft  bool // drop leading spaces (chat answers)
-	started   bool
-	pending   string
-	text      strings.Builder // everything emitted
-	maxHold   int
-	stopped   bool
-	emittedOK bool
+	stops    []string
+	trimLeft bool // drop leading white space (chat answers)
+	started  bool
+	pending  string
+	text     strings.Builder // everything emitted
+	maxHold  int
+	stopped  bool
 }
 
 func newTextStream(stops []string, trimLeft bool) *textStream {
@@ -38,7 +37,7 @@ func (s *textStream) push(piece string) (out string, stopped bool) {
 	}
 	s.pending += piece
 	if s.trimLeft && !s.started {
-		s.pending = strings.TrimLeft(s.pending, " ")
+		s.pending = strings.TrimLeft(s.pending, " \t\r\n")
 		if s.pending == "" {
 			return "", false
 		}

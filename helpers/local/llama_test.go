@@ -1,0 +1,596 @@
+//go:build llama
+
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golm-dev/golm/helpers/local/gguf"
+	"github.com/golm-dev/golm/helpers/local/synth"
+)
+
+var testDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "golm-local-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testDir = dir
+	for _, typ := range []gguf.TensorType{gguf.TensorF32, gguf.TensorF16, gguf.TensorQ8_0} {
+		if err := synth.WriteTiny(tinyPath(typ), synth.TinyOptions{Type: typ}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func tinyPath(typ gguf.TensorType) string {
+	return filepath.Join(testDir, "tiny-"+typ.String()+".gguf")
+}
+
+// tiny loads the tiny model with two threads, closing it when the test ends.
+func tiny(t testing.TB) *Model {
+	t.Helper()
+	m, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestTokenize(t *testing.T) {
+	m := tiny(t)
+	ids, err := m.Tokenize(synth.TinyPrompt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces := m.Pieces(ids)
+	if want := []string{"<s>", " Jeremy", " Howard", " is", " "}; !reflect.DeepEqual(pieces, want) {
+		t.Errorf("pieces of %q = %q, want %q", synth.TinyPrompt, pieces, want)
+	}
+	if ids[0] != synth.BOS || ids[0] != m.BOS() || m.EOS() != synth.EOS {
+		t.Errorf("ids %v, BOS %d, EOS %d", ids, m.BOS(), m.EOS())
+	}
+	raw, _ := m.Tokenize(synth.TinyPrompt, false)
+	if !reflect.DeepEqual(raw, ids[1:]) {
+		t.Errorf("without special tokens: %v", raw)
+	}
+	text, err := m.Detokenize(ids)
+	if err != nil || text != "<s> Jeremy Howard is " {
+		t.Errorf("Detokenize = %q, %v", text, err)
+	}
+	if text, _ := m.Detokenize(raw); text != synth.TinyPrompt {
+		t.Errorf("Detokenize without BOS = %q", text)
+	}
+	// Special tokens in the text, byte fallback for characters outside the vocabulary.
+	ids, _ = m.Tokenize("<|im_start|>é", false)
+	if got := m.Pieces(ids); !reflect.DeepEqual(got, []string{"<|im_start|>", " ", "\xc3", "\xa9"}) {
+		t.Errorf("pieces = %q", got)
+	}
+	if text, _ := m.Detokenize(ids); text != "<|im_start|> é" {
+		t.Errorf("Detokenize = %q", text)
+	}
+	if _, err := m.Detokenize([]int{1 << 20}); err == nil {
+		t.Error("out-of-range id accepted")
+	}
+	if !m.IsEndOfGeneration(synth.IMEnd) || !m.IsEndOfGeneration(synth.EOS) || m.IsEndOfGeneration(synth.BOS) {
+		t.Error("IsEndOfGeneration")
+	}
+	if m.VocabSize() != m.Metadata().VocabSize {
+		t.Errorf("VocabSize %d, metadata %d", m.VocabSize(), m.Metadata().VocabSize)
+	}
+}
+
+func TestGenerateGreedy(t *testing.T) {
+	ctx := context.Background()
+	for _, typ := range []gguf.TensorType{gguf.TensorF32, gguf.TensorF16, gguf.TensorQ8_0} {
+		m, err := Load(ctx, tinyPath(typ), Options{Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			prompt string
+			opts   GenerateOptions
+			text   string
+			reason string
+		}{
+			{synth.TinyPrompt, GenerateOptions{}, synth.TinyContinuation, StopEOS},
+			{synth.TinyPrompt, GenerateOptions{MaxTokens: 3}, "a data scientist", StopLength},
+			{synth.PlanetsPrompt, GenerateOptions{MaxTokens: 14}, synth.PlanetsContinuation, StopLength},
+			{synth.PlanetsPrompt, GenerateOptions{Stop: []string{"\n"}},
+				" Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.", StopSequence},
+			{synth.PlanetsPrompt, GenerateOptions{Stop: []string{"Q:", "\n"}},
+				" Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.", StopSequence},
+			// A stop string spanning three tokens.
+			{synth.PlanetsPrompt, GenerateOptions{Stop: []string{"Earth, Mars, Jup"}}, " Mercury, Venus, ", StopSequence},
+			// Past the end-of-generation token (which has no text), the model goes on with a newline.
+			{synth.TinyPrompt, GenerateOptions{MaxTokens: 16, IgnoreEOS: true},
+				synth.TinyContinuation + "\nJeremy", StopLength},
+			{"Who is Jeremy Howard?", GenerateOptions{MaxTokens: 4}, "\nJeremy Howard is", StopLength},
+		}
+		for _, tt := range tests {
+			res, err := m.Generate(ctx, tt.prompt, tt.opts)
+			if err != nil {
+				t.Fatalf("%s %q: %v", typ, tt.prompt, err)
+			}
+			if res.Text != tt.text || res.StopReason != tt.reason {
+				t.Errorf("%s: Generate(%q, %+v) = %q (%s), want %q (%s)", typ, tt.prompt, tt.opts, res.Text,
+					res.StopReason, tt.text, tt.reason)
+			}
+		}
+		m.Close()
+	}
+}
+
+func TestStream(t *testing.T) {
+	m := tiny(t)
+	var pieces []string
+	res, err := m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{Stop: []string{"Q:"}},
+		func(s string) error {
+			pieces = append(pieces, s)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(pieces, "") != res.Text || res.Text != " Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.\n" {
+		t.Errorf("pieces %q, text %q", pieces, res.Text)
+	}
+	if len(pieces) < 8 {
+		t.Errorf("only %d pieces: not streamed", len(pieces))
+	}
+	// A callback error stops generation and is returned.
+	stop := errors.New("enough")
+	n := 0
+	res, err = m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1},
+		func(s string) error {
+			n++
+			if n == 3 {
+				return stop
+			}
+			return nil
+		})
+	if !errors.Is(err, stop) || res.StopReason != StopCancelled || len(res.Tokens) != 3 {
+		t.Errorf("callback error: %v, %+v", err, res)
+	}
+	var sb strings.Builder
+	if _, err := m.GenerateTo(context.Background(), synth.TinyPrompt, GenerateOptions{MaxTokens: 2}, &sb); err != nil ||
+		sb.String() != "a data" {
+		t.Errorf("GenerateTo wrote %q, %v", sb.String(), err)
+	}
+}
+
+func TestSampling(t *testing.T) {
+	m := tiny(t)
+	ctx := context.Background()
+	gen := func(o GenerateOptions) string {
+		o.MaxTokens = 12
+		res, err := m.Generate(ctx, "?", o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Text
+	}
+	greedy := gen(GenerateOptions{})
+	// The tiny model is very sure of itself, so moderate sampling keeps its text; a very high temperature
+	// makes the text depend on the seed, and the same seed gives the same text.
+	tests := []GenerateOptions{
+		{Temperature: 0.8, Seed: 1},
+		{Temperature: 1, TopK: 1, Seed: 2},
+		{Temperature: 1, TopP: 0.5, Seed: 3},
+		{Temperature: 1, MinP: 0.5, Seed: 4},
+		{Temperature: 0.7, RepeatPenalty: 1.1, Seed: 5},
+	}
+	for _, o := range tests {
+		if got := gen(o); got != greedy {
+			t.Errorf("%+v: %q, greedy %q", o, got, greedy)
+		}
+	}
+	hot := GenerateOptions{Temperature: 50, Seed: 42}
+	a, b := gen(hot), gen(hot)
+	if a != b {
+		t.Errorf("same seed, different text: %q and %q", a, b)
+	}
+	if a == greedy {
+		t.Errorf("temperature 50 gave the greedy text %q", a)
+	}
+	hot.Seed = 43
+	if c := gen(hot); c == a {
+		t.Errorf("seeds 42 and 43 gave the same text %q", c)
+	}
+	// A strong presence penalty breaks the planets' loop.
+	loop, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30})
+	pen, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30, PresencePenalty: 30,
+		RepeatLastN: -1})
+	if strings.Count(loop.Text, "Mercury") < 2 || strings.Count(pen.Text, "Mercury") > 1 {
+		t.Errorf("repeat penalty: %q → %q", loop.Text, pen.Text)
+	}
+}
+
+func TestTimingAndCache(t *testing.T) {
+	m := tiny(t)
+	ctx := context.Background()
+	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := res.Timing
+	if res.PromptTokens != tm.PromptTokens || tm.Tokens != 20 || len(res.Tokens) != 20 || tm.Prompt <= 0 ||
+		tm.Generation <= 0 || tm.FirstToken < tm.Prompt || tm.Total < tm.Generation ||
+		tm.TokensPerSecond() <= 0 || tm.PromptTokensPerSecond() <= 0 {
+		t.Errorf("timing %+v of %+v", tm, res)
+	}
+	// The same prompt again reuses all but its last token.
+	res2, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
+	if res2.CachedTokens != res.PromptTokens-1 || res2.Timing.PromptTokens != 1 || res2.Text != res.Text {
+		t.Errorf("cached %d of %d, evaluated %d", res2.CachedTokens, res2.PromptTokens, res2.Timing.PromptTokens)
+	}
+	// A prompt that extends the previous prompt and answer reuses them.
+	res3, _ := m.Generate(ctx, synth.PlanetsPrompt+res.Text+" more", GenerateOptions{MaxTokens: 2})
+	if res3.CachedTokens < res.PromptTokens+len(res.Tokens)-3 {
+		t.Errorf("extended prompt: cached %d of %d", res3.CachedTokens, res3.PromptTokens)
+	}
+	// A different prompt still gives the right answer.
+	res4, _ := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{})
+	if res4.Text != synth.TinyContinuation || res4.CachedTokens != 1 { // BOS is shared
+		t.Errorf("after cache: %q, cached %d", res4.Text, res4.CachedTokens)
+	}
+}
+
+func TestContextLimit(t *testing.T) {
+	// llama.cpp rounds contexts up to a multiple of 256 tokens.
+	m, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2, ContextSize: 200, BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.ContextSize() != 256 {
+		t.Errorf("context %d", m.ContextSize())
+	}
+	long := strings.Repeat("Jeremy Howard is ", 100)
+	if _, err := m.Generate(context.Background(), long, GenerateOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "ContextSize") {
+		t.Errorf("long prompt: %v", err)
+	}
+	// Prompts longer than a batch are evaluated in several batches.
+	res, err := m.Generate(context.Background(), "Who is Jeremy Howard? "+synth.TinyPrompt, GenerateOptions{MaxTokens: -1})
+	if err != nil || res.Text != synth.TinyContinuation {
+		t.Errorf("multi-batch prompt: %q %v", res.Text, err)
+	}
+	res, err = m.Generate(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1})
+	// The context holds the prompt and the generated tokens.
+	if err != nil || res.StopReason != StopContext || res.PromptTokens+len(res.Tokens) != m.ContextSize() {
+		t.Errorf("context full: %v, %d+%d tokens, %s, %v", err, res.PromptTokens, len(res.Tokens), res.StopReason, res.Timing)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	m := tiny(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true})
+	if !errors.Is(err, context.Canceled) || res == nil || res.StopReason != StopCancelled {
+		t.Fatalf("Generate = %+v, %v", res, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("stopped after %v", d)
+	}
+	if _, err := m.Generate(ctx, "x", GenerateOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+	// The model still works after a cancellation.
+	if res, err := m.Generate(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
+		res.Text != synth.TinyContinuation {
+		t.Errorf("after cancel: %v %v", res, err)
+	}
+	lctx, lcancel := context.WithCancel(context.Background())
+	lcancel()
+	if _, err := Load(lctx, tinyPath(gguf.TensorF32), Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load with a cancelled context: %v", err)
+	}
+}
+
+func TestChat(t *testing.T) {
+	m := tiny(t)
+	ctx := context.Background()
+	msgs := []Message{{Role: "system", Content: "You are helpful."}, {Role: "user", Content: "Who is Jeremy Howard?"}}
+	prompt, err := m.ChatPrompt(msgs, "")
+	want := "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nWho is Jeremy Howard?<|im_end|>\n<|im_start|>assistant\n"
+	if err != nil || prompt != want {
+		t.Errorf("ChatPrompt = %q, %v", prompt, err)
+	}
+	for _, tmpl := range []string{"", "llama2", "stablebeluga", "openorca-platypus2", "chatml"} {
+		res, err := m.Chat(ctx, msgs, GenerateOptions{Template: tmpl})
+		if err != nil || res.Text != synth.TinyAnswer {
+			t.Errorf("Chat with template %q = %q, %v", tmpl, res.Text, err)
+		}
+	}
+	var streamed strings.Builder
+	res, err := m.ChatStream(ctx, msgs, GenerateOptions{}, func(s string) error {
+		streamed.WriteString(s)
+		return nil
+	})
+	if err != nil || streamed.String() != synth.TinyAnswer || res.StopReason != StopEOS {
+		t.Errorf("ChatStream = %q (%v), %v", streamed.String(), res.StopReason, err)
+	}
+	if _, err := m.Chat(ctx, msgs, GenerateOptions{Template: "nope"}); err == nil {
+		t.Error("unknown template accepted")
+	}
+}
+
+func TestNoChatTemplate(t *testing.T) {
+	w, err := synth.Tiny(synth.TinyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Set("tokenizer.chat_template", "") // an empty template counts as none for the error
+	path := filepath.Join(t.TempDir(), "base.gguf")
+	if err := w.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(context.Background(), path, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.ChatPrompt([]Message{{Role: "user", Content: "hi"}}, ""); err == nil ||
+		!strings.Contains(err.Error(), "has no chat template") {
+		t.Errorf("no template: %v", err)
+	}
+	if p, err := m.ChatPrompt([]Message{{Role: "user", Content: "hi"}}, "llama2"); err != nil ||
+		p != "<s>[INST] hi [/INST]" {
+		t.Errorf("named template: %q %v", p, err)
+	}
+	// The prompt starts with <s> written out: the model must not get two BOS tokens.
+	res, err := m.Chat(context.Background(), []Message{{Role: "user", Content: "hi"}}, GenerateOptions{Template: "llama2"})
+	if err != nil || res.PromptTokens != 1+len(mustTokenize(t, m, "[INST] hi [/INST]")) {
+		t.Errorf("prompt tokens %d, %v", res.PromptTokens, err)
+	}
+}
+
+func mustTokenize(t *testing.T, m *Model, s string) []int {
+	ids, err := m.Tokenize(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestEmbed(t *testing.T) {
+	ctx := context.Background()
+	for _, pooling := range []string{"", "mean", "cls", "last"} {
+		m, err := Load(ctx, tinyPath(gguf.TensorF32), Options{Threads: 2, Pooling: pooling})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := m.EmbedBatch(ctx, []string{"Jeremy Howard is a data scientist", "Jeremy Howard is a data scientist.",
+			"Mercury, Venus, Earth, Mars"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if len(v) != synth.TinyWidth {
+				t.Fatalf("%d dimensions", len(v))
+			}
+			if n := CosineSimilarity(v, v); n < 0.999 {
+				t.Errorf("not normalised: %v", n)
+			}
+		}
+		near, far := CosineSimilarity(vs[0], vs[1]), CosineSimilarity(vs[0], vs[2])
+		if pooling != "cls" && near <= far {
+			t.Errorf("pooling %q: similar texts %.3f, different texts %.3f", pooling, near, far)
+		}
+		if pooling == "cls" && near < 0.999 { // both start with BOS
+			t.Errorf("cls pooling: %v", near)
+		}
+		// Embedding does not disturb generation.
+		if res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{}); err != nil || res.Text != synth.TinyContinuation {
+			t.Errorf("generation after embedding: %q %v", res.Text, err)
+		}
+		v, err := m.Embed(ctx, "Jeremy Howard is a data scientist")
+		if err != nil || CosineSimilarity(v, vs[0]) < 0.9999 {
+			t.Errorf("Embed differs from EmbedBatch: %v", err)
+		}
+		m.Close()
+	}
+	if _, err := Load(ctx, tinyPath(gguf.TensorF32), Options{Pooling: "max"}); err == nil {
+		t.Error("unknown pooling accepted")
+	}
+}
+
+func TestClose(t *testing.T) {
+	m, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := m.Generate(context.Background(), "x", GenerateOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Generate after Close: %v", err)
+	}
+	if _, err := m.Tokenize("x", true); !errors.Is(err, ErrClosed) {
+		t.Errorf("Tokenize after Close: %v", err)
+	}
+	if _, err := m.Embed(context.Background(), "x"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Embed after Close: %v", err)
+	}
+	if !strings.Contains(m.String(), "closed") {
+		t.Errorf("String() = %q", m.String())
+	}
+
+	// Close during a generation stops it.
+	m, err = Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var genErr error
+	started := make(chan struct{})
+	go func() {
+		defer wg.Done()
+		var once sync.Once
+		_, genErr = m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true},
+			func(string) error { once.Do(func() { close(started) }); return nil })
+	}()
+	<-started
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if !errors.Is(genErr, ErrClosed) {
+		t.Errorf("generation during Close: %v", genErr)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	m := tiny(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			prompt, want := synth.TinyPrompt, synth.TinyContinuation
+			if i%2 == 1 {
+				prompt, want = synth.PlanetsPrompt, " Mercury, Venus,"
+			}
+			o := GenerateOptions{}
+			if i%2 == 1 {
+				o.MaxTokens = 2
+			}
+			res, err := m.Generate(context.Background(), prompt, o)
+			if err == nil && res.Text != want {
+				err = fmt.Errorf("goroutine %d: %q", i, res.Text)
+			}
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Load(ctx, filepath.Join(t.TempDir(), "missing.gguf"), Options{}); err == nil ||
+		!strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing file: %v", err)
+	}
+	// A GGUF file llama.cpp cannot load: llama.cpp's reason is part of the error.
+	w := gguf.NewWriter()
+	_ = w.Set("general.architecture", "no-such-architecture")
+	path := filepath.Join(t.TempDir(), "bad.gguf")
+	if err := w.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(ctx, path, Options{})
+	if err == nil || !strings.Contains(err.Error(), "llama.cpp says: llama_model_load: error loading model: "+
+		"error loading model architecture: unknown model architecture: 'no-such-architecture'") {
+		t.Errorf("bad model: %v", err)
+	}
+}
+
+func TestDevicesAndInfo(t *testing.T) {
+	devs := Devices()
+	if len(devs) == 0 || devs[0].Type != "cpu" {
+		t.Errorf("devices %v", devs)
+	}
+	if info := SystemInfo(); !strings.Contains(info, "CPU") {
+		t.Errorf("SystemInfo() = %q", info)
+	} else if runtime.GOARCH == "amd64" && !strings.Contains(info, "AVX2 = 1") {
+		t.Errorf("built without AVX2 (use helpers/local/cgoflags.sh): %s", info)
+	}
+	m := tiny(t)
+	if s := m.String(); !strings.Contains(s, "golm tiny test model (llama") || !strings.Contains(s, "CPU with 2 threads") {
+		t.Errorf("String() = %q", s)
+	}
+	if m.Name() != "golm tiny test model" || m.Metadata().Architecture != "llama" || !filepath.IsAbs(m.Path()) {
+		t.Errorf("Name %q, Path %q", m.Name(), m.Path())
+	}
+	if err := LoadBackend(filepath.Join(t.TempDir(), "libggml-none.so")); err == nil {
+		t.Error("LoadBackend of a missing file succeeded")
+	}
+}
+
+// readRSS returns the resident set size of this process in bytes.
+func readRSS(t *testing.T) int64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		t.Skip("no /proc/self/statm:", err)
+	}
+	var size, rss int64
+	if _, err := fmt.Sscan(string(data), &size, &rss); err != nil {
+		t.Fatal(err)
+	}
+	return rss * int64(os.Getpagesize())
+}
+
+// TestLoadCloseMemory loads and closes a 40 MB model (read into memory, not mapped) many times: resident
+// memory must not grow by anything like a model per load.
+func TestLoadCloseMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	path := filepath.Join(t.TempDir(), "mid.gguf")
+	size, err := synth.WriteLarge(path, synth.LargeOptions{Width: 512, Layers: 4, FeedForward: 1536, Heads: 8,
+		HeadsKV: 8, Context: 1024, Type: gguf.TensorF16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cycle := func() {
+		m, err := Load(context.Background(), path, Options{Threads: 2, NoMMap: true, ContextSize: 1024})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Generate(context.Background(), "Jeremy", GenerateOptions{MaxTokens: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Embed(context.Background(), "Jeremy"); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 3; i++ { // warm up allocator arenas
+		cycle()
+	}
+	runtime.GC()
+	before := readRSS(t)
+	const n = 15
+	for i := 0; i < n; i++ {
+		cycle()
+	}
+	runtime.GC()
+	after := readRSS(t)
+	t.Logf("model %d MB; RSS %d MB → %d MB after %d load/close cycles", size>>20, before>>20, after>>20, n)
+	if growth := after - before; growth > size/2 {
+		t.Errorf("RSS grew by %d MB over %d cycles of a %d MB model: memory leak", growth>>20, n, size>>20)
+	}
+}

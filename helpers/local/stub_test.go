@@ -1,0 +1,36 @@
+//go:build !llama
+
+package local
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNotBuilt(t *testing.T) {
+	if Built {
+		t.Fatal("Built is true without the llama tag")
+	}
+	m, err := Load(context.Background(), "model.gguf", Options{})
+	if m != nil || !errors.Is(err, ErrNotBuilt) {
+		t.Fatalf("Load = %v, %v", m, err)
+	}
+	for _, want := range []string{"make install", "-tags llama", "cgoflags.sh"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not mention %q: %v", want, err)
+		}
+	}
+	var none *Model
+	if _, err := none.Generate(context.Background(), "x", GenerateOptions{}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Generate: %v", err)
+	}
+	if p, err := none.ChatPrompt([]Message{{Role: "user", Content: "hi"}}, "chatml"); err != nil ||
+		!strings.HasPrefix(p, "<|im_start|>user") {
+		t.Errorf("ChatPrompt with a named template: %q %v", p, err)
+	}
+	if err := LoadBackend("libggml-cuda.so"); !errors.Is(err, ErrNotBuilt) || Devices() != nil || GPUAvailable() {
+		t.Error("backends without llama.cpp")
+	}
+}
