@@ -54,19 +54,25 @@ type Session struct {
 	opts Options
 	i    *interp.Interpreter
 
-	mu       sync.Mutex // serialises Execute, Complete and Inspect
-	cellCtx  atomic.Pointer[context.Context]
-	stderr   *panicCatcher
-	count    int                     // cells executed, for naming
-	imported map[string]string       // local name → import path
-	pkgNames map[string]string       // package name → import path, for auto-import
-	pkgs     map[string]string       // import path → package name
-	names    map[string]nameInfo     // names declared by cells
-	types    map[string]*typeInfo    // declared types
-	typeName map[reflect.Type]string // reflect type of a declared type → its name
-	generic  generic                 // the prelude's stand-ins for generic standard functions
-	rvar     int                     // suffix of the variable holding the last expression (see value.go)
+	mu        sync.Mutex // serialises Execute, Complete and Inspect
+	cellCtx   atomic.Pointer[context.Context]
+	stderr    *panicCatcher
+	count     int                     // cells executed, for naming
+	imported  map[string]string       // local name → import path
+	pkgNames  map[string]string       // package name → import path, for auto-import
+	pkgs      map[string]string       // import path → package name
+	names     map[string]nameInfo     // names declared by cells
+	types     map[string]*typeInfo    // declared types
+	typeName  map[reflect.Type]string // reflect type of a declared type → its name
+	generic   generic                 // the prelude's stand-ins for generic standard functions
+	rvar      int                     // suffix of the variable holding the last expression (see value.go)
+	compiling atomic.Bool             // true while the interpreter compiles a cell
 }
+
+// Compiling reports whether the session is compiling code. The interpreter logs through the standard
+// log package just before it panics on code it cannot compile; the worker drops those lines, since the
+// panic becomes the cell's error.
+func (s *Session) Compiling() bool { return s.compiling.Load() }
 
 type nameKind int
 
@@ -289,6 +295,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := s.importAll(ctx, src, c, info); err != nil {
 		return nil, err
 	}
+	if err := s.checkUndefined(src, c, info); err != nil {
+		return nil, err
+	}
 	var res *Result
 	last := lastStmtsPiece(c)
 	for idx := range c.Pieces {
@@ -319,15 +328,17 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 				}
 			}
 		case cell.Stmts:
+			var err error
 			if idx == last {
-				r, err := s.runLastStmts(ctx, src, p)
-				if err != nil {
-					return nil, err
-				}
-				res = r
-				continue
+				res, err = s.runLastStmts(ctx, src, p)
+			} else {
+				_, err = s.eval(ctx, src, pad(p.Line)+p.Src)
 			}
-			if _, err := s.eval(ctx, src, pad(p.Line)+p.Src); err != nil {
+			if err != nil {
+				if ran(err) {
+					// Variables declared before the failure exist in the session.
+					s.recordVars(info)
+				}
 				return nil, err
 			}
 		}
@@ -368,6 +379,8 @@ func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
 		}
 	}()
 	s.stderr.reset()
+	s.compiling.Store(true)
+	defer s.compiling.Store(false)
 	prog, err = s.i.Compile(code)
 	if err != nil {
 		return nil, s.evalError(src, err)
@@ -472,6 +485,12 @@ func (s *Session) recordDecls(p *cell.Piece) {
 	}
 }
 
+// ran reports whether an error happened while code ran (after it compiled).
+func ran(err error) bool {
+	e, ok := err.(*Error)
+	return ok && (e.Name == "panic" || e.Name == "Interrupted")
+}
+
 // recordVars remembers variables declared with := at top level.
 func (s *Session) recordVars(info cell.Info) {
 	for _, v := range info.Vars {
@@ -498,6 +517,53 @@ func recvName(e ast.Expr) string {
 			return ""
 		}
 	}
+}
+
+// universe holds the predeclared names of Go and those the prelude adds.
+var universe = func() map[string]bool {
+	m := map[string]bool{}
+	for n := range builtinDocs {
+		m[n] = true
+	}
+	for _, n := range predeclaredTypes {
+		m[n] = true
+	}
+	return m
+}()
+
+// checkUndefined reports the first name the cell uses that nothing declares: the interpreter's own
+// messages for this are confusing, and for a lone name it even returns a stale value.
+func (s *Session) checkUndefined(src string, c *cell.Cell, info cell.Info) error {
+	declared := map[string]bool{}
+	for _, list := range [][]string{info.Vars, info.Consts, info.Funcs, info.Types} {
+		for _, n := range list {
+			declared[n] = true
+		}
+	}
+	for _, p := range c.Pieces {
+		for _, id := range p.Unresolved {
+			n := id.Name
+			if declared[n] || universe[n] || strings.HasPrefix(n, "__golm") {
+				continue
+			}
+			if _, ok := s.names[n]; ok {
+				continue
+			}
+			if _, ok := s.imported[n]; ok {
+				continue
+			}
+			if shimmed[n] {
+				continue
+			}
+			pos := p.FileSet.Position(id.Pos())
+			msg := "undefined: " + n
+			if path, ok := s.pkgNames[n]; ok {
+				msg = fmt.Sprintf("%s is a package (%s): use one of its members, like %s.Name", n, path, n)
+			}
+			return compileError(src, pos.Line, pos.Column, msg)
+		}
+	}
+	return nil
 }
 
 // checkRedefinitions refuses a cell that changes a type or a method already declared: the interpreter

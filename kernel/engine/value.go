@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"reflect"
 	"strings"
 
@@ -143,9 +145,20 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr bool) {
 	if name == "" {
 		return 1, false // a call through an expression with side effects: try one value, fall back
 	}
-	if _, declared := s.names[name]; !declared {
+	info, declared := s.names[name]
+	if !declared {
 		if _, builtin := builtins[name]; builtin {
 			return 1, false
+		}
+	}
+	if declared && info.kind == kindFunc {
+		// From the declaration: the interpreter cannot evaluate a generic function's name.
+		if f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+info.src+"{}", 0); err == nil && len(f.Decls) == 1 {
+			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok {
+				res := fd.Type.Results
+				onlyErr := res.NumFields() == 1 && len(res.List) == 1 && exprName(res.List[0].Type) == "error"
+				return res.NumFields(), onlyErr
+			}
 		}
 	}
 	v, ok := s.value(name)

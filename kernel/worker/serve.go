@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -58,6 +59,7 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 		return fmt.Errorf("starting the Go session: %w", err)
 	}
 	w.sess = sess
+	log.SetOutput(compileLogFilter{sess: sess, w: os.Stderr})
 	display.SetFrontend(w)
 	if cfg.Setup != nil {
 		cfg.Setup(sess)
@@ -235,6 +237,19 @@ func interpreterRunning() bool {
 	buf := make([]byte, 1<<20)
 	n := runtime.Stack(buf, true)
 	return strings.Contains(string(buf[:n]), "(*Interpreter).ExecuteWithContext.func")
+}
+
+// compileLogFilter drops what the interpreter logs while it compiles (see engine.Session.Compiling).
+type compileLogFilter struct {
+	sess *engine.Session
+	w    io.Writer
+}
+
+func (f compileLogFilter) Write(p []byte) (int, error) {
+	if f.sess.Compiling() {
+		return len(p), nil
+	}
+	return f.w.Write(p)
 }
 
 // Display, Update, Clear and Input make the worker the display package's front end.
