@@ -20,9 +20,10 @@
 // has conditions (a substring or regular expression of the last user message, the model, the endpoint, the
 // role of the final message) and one or more replies: text, tool calls, an error status with Retry-After and
 // rate-limit headers, a connection dropped at once or mid-stream, a delay. The first rule, in order, whose
-// conditions hold and whose uses are not exhausted answers. A rule with Times: 1 and no conditions is a
-// queued reply: [Server.Enqueue] adds one, so a test can say "the next request gets a 429, the one after it
-// this text".
+// conditions hold and whose uses are not exhausted answers. Ahead of the rules, [Server.Enqueue] queues
+// replies for the next chat or completions requests, one each, so a test can say "the next request gets a
+// 429, the one after it this text" whatever the rules say. In a script file, rules with "times": 1 and no
+// conditions, placed first, do the same.
 //
 // When no rule matches, the server answers deterministically with an echo of the last user message,
 // prefixed so that nobody mistakes it for a model's answer: "(llmtest echo) What is money?". With

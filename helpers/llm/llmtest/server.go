@@ -38,6 +38,7 @@ type Server struct {
 	apiKey    string
 	unmatched string
 	rules     []*ruleState
+	queue     []Reply
 	requests  []Request
 	embedDim  int
 	models    []string
@@ -247,13 +248,13 @@ func (s *Server) Add(r Rule) error {
 	return nil
 }
 
-// Enqueue queues a reply for the next chat or completions request that no earlier rule answers: a rule
-// with Times 1 and no conditions, added after the existing rules. Queued replies are given in order.
+// Enqueue queues a reply for the next chat or completions request, ahead of every rule: queued replies
+// are given one per request, in the order they were queued, and the rules answer once the queue is empty.
+// (In a script file, rules with "times": 1 and no conditions, placed first, do the same.)
 func (s *Server) Enqueue(r Reply) {
-	rr := r
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rules = append(s.rules, &ruleState{Rule: Rule{Times: 1, Reply: &rr}, replies: []Reply{rr}})
+	s.queue = append(s.queue, r)
 }
 
 // EnqueueText queues a text reply (see Enqueue).
@@ -493,10 +494,16 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// answer finds the reply for a scripted request: the first matching rule, or nil when none matches.
+// answer finds the reply for a scripted request: the first queued reply, else the first matching rule, or
+// nil when none matches.
 func (s *Server) answer(q query) (*Reply, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.queue) > 0 && (q.endpoint == EndpointChat || q.endpoint == EndpointCompletions) {
+		r := s.queue[0]
+		s.queue = s.queue[1:]
+		return &r, s.unmatched
+	}
 	for _, st := range s.rules {
 		if st.matches(q) {
 			r := st.take()

@@ -142,7 +142,7 @@ func TestEnqueueAndWhen(t *testing.T) {
 	s.Enqueue(llmtest.Reply{Text: "queued two"})
 	c := newClient(s, "")
 	for i, tc := range []struct{ q, want string }{
-		{"the weather?", "sunny"}, {"x", "queued one"}, {"the weather?", "sunny"}, {"y", "queued two"},
+		{"the weather?", "queued one"}, {"x", "queued two"}, {"the weather?", "sunny"},
 		{"z", llmtest.EchoPrefix + "z"},
 	} {
 		resp, err := c.CreateChatCompletion(context.Background(), chatReq("m", user(tc.q)))
