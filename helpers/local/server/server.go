@@ -12,6 +12,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -261,7 +262,20 @@ func newID(prefix string) string {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // model text often has <, > and &
+	_ = enc.Encode(v)
+}
+
+// marshal encodes v as JSON on one line, without escaping <, > and &.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
@@ -376,7 +390,7 @@ func (e *sse) send(v any) error {
 		data = []byte(s)
 	} else {
 		var err error
-		if data, err = json.Marshal(v); err != nil {
+		if data, err = marshal(v); err != nil {
 			return err
 		}
 	}

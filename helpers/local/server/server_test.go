@@ -1,0 +1,528 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/golm-dev/golm/helpers/local"
+	"github.com/golm-dev/golm/helpers/local/templates"
+)
+
+// fake is a Backend that answers from a script: the reply to a prompt is reply(prompt), streamed a word at a
+// time, cut at stop strings and at MaxTokens words.
+type fake struct {
+	mu      sync.Mutex
+	reply   func(prompt string) string
+	prompts []string
+	opts    []local.GenerateOptions
+	block   chan struct{} // when set, Stream waits on it (or on cancellation) after the first piece
+}
+
+func (f *fake) Name() string { return "fake-model" }
+
+func (f *fake) Tokenize(text string, addSpecial bool) ([]int, error) {
+	n := len(strings.Fields(text))
+	if addSpecial {
+		n++
+	}
+	return make([]int, n), nil
+}
+
+func (f *fake) ChatPrompt(msgs []local.Message, template string) (string, error) {
+	if template == "" {
+		template = "chatml"
+	}
+	return templates.Apply(template, msgs, true)
+}
+
+func (f *fake) Stream(ctx context.Context, prompt string, opts local.GenerateOptions, onText func(string) error) (*local.Result, error) {
+	f.mu.Lock()
+	f.prompts = append(f.prompts, prompt)
+	f.opts = append(f.opts, opts)
+	f.mu.Unlock()
+	res := &local.Result{PromptTokens: len(strings.Fields(prompt)) + 1, StopReason: local.StopEOS}
+	text := f.reply(prompt)
+	for _, s := range opts.Stop {
+		if i := strings.Index(text, s); i >= 0 {
+			text = text[:i]
+			res.StopReason = local.StopSequence
+		}
+	}
+	words := strings.SplitAfter(text, " ")
+	if opts.MaxTokens > 0 && len(words) > opts.MaxTokens {
+		words = words[:opts.MaxTokens]
+		res.StopReason = local.StopLength
+	}
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			res.StopReason = local.StopCancelled
+			return res, err
+		}
+		res.Tokens = append(res.Tokens, i)
+		res.Text += w
+		if onText != nil {
+			if err := onText(w); err != nil {
+				return res, err
+			}
+		}
+		if i == 0 && f.block != nil {
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				res.StopReason = local.StopCancelled
+				return res, ctx.Err()
+			}
+		}
+	}
+	res.Timing = local.Timing{PromptTokens: res.PromptTokens, Tokens: len(res.Tokens), Prompt: time.Millisecond,
+		Generation: time.Millisecond}
+	return res, nil
+}
+
+func (f *fake) EmbedBatch(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = []float32{float32(len(t)), 0.5, -1}
+	}
+	return out, nil
+}
+
+func newClient(t *testing.T, b Backend, opts Options) (*openai.Client, *Running) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := Listen(ctx, "127.0.0.1:0", b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = r.Wait()
+	})
+	cfg := openai.DefaultConfig(opts.APIKey)
+	cfg.BaseURL = r.BaseURL
+	return openai.NewClientWithConfig(cfg), r
+}
+
+func answer(string) string { return "Jeremy Howard is a data scientist." }
+
+func TestChat(t *testing.T) {
+	f := &fake{reply: answer}
+	c, _ := newClient(t, f, Options{})
+	resp, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{
+		Model: "gpt-4o", // ignored: the server has one model
+		Messages: []openai.ChatCompletionMessage{
+			{Role: "system", Content: "You are an Aussie LLM that uses Aussie slang."},
+			{Role: "user", Content: "What is money?"},
+		},
+		MaxTokens: 50,
+		Seed:      new(int),
+		Stop:      []string{"."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Model != "fake-model" || resp.Object != "chat.completion" || !strings.HasPrefix(resp.ID, "chatcmpl-") {
+		t.Errorf("response %+v", resp)
+	}
+	ch := resp.Choices[0]
+	if ch.Message.Role != "assistant" || ch.Message.Content != "Jeremy Howard is a data scientist" ||
+		ch.FinishReason != openai.FinishReasonStop {
+		t.Errorf("choice %+v", ch)
+	}
+	if resp.Usage.CompletionTokens != 6 || resp.Usage.TotalTokens != resp.Usage.PromptTokens+6 {
+		t.Errorf("usage %+v", resp.Usage)
+	}
+	want := "<|im_start|>system\nYou are an Aussie LLM that uses Aussie slang.<|im_end|>\n<|im_start|>user\n" +
+		"What is money?<|im_end|>\n<|im_start|>assistant\n"
+	if f.prompts[0] != want {
+		t.Errorf("prompt %q", f.prompts[0])
+	}
+	o := f.opts[0]
+	if o.MaxTokens != 50 || o.Temperature != 0.8 || o.Seed == 0 || len(o.Stop) != 1 {
+		t.Errorf("options %+v", o)
+	}
+}
+
+func TestChatOptions(t *testing.T) {
+	f := &fake{reply: answer}
+	c, _ := newClient(t, f, Options{Template: "llama2", DefaultTemperature: 0.3, DefaultMaxTokens: 3})
+	resp, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}},
+		TopP:     0.9,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.prompts[0] != "<s>[INST] hi [/INST]" {
+		t.Errorf("prompt %q", f.prompts[0])
+	}
+	o := f.opts[0]
+	if o.Temperature != 0.3 || o.MaxTokens != 3 || float32(o.TopP) != 0.9 || !contains(o.Stop, "[INST]") {
+		t.Errorf("options %+v", o)
+	}
+	if resp.Choices[0].FinishReason != openai.FinishReasonLength {
+		t.Errorf("finish %q", resp.Choices[0].FinishReason)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestChatStream(t *testing.T) {
+	c, _ := newClient(t, &fake{reply: answer}, Options{})
+	stream, err := c.CreateChatCompletionStream(context.Background(), openai.ChatCompletionRequest{
+		Messages:      []openai.ChatCompletionMessage{{Role: "user", Content: "Who is Jeremy Howard?"}},
+		Stream:        true,
+		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var text strings.Builder
+	var chunks int
+	var finish openai.FinishReason
+	var usage *openai.Usage
+	for {
+		r, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Usage != nil {
+			usage = r.Usage
+		}
+		if len(r.Choices) == 0 {
+			continue
+		}
+		chunks++
+		text.WriteString(r.Choices[0].Delta.Content)
+		if r.Choices[0].FinishReason != "" {
+			finish = r.Choices[0].FinishReason
+		}
+	}
+	if text.String() != answer("") || chunks < 6 || finish != openai.FinishReasonStop {
+		t.Errorf("streamed %q in %d chunks, finish %q", text.String(), chunks, finish)
+	}
+	if usage == nil || usage.CompletionTokens != 6 {
+		t.Errorf("usage %+v", usage)
+	}
+}
+
+func TestCompletions(t *testing.T) {
+	f := &fake{reply: func(p string) string {
+		return "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen"
+	}}
+	c, _ := newClient(t, f, Options{})
+	resp, err := c.CreateCompletion(context.Background(), openai.CompletionRequest{
+		Prompt: "Count:",
+		Echo:   true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Choices) != 1 || !strings.HasPrefix(resp.Choices[0].Text, "Count:one two") ||
+		resp.Choices[0].FinishReason != "length" || len(strings.Fields(resp.Choices[0].Text)) != 16 {
+		t.Errorf("choices %+v", resp.Choices) // 16 tokens: OpenAI's default for completions
+	}
+	resp, err = c.CreateCompletion(context.Background(), openai.CompletionRequest{
+		Prompt:    []string{"a", "b"},
+		MaxTokens: 2,
+	})
+	if err != nil || len(resp.Choices) != 2 || resp.Choices[1].Index != 1 || resp.Choices[1].Text != "one two " {
+		t.Errorf("two prompts: %+v %v", resp, err)
+	}
+	stream, err := c.CreateCompletionStream(context.Background(), openai.CompletionRequest{Prompt: "x", MaxTokens: 3,
+		Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var text strings.Builder
+	for {
+		r, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.WriteString(r.Choices[0].Text)
+	}
+	if text.String() != "one two three " {
+		t.Errorf("streamed %q", text.String())
+	}
+}
+
+func TestEmbeddings(t *testing.T) {
+	c, _ := newClient(t, &fake{reply: answer}, Options{})
+	for _, format := range []openai.EmbeddingEncodingFormat{openai.EmbeddingEncodingFormatFloat,
+		openai.EmbeddingEncodingFormatBase64} {
+		resp, err := c.CreateEmbeddings(context.Background(), openai.EmbeddingRequestStrings{
+			Input:          []string{"Jeremy Howard", "Tony Blair was"},
+			Model:          openai.SmallEmbedding3,
+			EncodingFormat: format,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Data) != 2 || resp.Data[1].Index != 1 || resp.Data[1].Embedding[0] != 14 ||
+			resp.Data[0].Embedding[2] != -1 || resp.Usage.PromptTokens != 7 {
+			t.Errorf("%s: %+v", format, resp)
+		}
+	}
+}
+
+func TestModelsAndErrors(t *testing.T) {
+	c, r := newClient(t, &fake{reply: answer}, Options{ModelName: "tiny"})
+	models, err := c.ListModels(context.Background())
+	if err != nil || len(models.Models) != 1 || models.Models[0].ID != "tiny" {
+		t.Errorf("models %+v %v", models, err)
+	}
+	if m, err := c.GetModel(context.Background(), "tiny"); err != nil || m.ID != "tiny" {
+		t.Errorf("model %+v %v", m, err)
+	}
+	if _, err := c.GetModel(context.Background(), "gpt-4"); err == nil {
+		t.Error("unknown model found")
+	}
+	tests := []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"POST", "/v1/chat/completions", "{", 400, "invalid JSON"},
+		{"POST", "/v1/chat/completions", `{"messages": []}`, 400, "messages must not be empty"},
+		{"POST", "/v1/chat/completions", `{"messages": [{"role": "user", "content": "hi"}], "n": 2}`, 400, "n > 1"},
+		{"POST", "/v1/chat/completions", `{"messages": [{"role": "user", "content": "hi"}], "temperature": 3}`, 400,
+			"temperature"},
+		{"POST", "/v1/chat/completions",
+			`{"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}`, 400,
+			"image_url"},
+		{"POST", "/v1/embeddings", `{"input": [1, 2]}`, 400, "token arrays"},
+		{"POST", "/v1/embeddings", `{"input": "x", "dimensions": 2}`, 400, "dimensions 2"},
+		{"POST", "/v1/completions", `{"prompt": "x", "suffix": "y"}`, 400, "suffix"},
+		{"GET", "/v1/files", "", 404, "not served here"},
+		{"GET", "/health", "", 200, `"ok"`},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, "http://"+r.Addr+tt.path, strings.NewReader(tt.body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.want) {
+			t.Errorf("%s %s %s: %d %s", tt.method, tt.path, tt.body, resp.StatusCode, body)
+		}
+		if tt.status >= 400 {
+			var e apiError
+			if json.Unmarshal(body, &e) != nil || e.Error.Message == "" {
+				t.Errorf("%s: not an OpenAI error body: %s", tt.path, body)
+			}
+		}
+	}
+	// Content given as parts is joined.
+	resp, err := http.Post(r.BaseURL+"/chat/completions", "application/json", strings.NewReader(
+		`{"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}]}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("content parts: %v %v", resp.Status, err)
+	}
+	resp.Body.Close()
+}
+
+func TestAPIKey(t *testing.T) {
+	f := &fake{reply: answer}
+	c, r := newClient(t, f, Options{APIKey: "sekrit"})
+	if _, err := c.ListModels(context.Background()); err != nil {
+		t.Errorf("with the key: %v", err)
+	}
+	resp, err := http.Get(r.BaseURL + "/models")
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the key: %v %v", resp.Status, err)
+	}
+	resp.Body.Close()
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:80"} {
+		if _, err := Listen(context.Background(), addr, &fake{reply: answer}, Options{}); err == nil ||
+			!strings.Contains(err.Error(), "not a loopback address") {
+			t.Errorf("Listen(%q): %v", addr, err)
+		}
+	}
+	for _, addr := range []string{"", "localhost:0", "[::1]:0"} {
+		r, err := Listen(context.Background(), addr, &fake{reply: answer}, Options{})
+		if err != nil {
+			if strings.Contains(addr, "::1") { // no IPv6 here
+				continue
+			}
+			t.Errorf("Listen(%q): %v", addr, err)
+			continue
+		}
+		r.Close()
+	}
+}
+
+func TestClientCancel(t *testing.T) {
+	f := &fake{reply: answer, block: make(chan struct{})}
+	c, _ := newClient(t, f, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	stream, err := c.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}, Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stream.Recv(); err != nil { // role chunk
+		t.Fatal(err)
+	}
+	cancel()
+	stream.Close()
+	// The server's generation sees the cancellation: a later request is served (the fake is not stuck).
+	close(f.block)
+	if _, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}}); err != nil {
+		t.Errorf("after a cancelled stream: %v", err)
+	}
+}
+
+func TestToolCalls(t *testing.T) {
+	f := &fake{reply: func(p string) string {
+		if strings.Contains(p, "sums returned: 9") {
+			return "6 + 3 = 9"
+		}
+		return "```json\n{\"name\": \"sums\", \"arguments\": {\"a\": 6, \"b\": 3}}\n```"
+	}}
+	c, _ := newClient(t, f, Options{})
+	tools := []openai.Tool{{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+		Name: "sums", Description: "Adds a + b",
+		Parameters: json.RawMessage(`{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a"]}`),
+	}}}
+	msgs := []openai.ChatCompletionMessage{
+		{Role: "system", Content: "Use Python for any required computations."},
+		{Role: "user", Content: "What is 6+3?"},
+	}
+	resp, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs, Tools: tools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := resp.Choices[0]
+	if ch.FinishReason != openai.FinishReasonToolCalls || len(ch.Message.ToolCalls) != 1 {
+		t.Fatalf("choice %+v", ch)
+	}
+	call := ch.Message.ToolCalls[0]
+	if call.Function.Name != "sums" || call.Function.Arguments != `{"a": 6, "b": 3}` || call.ID == "" {
+		t.Errorf("call %+v", call)
+	}
+	if !strings.Contains(f.prompts[0], "You can call these functions:") || !strings.Contains(f.prompts[0], `"Adds a + b"`) {
+		t.Errorf("prompt %q", f.prompts[0])
+	}
+	// The result goes back as a tool message; the model answers.
+	msgs = append(msgs, ch.Message, openai.ChatCompletionMessage{Role: "tool", Content: "9", ToolCallID: call.ID})
+	resp, err = c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs, Tools: tools})
+	if err != nil || resp.Choices[0].Message.Content != "6 + 3 = 9" || resp.Choices[0].FinishReason != "stop" {
+		t.Errorf("answer %+v %v", resp, err)
+	}
+	// Streaming: the call arrives as one tool_calls delta.
+	stream, err := c.CreateChatCompletionStream(context.Background(), openai.ChatCompletionRequest{
+		Messages: msgs[:2], Tools: tools, Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var got []openai.ToolCall
+	var finish openai.FinishReason
+	for {
+		r, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r.Choices[0].Delta.ToolCalls...)
+		if r.Choices[0].FinishReason != "" {
+			finish = r.Choices[0].FinishReason
+		}
+	}
+	if len(got) != 1 || got[0].Function.Name != "sums" || finish != openai.FinishReasonToolCalls {
+		t.Errorf("streamed calls %+v, finish %q", got, finish)
+	}
+	// tool_choice none: no tools in the prompt, text is text.
+	_, err = c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs[:2],
+		Tools: tools, ToolChoice: "none"})
+	if err != nil || strings.Contains(f.prompts[len(f.prompts)-1], "You can call") {
+		t.Errorf("tool_choice none: %v", err)
+	}
+}
+
+func TestParseToolCalls(t *testing.T) {
+	ts := &toolSet{tools: []tool{{Type: "function"}}}
+	ts.tools[0].Function.Name = "f"
+	tests := []struct {
+		text string
+		want []string // name(arguments) per call, nil for text
+	}{
+		{`{"name": "f", "arguments": {"x": 1}}`, []string{`f({"x": 1})`}},
+		{`{"name": "f", "arguments": "{\"x\": 1}"}`, []string{`f({"x": 1})`}},
+		{`{"name": "f"}`, []string{`f({})`}},
+		{`{"function": {"name": "f", "arguments": {}}}`, []string{`f({})`}},
+		{`[{"name": "f", "arguments": {}}, {"name": "f", "arguments": {"y": 2}}]`, []string{`f({})`, `f({"y": 2})`}},
+		{"{\"name\": \"f\", \"arguments\": {}}\n{\"name\": \"f\", \"arguments\": {}}", []string{`f({})`, `f({})`}},
+		{`{"name": "g", "arguments": {}}`, nil},
+		{`The answer is {"name": "f"}`, nil},
+		{`{"name": "f", "arguments": {}} and more`, nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		calls := parseToolCalls(tt.text, ts)
+		var got []string
+		for _, c := range calls {
+			got = append(got, c.Function.Name+"("+c.Function.Arguments+")")
+		}
+		if strings.Join(got, ";") != strings.Join(tt.want, ";") || (tt.want == nil) != (calls == nil) {
+			t.Errorf("parseToolCalls(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	if parseToolCalls(`{"name": "f"}`, nil) != nil {
+		t.Error("calls without tools")
+	}
+}
+
+func TestHandlerDirect(t *testing.T) {
+	// The Server is an http.Handler usable in any mux.
+	s := New(&fake{reply: answer}, Options{})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/models", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"fake-model"`) {
+		t.Errorf("%d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestServeWithoutModel(t *testing.T) {
+	err := Serve(context.Background(), "127.0.0.1:0", "/nonexistent/model.gguf", Options{})
+	if err == nil {
+		t.Error("Serve of a missing model succeeded")
+	}
+}
