@@ -15,6 +15,7 @@ import (
 // LogProbs are the tokens of an answer with their probabilities: what the model thought of each token it
 // chose, and of the alternatives it did not. Shown in a notebook it renders as a table.
 type LogProbs struct {
+	// Tokens are the answer's tokens, in order.
 	Tokens []TokenLogProb
 }
 
@@ -31,7 +32,9 @@ type TokenLogProb struct {
 
 // TokenAlternative is a possible token at a position.
 type TokenAlternative struct {
-	Token   string
+	// Token is the alternative's text.
+	Token string
+	// LogProb is its natural logarithm of probability.
 	LogProb float64
 }
 

@@ -341,6 +341,7 @@ var errNoDone = fmt.Errorf("the stream ended without [DONE]: %w", io.ErrUnexpect
 // as a complete one.
 type sseGuard struct{ base http.RoundTripper }
 
+// RoundTrip makes the request and guards a server-sent-events body.
 func (g sseGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := g.base.RoundTrip(req)
 	if err == nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
@@ -355,6 +356,7 @@ type doneWatcher struct {
 	done bool
 }
 
+// Read reads the body, watching for [DONE]; it turns an end without it into errNoDone.
 func (d *doneWatcher) Read(p []byte) (int, error) {
 	n, err := d.rc.Read(p)
 	if !d.done && n > 0 {
@@ -371,4 +373,5 @@ func (d *doneWatcher) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the body.
 func (d *doneWatcher) Close() error { return d.rc.Close() }

@@ -94,7 +94,7 @@ func (c *Client) streamToSink(ctx context.Context, sink markdownSink, every time
 	case errors.As(err, &se):
 		final += "\n\n*[stopped: " + se.Err.Error() + "]*"
 	case err != nil:
-		final = "*[" + err.Error() + "]*"
+		final = "" // the call failed before any text: the error is returned, not shown twice
 	}
 	_ = sink.Markdown(final) // always show the final text, however recent the last update
 	return r, err

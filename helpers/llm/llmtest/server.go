@@ -436,6 +436,7 @@ type apiError struct {
 	Code    string
 }
 
+// MarshalJSON writes the error object with its fields in OpenAI's names.
 func (e apiError) MarshalJSON() ([]byte, error) {
 	var code any
 	if e.Code != "" {
