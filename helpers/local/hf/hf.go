@@ -179,9 +179,9 @@ func Download(ctx context.Context, repo, file string, opts Options) (string, err
 	}
 	part := dest + ".part"
 	var bar *display.Progress
+	total := 0
 	if !opts.Quiet {
 		label := path.Base(file)
-		total := 0
 		if rem.size > 0 {
 			total = int((rem.size + 1<<20 - 1) >> 20)
 			label += " (MiB)"
@@ -203,6 +203,9 @@ func Download(ctx context.Context, repo, file string, opts Options) (string, err
 		}
 	}
 	if bar != nil {
+		if lastErr == nil {
+			bar.Set(total)
+		}
 		bar.Done()
 	}
 	if lastErr != nil {
