@@ -842,3 +842,15 @@ func TestNotFoundHint(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestStreamMarkdownInATerminal(t *testing.T) {
+	var out bytes.Buffer
+	old := display.SetFrontend(display.Terminal{Out: &out})
+	defer display.SetFrontend(old)
+	s, c, _ := setup(t)
+	s.When("story", llmtest.Reply{Text: "Once upon a time"})
+	text, err := c.AskStream(ctx, "a story", "")
+	if err != nil || text != "Once upon a time" || out.String() != "Once upon a time\n" {
+		t.Errorf("%q %v, terminal got %q", text, err, out.String())
+	}
+}

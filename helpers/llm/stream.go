@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -68,10 +69,22 @@ type markdownSink interface {
 
 // StreamMarkdown streams the answer to messages into a new display in the notebook, rendered as Markdown
 // and updated as the text arrives (at most about ten times a second, and always with the final text), and
-// returns the whole answer. Outside a notebook the display writes plain text to standard output. If the
-// stream ends early, the display shows the partial text with a note saying so.
+// returns the whole answer. If the stream ends early, the display shows the partial text with a note
+// saying so. Outside a notebook (when display's front end is its Terminal) the text is written to the
+// terminal as it arrives instead, followed by a newline.
 func (c *Client) StreamMarkdown(ctx context.Context, messages []openai.ChatCompletionMessage,
 	opts ChatOptions) (*Reply, error) {
+	if t, ok := display.Current().(display.Terminal); ok {
+		var w io.Writer = os.Stdout
+		if t.Out != nil {
+			w = t.Out
+		}
+		r, err := c.StreamTo(ctx, w, messages, opts)
+		if r != nil && r.Text != "" {
+			_, _ = io.WriteString(w, "\n")
+		}
+		return r, err
+	}
 	return c.streamToSink(ctx, display.New(nil), DisplayInterval, messages, opts)
 }
 

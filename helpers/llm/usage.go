@@ -266,7 +266,9 @@ func (t *Totals) add(c Call) {
 }
 
 // Usage records the calls of one or more clients: the running total of a session. It is a value you hold
-// (Client.Usage, or Config.Usage to share one), not a global. It is safe for concurrent use.
+// (Client.Usage, or Config.Usage to share one), not a global. Calls that fail, and streams that are cut
+// off, are not recorded: their usage is unknown (the server may still count them). It is safe for
+// concurrent use.
 type Usage struct {
 	mu    sync.Mutex
 	calls []Call
