@@ -1,0 +1,73 @@
+# golm: a Jupyter kernel for Go, and a course on language models.
+#
+#   make run     install what is missing, build golm, install the kernel, open the lessons in Jupyter
+#   make test    run every test (installs what the tests need)
+#
+# Other targets: build, install, bench, lessons (regenerate notebooks/ from lessons/), clean.
+
+GO      ?= go
+PYTHON  ?= /usr/bin/python3
+BIN     := $(CURDIR)/bin/golm
+# A kernelspec for the tests, so that they never touch the user's Jupyter folders.
+TESTJUPYTER := $(CURDIR)/build/jupyter
+
+# Build with llama.cpp (local models) where a C++ compiler exists; LLAMA=0 turns it off.
+LLAMA ?= $(shell command -v g++ >/dev/null 2>&1 && echo 1 || echo 0)
+ifeq ($(LLAMA),1)
+TAGS     := -tags llama
+CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
+endif
+LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
+
+.PHONY: run build install deps test test-go test-conformance test-kernelspec bench lessons clean
+
+run: deps install
+	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
+	@if command -v jupyter-lab >/dev/null 2>&1; then \
+		jupyter lab --notebook-dir=notebooks; \
+	else \
+		jupyter notebook --notebook-dir=notebooks; \
+	fi
+
+deps:
+	@scripts/deps.sh run
+
+build:
+	@mkdir -p bin
+	$(CGOENV) $(GO) build $(TAGS) $(LDFLAGS) -o $(BIN) ./cmd/golm
+
+install: build
+	$(BIN) install --user
+
+test:
+	@scripts/deps.sh test
+	$(MAKE) build LLAMA=$(LLAMA)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(MAKE) test-go test-conformance
+
+test-go:
+	$(GO) test ./...
+ifeq ($(LLAMA),1)
+	$(CGOENV) $(GO) vet $(TAGS) ./helpers/local/...
+	$(CGOENV) $(GO) test $(TAGS) ./helpers/local/...
+endif
+
+# The public Jupyter conformance suite, against the built kernel.
+test-conformance: test-kernelspec
+	cd test/conformance && JUPYTER_PATH=$(TESTJUPYTER) JUPYTER_DATA_DIR=$(TESTJUPYTER) \
+		XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) -m unittest -v test_conformance
+
+# The kernelspec the tests use, in build/jupyter (JUPYTER_PATH), pointing at bin/golm.
+test-kernelspec:
+	@test -x $(BIN) || $(MAKE) build
+	@$(BIN) install --prefix $(CURDIR)/build/prefix >/dev/null
+	@mkdir -p $(TESTJUPYTER)/kernels
+	@rm -rf $(TESTJUPYTER)/kernels/golm && cp -r build/prefix/share/jupyter/kernels/golm $(TESTJUPYTER)/kernels/
+
+# Start-up and round-trip times of golm against ipykernel (and GoNB where installed).
+bench: test-kernelspec
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) bench/kernel_bench.py
+
+clean:
+	rm -rf bin build
