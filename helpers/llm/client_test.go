@@ -457,16 +457,19 @@ func TestStreamMarkdownDisplay(t *testing.T) {
 	defer display.SetFrontend(old)
 	s, c, _ := setup(t)
 	s.When("money", llmtest.Reply{Text: "**Money** is " + strings.Repeat("dosh ", 100)})
+	start := time.Now()
 	text, err := c.AskStream(ctx, "What is money?", "")
 	if err != nil {
 		t.Fatal(err)
 	}
+	elapsed := time.Since(start)
 	if len(rec.shown) != 1 {
 		t.Fatalf("%d displays", len(rec.shown))
 	}
+	// At most one update per DisplayInterval, plus the first and the final one.
 	n := len(rec.updates)
-	if n == 0 || n > 20 {
-		t.Fatalf("%d updates for 102 chunks", n)
+	if n == 0 || n > int(elapsed/llm.DisplayInterval)+2 {
+		t.Fatalf("%d updates for 102 chunks in %v", n, elapsed)
 	}
 	last := rec.updates[n-1]
 	if md, _ := last.Data[display.MIMEMarkdown].(string); md != text || !strings.HasPrefix(md, "**Money** is dosh") {
@@ -852,5 +855,34 @@ func TestStreamMarkdownInATerminal(t *testing.T) {
 	text, err := c.AskStream(ctx, "a story", "")
 	if err != nil || text != "Once upon a time" || out.String() != "Once upon a time\n" {
 		t.Errorf("%q %v, terminal got %q", text, err, out.String())
+	}
+}
+
+func TestStreamMarkdownThrottles(t *testing.T) {
+	rec := &recorder{}
+	old := display.SetFrontend(rec)
+	defer display.SetFrontend(old)
+	s, c, _ := setup(t)
+	s.When("slow", llmtest.Reply{Text: strings.Repeat("word ", 30), ChunkDelay: 10 * time.Millisecond})
+	start := time.Now()
+	if _, err := c.StreamMarkdown(ctx, llm.Messages("slow", ""), llm.ChatOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	n := len(rec.updates)
+	if n < 2 || n > int(elapsed/llm.DisplayInterval)+2 {
+		t.Errorf("%d updates for 30 chunks over %v", n, elapsed)
+	}
+	// Intermediate updates show growing prefixes of the answer; the last shows all of it.
+	var prev string
+	for i, u := range rec.updates {
+		md := u.Data[display.MIMEMarkdown].(string)
+		if !strings.HasPrefix(md, prev) {
+			t.Errorf("update %d %q does not extend %q", i, md, prev)
+		}
+		prev = md
+	}
+	if prev != strings.Repeat("word ", 30) {
+		t.Errorf("final %q", prev)
 	}
 }
