@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/golm-dev/golm/helpers/tokens"
+	"github.com/golm-dev/golm/kernel/docs"
 	"github.com/golm-dev/golm/kernel/engine"
 	"github.com/golm-dev/golm/kernel/history"
 	"github.com/golm-dev/golm/kernel/server"
@@ -84,6 +85,7 @@ func runWorker(_ context.Context, _ []string, _, _ io.Writer) error {
 	return worker.Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), worker.Config{
 		Symbols:     symbols.Symbols,
 		Preferred:   symbols.Preferred,
+		Docs:        docs.Lookup,
 		MemoryLimit: limit,
 		Setup: func(*engine.Session) {
 			tokens.InstallOfflineLoader()

@@ -70,7 +70,9 @@ func (p *Piece) Offset(pos token.Pos) int {
 
 // Text returns the source text of a node of the piece.
 func (p *Piece) Text(n ast.Node) string {
-	return p.Src[p.Offset(n.Pos()):p.Offset(n.End())]
+	start := max(0, min(p.Offset(n.Pos()), len(p.Src)))
+	end := max(start, min(p.Offset(n.End()), len(p.Src)))
+	return p.Src[start:end]
 }
 
 // Cell is a parsed cell.
@@ -332,44 +334,38 @@ func classify(toks []tokInfo) Kind {
 	return Stmts
 }
 
-// parsePiece parses a group of chunks. The source handed to go/parser is padded with newlines so that its
-// positions are cell lines.
+// parsePiece parses a group of chunks. A //line directive makes the parser's positions cell lines.
 func parsePiece(kind Kind, src string, line int) (Piece, error) {
 	p := Piece{Kind: kind, Src: src, Line: line, FileSet: token.NewFileSet()}
-	pad := strings.Repeat("\n", line-1)
+	directive := fmt.Sprintf("//line cell:%d\n", line)
 	switch kind {
 	case Import, Decls:
-		const prefix = "package main;"
-		f, err := parser.ParseFile(p.FileSet, "cell", prefix+pad+src, parser.ParseComments)
+		prefix := "package main\n" + directive
+		f, err := parser.ParseFile(p.FileSet, "cell", prefix+src, parser.ParseComments)
 		if err != nil {
-			return p, syntaxError(err, len(prefix))
+			return p, syntaxError(err)
 		}
 		p.Decls = f.Decls
 		p.Unresolved = f.Unresolved
-		p.base = len(prefix) + len(pad)
+		p.base = len(prefix)
 	case Stmts:
-		const prefix = "package main; func _() {"
-		f, err := parser.ParseFile(p.FileSet, "cell", prefix+pad+src+"\n}", parser.ParseComments)
+		prefix := "package main\nfunc _() {\n" + directive
+		f, err := parser.ParseFile(p.FileSet, "cell", prefix+src+"\n}", parser.ParseComments)
 		if err != nil {
-			return p, syntaxError(err, len(prefix))
+			return p, syntaxError(err)
 		}
 		p.Stmts = f.Decls[0].(*ast.FuncDecl).Body.List
 		p.Unresolved = f.Unresolved
-		p.base = len(prefix) + len(pad)
+		p.base = len(prefix)
 	}
 	return p, nil
 }
 
-// syntaxError turns a parser error into an Error at a cell line; prefix is the length of the wrapper
-// text on line 1.
-func syntaxError(err error, prefix int) error {
+// syntaxError turns a parser error into an Error at a cell line.
+func syntaxError(err error) error {
 	if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
 		e := list[0]
-		col := e.Pos.Column
-		if e.Pos.Line == 1 {
-			col -= prefix
-		}
-		return &Error{Line: e.Pos.Line, Col: max(col, 1), Msg: e.Msg}
+		return &Error{Line: e.Pos.Line, Col: max(e.Pos.Column, 1), Msg: e.Msg}
 	}
 	return err
 }

@@ -167,7 +167,17 @@ func (s *Session) members(base string) []string {
 
 // symbolsOf returns the compiled symbols of a package path.
 func (s *Session) symbolsOf(path string) map[string]reflect.Value {
-	return s.i.Symbols(path)[path]
+	name := s.pkgs[path]
+	if name == "" {
+		return nil
+	}
+	out := map[string]reflect.Value{}
+	for k, v := range s.syms[path+"/"+name] {
+		if !strings.HasPrefix(k, "_") {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // value evaluates a chain of identifiers (no calls, so no side effects) in the session.
@@ -317,11 +327,37 @@ func (s *Session) describe(chain string) (string, bool) {
 		}
 		return "", false
 	}
+	// A method of a value: the documentation of its compiled type's method, or the declared method.
+	if i := strings.LastIndex(chain, "."); i > 0 {
+		if recv, ok := s.value(chain[:i]); ok {
+			method := chain[i+1:]
+			t := recv.Type()
+			for _, tt := range []reflect.Type{t, derefType(t)} {
+				if _, has := tt.MethodByName(method); has && tt.PkgPath() != "" && s.opts.Docs != nil {
+					if d, ok := s.opts.Docs(tt.PkgPath(), tt.Name()+"."+method); ok {
+						return d, true
+					}
+				}
+			}
+			if ti := s.declaredType(t); ti != nil {
+				if src, ok := ti.methods[method]; ok {
+					return strings.TrimSpace(src[:strings.Index(src+"{", "{")]), true
+				}
+			}
+		}
+	}
 	v, ok := s.value(chain)
 	if !ok {
 		return "", false
 	}
 	return fmt.Sprintf("%s: %s\n\n%s", chain, s.typeString(v.Type()), s.formatter().Value(v)), true
+}
+
+func derefType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
 
 func (s *Session) describeName(name string, info nameInfo) string {

@@ -65,6 +65,7 @@ type Session struct {
 	types     map[string]*typeInfo    // declared types
 	typeName  map[reflect.Type]string // reflect type of a declared type → its name
 	generic   generic                 // the prelude's stand-ins for generic standard functions
+	syms      interp.Exports          // the compiled packages' symbols
 	rvar      int                     // suffix of the variable holding the last expression (see value.go)
 	compiling atomic.Bool             // true while the interpreter compiles a cell
 }
@@ -126,6 +127,7 @@ func New(opts Options) (*Session, error) {
 		Env:          opts.Env,
 	})
 	syms := s.symbols()
+	s.syms = syms
 	if err := s.i.Use(syms); err != nil {
 		return nil, fmt.Errorf("loading package symbols: %w", err)
 	}
@@ -430,10 +432,7 @@ func (s *Session) recordDecls(p *cell.Piece) {
 	for _, d := range decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			text := p.Text(d)
-			if d.Doc != nil {
-				text = strings.TrimPrefix(text, p.Text(d.Doc))
-			}
+			text := p.Text(d) // a FuncDecl starts at func, after its doc comment
 			doc := ""
 			if d.Doc != nil {
 				doc = d.Doc.Text()
@@ -607,11 +606,7 @@ func (s *Session) checkRedefinitions(src string, c *cell.Cell) error {
 }
 
 func methodText(p cell.Piece, d *ast.FuncDecl) string {
-	text := p.Text(d)
-	if d.Doc != nil {
-		text = strings.TrimPrefix(text, p.Text(d.Doc))
-	}
-	return text
+	return p.Text(d) // a FuncDecl starts at func, after its doc comment
 }
 
 // Names returns the names declared by cells, sorted.
