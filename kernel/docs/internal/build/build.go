@@ -151,4 +151,3 @@ func trim(s string) string {
 	}
 	return s
 }
-
