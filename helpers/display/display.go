@@ -85,8 +85,16 @@ func Current() Frontend {
 	return Terminal{}
 }
 
-// Show displays any value, rendered with Render.
-func Show(v any) error { return Current().Display(Render(v), "") }
+// Show displays any value: a string as plain text, anything else rendered with Render.
+func Show(v any) error { return Current().Display(bundleOf(v), "") }
+
+// bundleOf is the bundle Show, New and Update display: text for a string, Render for the rest.
+func bundleOf(v any) Bundle {
+	if s, ok := v.(string); ok {
+		return Bundle{Data: map[string]any{MIMEText: s}}
+	}
+	return Render(v)
+}
 
 // ShowBundle displays a bundle as it is.
 func ShowBundle(b Bundle) error { return Current().Display(withText(b), "") }

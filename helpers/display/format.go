@@ -28,6 +28,7 @@ func Format(v any) string { return Formatter{}.Format(v) }
 
 // Format writes v in Go syntax; an error shows as its message and a fmt.Stringer by its String method.
 func (f Formatter) Format(v any) string {
+	v = unwrapInterpreted(v)
 	switch x := v.(type) {
 	case nil:
 		return "nil"
@@ -57,6 +58,24 @@ func (f Formatter) Value(v reflect.Value) string {
 		s = s[:f.MaxLen] + "…"
 	}
 	return s
+}
+
+// unwrapInterpreted returns the value inside a wrapper the interpreter made to pass an interpreted value
+// as an interface to compiled code (a struct whose first field IValue holds the value), so that it formats
+// as the value itself.
+func unwrapInterpreted(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct || rv.NumField() == 0 || rv.Type().Field(0).Name != "IValue" ||
+		!strings.HasPrefix(rv.Type().Name(), "_") {
+		return v
+	}
+	if inner := rv.Field(0); inner.CanInterface() {
+		return inner.Interface()
+	}
+	return v
 }
 
 func safeCall(fn func() string) (s string) {

@@ -14,12 +14,13 @@ type Display struct {
 	fe Frontend
 }
 
-// New shows v (rendered with Render) and returns a handle to update it. New(nil) shows an empty output.
+// New shows v (a string as text, anything else rendered with Render) and returns a handle to update it.
+// New(nil) shows an empty output.
 func New(v any) *Display {
 	d := &Display{id: newID(), fe: Current()}
 	b := Bundle{Data: map[string]any{MIMEText: ""}}
 	if v != nil {
-		b = Render(v)
+		b = bundleOf(v)
 	}
 	_ = d.fe.Display(b, d.id) // a failed display leaves a handle whose updates also fail visibly
 	return d
@@ -28,8 +29,8 @@ func New(v any) *Display {
 // ID returns the display id.
 func (d *Display) ID() string { return d.id }
 
-// Update replaces the output with v, rendered with Render.
-func (d *Display) Update(v any) error { return d.fe.Update(Render(v), d.id) }
+// Update replaces the output with v (a string as text, anything else rendered with Render).
+func (d *Display) Update(v any) error { return d.fe.Update(bundleOf(v), d.id) }
 
 // UpdateBundle replaces the output with a bundle.
 func (d *Display) UpdateBundle(b Bundle) error { return d.fe.Update(withText(b), d.id) }
