@@ -183,6 +183,7 @@ func cleanCompileError(err error) string {
 // noSource is the interpreter's source file system: empty, so that an import never loads code from disk.
 type noSource struct{}
 
+// Open finds nothing.
 func (noSource) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }

@@ -68,13 +68,19 @@ func applyLimits(req request) error {
 	setSoftLimits(req)
 	signal.Ignore(syscall.SIGXFSZ)
 	set := func(what string, res int, v uint64) error {
+		// Never above the limit inherited from the parent (the kernel's worker may have its own): raising a
+		// hard limit is not allowed.
+		var cur syscall.Rlimit
+		if err := syscall.Getrlimit(res, &cur); err == nil && cur.Max < v {
+			v = cur.Max
+		}
 		lim := syscall.Rlimit{Cur: v, Max: v}
 		if err := syscall.Setrlimit(res, &lim); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		return nil
 	}
-	if req.MemoryLimit > 0 {
+	if req.MemoryLimit > 0 && !raceEnabled {
 		if vsz, ok := virtualBytes(); ok {
 			if err := set("address space", syscall.RLIMIT_AS, uint64(vsz+2*req.MemoryLimit)); err != nil {
 				return err

@@ -19,15 +19,24 @@ import (
 
 // Errors a run can wrap; test them with errors.Is.
 var (
-	ErrDeclined   = errors.New("the user declined to run the code")
-	ErrCompile    = errors.New("the code does not compile")
+	// ErrDeclined means that the user (or the Confirm policy) refused to run the code.
+	ErrDeclined = errors.New("the user declined to run the code")
+	// ErrCompile means that the code has a syntax or type error.
+	ErrCompile = errors.New("the code does not compile")
+	// ErrNotAllowed means that the code imports a package the sandbox does not offer (see NotAllowedError).
 	ErrNotAllowed = errors.New("package not allowed")
-	ErrPanic      = errors.New("the program panicked")
-	ErrExit       = errors.New("the program exited")
-	ErrTimeout    = errors.New("time limit exceeded")
-	ErrMemory     = errors.New("memory limit exceeded")
-	ErrOutput     = errors.New("output limit exceeded")
-	ErrCrashed    = errors.New("the program crashed")
+	// ErrPanic means that the program panicked, in its main function or in a goroutine.
+	ErrPanic = errors.New("the program panicked")
+	// ErrExit means that the program called os.Exit with a non-zero status.
+	ErrExit = errors.New("the program exited")
+	// ErrTimeout means that the program ran past Options.Timeout and was stopped.
+	ErrTimeout = errors.New("time limit exceeded")
+	// ErrMemory means that the program needed more than Options.MemoryLimit (or overflowed its stack).
+	ErrMemory = errors.New("memory limit exceeded")
+	// ErrOutput means that the program printed more than Options.MaxOutput and was stopped.
+	ErrOutput = errors.New("output limit exceeded")
+	// ErrCrashed means that the program's process died otherwise (a fatal runtime error, for example).
+	ErrCrashed = errors.New("the program crashed")
 )
 
 // Confirm says whether the user is asked before code runs.
@@ -56,11 +65,15 @@ func (c Confirm) String() string {
 	return fmt.Sprintf("Confirm(%d)", int(c))
 }
 
-// Default limits.
+// Default limits, used where Options leave a limit at zero.
 const (
-	DefaultTimeout     = 10 * time.Second
+	// DefaultTimeout is the default time limit of a run.
+	DefaultTimeout = 10 * time.Second
+	// DefaultMemoryLimit is the default memory limit of a run's process, in bytes (512 MiB).
 	DefaultMemoryLimit = 512 << 20
-	DefaultMaxOutput   = 64 << 10
+	// DefaultMaxOutput is the default output limit, in bytes (64 KiB).
+	DefaultMaxOutput = 64 << 10
+	// DefaultMaxFileSize is the default largest file a program may write, in bytes (16 MiB).
 	DefaultMaxFileSize = 16 << 20
 )
 

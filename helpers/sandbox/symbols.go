@@ -96,9 +96,11 @@ func checkImports(paths []string) error {
 
 // NotAllowedError is the error of a program that imports a package the sandbox does not offer.
 type NotAllowedError struct {
+	// Package is the import path that was refused.
 	Package string
 }
 
+// Error names the package and lists those that are allowed.
 func (e *NotAllowedError) Error() string {
 	return "sandbox: import \"" + e.Package + "\" is not allowed; the sandbox offers only " + strings.Join(AllowedPackages(), ", ")
 }

@@ -13,6 +13,7 @@ const ToolName = "run_go"
 
 // RunArgs are the arguments of the run_go tool.
 type RunArgs struct {
+	// Code is the Go code the model wrote.
 	Code string `json:"code" description:"Go code to run. Write statements and declarations as in a notebook cell (import lines allowed, no package clause needed), or a whole program with package main and func main. Anything printed is returned, and the value of the last line when it is an expression."`
 }
 

@@ -39,7 +39,9 @@ type Schema struct {
 
 // Property is a named field of an object schema.
 type Property struct {
-	Name   string
+	// Name is the property's JSON name.
+	Name string
+	// Schema describes its value.
 	Schema *Schema
 }
 

@@ -269,7 +269,10 @@ type panicError struct {
 	value any
 }
 
+// Error says which tool panicked and with what.
 func (e *panicError) Error() string { return fmt.Sprintf("tools: %s: panic: %v", e.tool, e.value) }
+
+// Unwrap makes the error match ErrPanic.
 func (e *panicError) Unwrap() error { return ErrPanic }
 
 // String returns the tool's Go signature and its JSON definition.
