@@ -35,6 +35,7 @@ func commands() []command {
 			_, err := fmt.Fprintln(stdout, "golm", version)
 			return err
 		}},
+		{name: "fake-openai", usage: "golm fake-openai [--addr HOST:PORT] [--script FILE]", doc: "serve a fake OpenAI-compatible API (for tests)", run: runFakeOpenAI},
 		{name: "worker", usage: "golm worker", doc: "the kernel's interpreter process (started by the kernel)", run: runWorker, hidden: true},
 	}
 }

@@ -33,7 +33,7 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		}
 	}
 	exprSrc := p.Src[start:p.Offset(last.End())]
-	n, onlyErr := s.arity(last.X)
+	n, onlyErr, lastErr := s.arity(last.X)
 	if n == 0 {
 		_, err := s.eval(ctx, src, pad(exprLine)+exprSrc)
 		return nil, err
@@ -75,15 +75,30 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 	if n == 1 {
 		return &Result{Value: s.render(ctx, rv, v)}, nil
 	}
-	parts := make([]string, n)
+	vals := make([]reflect.Value, n)
 	for i, name := range vars {
 		val, err := s.i.Eval(name)
 		if err != nil {
 			return nil, s.evalError(src, err)
 		}
-		parts[i] = s.formatter().Value(val)
-		if !val.IsValid() {
+		vals[i] = val
+	}
+	if lastErr && isNil(vals[n-1]) {
+		// (value, error) with no error: show the value, as richly as it renders.
+		if n == 2 {
+			return &Result{Value: s.render(ctx, vars[0], vals[0])}, nil
+		}
+		vals = vals[:n-1]
+	}
+	parts := make([]string, len(vals))
+	for i, val := range vals {
+		switch {
+		case isNil(val):
 			parts[i] = "nil"
+		case val.CanInterface():
+			parts[i] = s.formatter().Format(val.Interface())
+		default:
+			parts[i] = s.formatter().Value(val)
 		}
 	}
 	text := strings.Join(parts, ", ")
@@ -130,25 +145,31 @@ var printLike = map[string]bool{
 	"log.Print": true, "log.Println": true, "log.Printf": true,
 }
 
+// isNil reports whether a value is a nil interface (or absent).
+func isNil(v reflect.Value) bool {
+	return !v.IsValid() || (v.Kind() == reflect.Interface && v.IsNil())
+}
+
 // arity returns how many values an expression statement produces: 0 for calls of functions without
-// results (and print-like calls), their number of results for other calls, 1 for other expressions; and
-// whether the expression is a call of a function whose only result is an error.
-func (s *Session) arity(e ast.Expr) (n int, onlyErr bool) {
+// results (and print-like calls), their number of results for other calls, 1 for other expressions; whether
+// the expression is a call of a function whose only result is an error; and whether its last result is an
+// error.
+func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
-		return 1, false
+		return 1, false, false
 	}
 	name := exprName(call.Fun)
 	if printLike[name] {
-		return 0, false
+		return 0, false, false
 	}
 	if name == "" {
-		return 1, false // a call through an expression with side effects: try one value, fall back
+		return 1, false, false // a call through an expression with side effects: try one value, fall back
 	}
 	info, declared := s.names[name]
 	if !declared {
 		if _, builtin := builtins[name]; builtin {
-			return 1, false
+			return 1, false, false
 		}
 	}
 	if declared && info.kind == kindFunc {
@@ -156,17 +177,20 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr bool) {
 		if f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+info.src+"{}", 0); err == nil && len(f.Decls) == 1 {
 			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok {
 				res := fd.Type.Results
-				onlyErr := res.NumFields() == 1 && len(res.List) == 1 && exprName(res.List[0].Type) == "error"
-				return res.NumFields(), onlyErr
+				n := res.NumFields()
+				last := n > 0 && exprName(res.List[len(res.List)-1].Type) == "error"
+				return n, n == 1 && last, last
 			}
 		}
 	}
 	v, ok := s.value(name)
 	if !ok || v.Kind() != reflect.Func {
-		return 1, false
+		return 1, false, false
 	}
 	t := v.Type()
-	return t.NumOut(), t.NumOut() == 1 && t.Out(0) == errorType
+	n = t.NumOut()
+	last := n > 0 && t.Out(n-1) == errorType
+	return n, n == 1 && last, last
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()

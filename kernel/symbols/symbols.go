@@ -18,6 +18,11 @@ func init() {
 // Packages are the import paths whose tables are generated here.
 var Packages = []string{
 	"github.com/golm-dev/golm/helpers/display",
+	"github.com/golm-dev/golm/helpers/tokens",
+	"github.com/golm-dev/golm/helpers/llm",
+	"github.com/sashabaranov/go-openai",
+	"github.com/sashabaranov/go-openai/jsonschema",
+	"github.com/pkoukk/tiktoken-go",
 }
 
 // Preferred names the package used for a name shared by several packages when a cell uses it without
