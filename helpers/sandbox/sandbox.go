@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -325,6 +326,10 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 	cmd.Stderr = outW
 	cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
 	configure(cmd)
+	// The parent-death signal is tied to the thread that starts the child: keep this goroutine on it until
+	// the child is gone, so that the Go runtime does not retire the thread under a running child.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	start := time.Now()
 	err = cmd.Start()
 	outW.Close()
