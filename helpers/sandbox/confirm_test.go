@@ -116,6 +116,15 @@ func TestConfirmPolicies(t *testing.T) {
 	if _, err := sb.Run(context.Background(), "1"); err == nil || !strings.Contains(err.Error(), "no user") {
 		t.Errorf("ConfirmFunc error: %v", err)
 	}
+	sb.SetConfirmFunc(func(ctx context.Context, code string) (bool, error) { panic("confirm bug") })
+	if _, err := sb.Run(context.Background(), "1"); err == nil || !strings.Contains(err.Error(), "panicked: confirm bug") {
+		t.Errorf("ConfirmFunc panic: %v", err)
+	}
+	asked := false
+	sb.SetConfirmFunc(func(ctx context.Context, code string) (bool, error) { asked = true; return true, nil })
+	if _, err := sb.Run(context.Background(), "import \"net\"\nnet.Dial(\"tcp\", \"x:1\")"); !errors.Is(err, sandbox.ErrNotAllowed) || asked {
+		t.Errorf("refused code: %v, asked %v", err, asked)
+	}
 	if len(f.prompts) != 0 {
 		t.Errorf("asked although the policy decides: %q", f.prompts)
 	}

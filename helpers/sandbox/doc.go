@@ -15,7 +15,8 @@
 // By default Run shows the code and asks the user whether to run it, through display.Input: a Jupyter
 // input_request in the golm kernel, standard input in a program. Options.Confirm set to Always runs without
 // asking (batch use), Never refuses everything, and Options.ConfirmFunc (or SetConfirmFunc, from a notebook
-// cell) decides with your own function. A refusal returns ErrDeclined.
+// cell) decides with your own function. A refusal returns ErrDeclined. Code that cannot run — a syntax error,
+// a package that is not allowed — is refused before anyone is asked.
 //
 // # Safety
 //

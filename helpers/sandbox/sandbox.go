@@ -224,19 +224,20 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 		return res, err
 	}
 	opts := s.Options()
-	ok, err := confirm(ctx, opts, code)
-	if err != nil {
-		return fail(fmt.Errorf("sandbox: asking to run the code: %w", err))
-	}
-	if !ok {
-		return fail(fmt.Errorf("sandbox: %w", ErrDeclined))
-	}
+	// Code that cannot run is refused before the user is asked about it.
 	prog, err := prepare(code)
 	if err != nil {
 		return fail(fmt.Errorf("sandbox: %w", err))
 	}
 	if err := checkImports(prog.imports); err != nil {
 		return fail(err)
+	}
+	ok, err := confirm(ctx, opts, code)
+	if err != nil {
+		return fail(fmt.Errorf("sandbox: asking to run the code: %w", err))
+	}
+	if !ok {
+		return fail(fmt.Errorf("sandbox: %w", ErrDeclined))
 	}
 	req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, MaxFileSize: opts.MaxFileSize}
 	if prog.withValue != "" {
@@ -250,8 +251,13 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 	return res, nil
 }
 
-func confirm(ctx context.Context, opts Options, code string) (bool, error) {
+func confirm(ctx context.Context, opts Options, code string) (ok bool, err error) {
 	if opts.ConfirmFunc != nil {
+		defer func() {
+			if r := recover(); r != nil {
+				ok, err = false, fmt.Errorf("the confirmation function panicked: %v", r)
+			}
+		}()
 		return opts.ConfirmFunc(ctx, code)
 	}
 	switch opts.Confirm {
