@@ -125,7 +125,9 @@ func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Tr
 			tr.Messages = append(tr.Messages, c.Message())
 		}
 		tr.Steps = append(tr.Steps, step)
-		r.report(step)
+		if err := r.report(step); err != nil {
+			return tr, err
+		}
 		if len(reply.ToolCalls) == 0 {
 			tr.Answer = reply.Content
 			return tr, nil
@@ -134,13 +136,20 @@ func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Tr
 	return tr, fmt.Errorf("tools: %w: the model was still calling tools after %d requests", ErrStepLimit, maxSteps)
 }
 
-func (r *Runner) report(s Step) {
+// report shows the step and calls OnStep; a panic in OnStep ends the run with an error.
+func (r *Runner) report(s Step) (err error) {
 	if r.Show {
 		_ = display.Show(s) // showing is best effort; the transcript keeps everything
 	}
 	if r.OnStep != nil {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("tools: step %d: OnStep panicked: %v", s.N, p)
+			}
+		}()
 		r.OnStep(s)
 	}
+	return nil
 }
 
 func addUsage(total *openai.Usage, u openai.Usage) {

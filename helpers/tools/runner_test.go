@@ -296,6 +296,17 @@ func TestRunContext(t *testing.T) {
 	}
 }
 
+func TestRunOnStepPanics(t *testing.T) {
+	chat := ChatFunc(func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+		return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Content: "hi"}}}}, nil
+	})
+	r := NewRunner(chat, nil).SetOnStep(func(Step) { panic("watcher bug") })
+	tr, err := r.Ask(context.Background(), "m", "", "q")
+	if err == nil || !strings.Contains(err.Error(), "OnStep panicked: watcher bug") || len(tr.Steps) != 1 {
+		t.Errorf("error = %v, %d steps", err, len(tr.Steps))
+	}
+}
+
 func TestRunKeepsGivenTools(t *testing.T) {
 	var got []openai.Tool
 	chat := ChatFunc(func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
