@@ -35,6 +35,7 @@ func commands() []command {
 			_, err := fmt.Fprintln(stdout, "golm", version)
 			return err
 		}},
+		{name: "lessons", usage: "golm lessons build|check [--lessons DIR] [--notebooks DIR]", doc: "generate the notebooks from the lesson sources, or check them", run: runLessons},
 		{name: "fake-openai", usage: "golm fake-openai [--addr HOST:PORT] [--script FILE]", doc: "serve a fake OpenAI-compatible API (for tests)", run: runFakeOpenAI},
 		{name: "worker", usage: "golm worker", doc: "the kernel's interpreter process (started by the kernel)", run: runWorker, hidden: true},
 	}
