@@ -47,7 +47,8 @@ type Runner struct {
 	Tools *Toolbox
 	// MaxSteps is the most requests sent to the model in one Run (DefaultMaxSteps when zero).
 	MaxSteps int
-	// OnStep, when set, is called after each step, with the model's reply and the calls it made.
+	// OnStep, when set, is called after each step, with the model's reply and the calls it made; a panic in it
+	// ends the run with an error.
 	OnStep func(Step)
 	// Show displays each step as it happens (with display.Show: HTML in a notebook, text in a program).
 	Show bool
