@@ -248,6 +248,10 @@ func (w *Writer) WriteFile(path string) error {
 		tmp.Close()
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("gguf: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("gguf: %w", err)
 	}
