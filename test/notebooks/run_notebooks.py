@@ -1,0 +1,129 @@
+"""Executes every notebook headless through the golm kernel, as CI does, and checks its key outputs.
+
+For each notebooks/NN-name.ipynb:
+  * the notebook must be valid nbformat 4;
+  * a fake OpenAI-compatible server (golm fake-openai) is started with test/notebooks/scripts/NN-name.json
+    when that file exists, and the kernel gets OPENAI_BASE_URL pointing at it, so no cell needs the internet;
+  * nbclient runs every cell; any error output fails the test (unless the cell is tagged
+    raises-exception), and so does a cell that runs longer than CELL_TIMEOUT seconds;
+  * every string listed for the notebook in expect.json must appear in the outputs.
+Executed notebooks are written to build/executed/ for inspection.
+
+    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [NAME...]   (make test does this)
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+GOLM = os.environ.get("GOLM", str(ROOT / "bin" / "golm"))
+CELL_TIMEOUT = int(os.environ.get("CELL_TIMEOUT", "120"))
+
+
+def start_fake(script):
+    """Start golm fake-openai and return (process, base URL)."""
+    cmd = [GOLM, "fake-openai", "--addr", "127.0.0.1:0"]
+    if script:
+        cmd += ["--script", str(script)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("OPENAI_BASE_URL="):
+        proc.kill()
+        raise RuntimeError(f"fake-openai did not start: {line!r}")
+    return proc, line.split("=", 1)[1]
+
+
+def outputs_text(nb):
+    """All text of a notebook's outputs, for assertions."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                parts.append(out["text"])
+            for mime, data in out.get("data", {}).items():
+                if isinstance(data, str):
+                    parts.append(data)
+                else:
+                    parts.append(json.dumps(data))
+            if out.get("output_type") == "error":
+                parts.append(out.get("ename", "") + ": " + out.get("evalue", ""))
+    return "\n".join(parts)
+
+
+def errors(nb):
+    """Error outputs of cells not tagged raises-exception."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+    return found
+
+
+def run(path, expect):
+    name = path.stem
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    script = HERE / "scripts" / f"{name}.json"
+    fake, url = start_fake(script if script.exists() else None)
+    env = dict(os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test-notebooks", GOLM_SANDBOX_CONFIRM="yes")
+    old = dict(os.environ)
+    os.environ.update(env)  # the kernel inherits the environment of this process
+    t0 = time.time()
+    failure = None
+    try:
+        client = NotebookClient(nb, kernel_name="golm", timeout=CELL_TIMEOUT, allow_errors=False,
+                                resources={"metadata": {"path": str(ROOT / "notebooks")}})
+        client.execute()
+    except CellTimeoutError as e:
+        failure = f"a cell ran longer than {CELL_TIMEOUT}s: {e}"
+    except CellExecutionError as e:
+        failure = f"a cell failed:\n{e}"
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+        fake.kill()
+    out_dir = ROOT / "build" / "executed"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    problems = [failure] if failure else []
+    problems += errors(nb)
+    text = outputs_text(nb)
+    for want in expect.get(name, []):
+        if want not in text:
+            problems.append(f"missing output: {want!r}")
+    status = "ok" if not problems else "FAIL"
+    print(f"{status:4} {name} ({time.time() - t0:.1f}s, {len(nb.cells)} cells)", flush=True)
+    for p in problems:
+        print("     " + p.replace("\n", "\n     "))
+    return not problems
+
+
+def main():
+    expect = json.loads((HERE / "expect.json").read_text())
+    names = sys.argv[1:]
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if names:
+        paths = [p for p in paths if p.stem in names or p.name in names]
+    if not paths:
+        sys.exit("no notebooks to run")
+    missing = [n for n in expect if n not in {p.stem for p in paths}] if not names else []
+    ok = all([run(p, expect) for p in paths])
+    for n in missing:
+        print(f"FAIL {n}: expected outputs listed, but there is no such notebook")
+    sys.exit(0 if ok and not missing else 1)
+
+
+if __name__ == "__main__":
+    main()
