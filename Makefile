@@ -19,7 +19,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: run build install deps test test-go test-conformance test-kernelspec bench lessons clean
+.PHONY: run build install deps test test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -44,7 +44,12 @@ test:
 	$(MAKE) build LLAMA=$(LLAMA)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
-	$(MAKE) test-go test-conformance
+	$(BIN) lessons check
+	$(MAKE) test-go test-conformance test-env test-notebooks test-browser
+
+# Regenerate notebooks/ from lessons/.
+lessons:
+	$(GO) run ./cmd/golm lessons build
 
 test-go:
 	$(GO) test ./...
@@ -64,6 +69,17 @@ test-kernelspec:
 	@$(BIN) install --prefix $(CURDIR)/build/prefix >/dev/null
 	@mkdir -p $(TESTJUPYTER)/kernels
 	@rm -rf $(TESTJUPYTER)/kernels/golm && cp -r build/prefix/share/jupyter/kernels/golm $(TESTJUPYTER)/kernels/
+
+# Every notebook, executed headless through the kernel against the fake OpenAI server.
+test-notebooks: test-kernelspec
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py
+
+# Lesson 01 in Jupyter Notebook in headless Chromium; the screenshot lands in build/screenshots/.
+test-browser: test-kernelspec
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/browser/test_browser.py
+
+test-env:
+	$(PYTHON) test/env/test_environment.py
 
 # Start-up and round-trip times of golm against ipykernel (and GoNB where installed).
 bench: test-kernelspec

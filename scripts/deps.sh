@@ -2,7 +2,8 @@
 # deps.sh installs what golm needs and the machine lacks.
 #
 #   scripts/deps.sh run    Jupyter (Notebook), to run the kernel and the lessons
-#   scripts/deps.sh test   also what the tests use: the conformance suite, nbclient, nbformat, Chromium, g++
+#   scripts/deps.sh test   also what the tests use: the conformance suite, nbclient, Chromium with
+#                          Selenium, g++
 #
 # On Debian and Ubuntu it installs the missing packages with apt (as root, or through sudo). Elsewhere it
 # says what to install and fails if Jupyter itself is missing.
@@ -14,9 +15,9 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 1
 fi
 
-pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert"
+pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
 if [ "$mode" = test ]; then
-	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium g++ make"
+	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium g++ make"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
