@@ -61,7 +61,7 @@ endif
 # The public Jupyter conformance suite, against the built kernel.
 test-conformance: test-kernelspec
 	cd test/conformance && JUPYTER_PATH=$(TESTJUPYTER) JUPYTER_DATA_DIR=$(TESTJUPYTER) \
-		XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) -m unittest -v test_conformance
+		XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) -m unittest -v test_conformance test_kernel
 
 # The kernelspec the tests use, in build/jupyter (JUPYTER_PATH), pointing at bin/golm.
 test-kernelspec:
