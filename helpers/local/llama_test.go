@@ -594,3 +594,79 @@ func TestLoadCloseMemory(t *testing.T) {
 		t.Errorf("RSS grew by %d MB over %d cycles of a %d MB model: memory leak", growth>>20, n, size>>20)
 	}
 }
+
+// TestBackendLibrary loads a ggml backend library built by helpers/local/gpu/build-cuda.sh, named by
+// GOLM_TEST_BACKEND. On a machine without a GPU, GOLM_GGML_TARGET=ggml-cpu-haswell builds a CPU backend with
+// the same script, which checks the mechanism the CUDA backend uses: ollama's cmake build from the module
+// sources, run-time loading with ggml_backend_load, and a model running beside it.
+func TestBackendLibrary(t *testing.T) {
+	lib := os.Getenv("GOLM_TEST_BACKEND")
+	if lib == "" {
+		t.Skip("GOLM_TEST_BACKEND is not set: build a backend with helpers/local/gpu/build-cuda.sh and name its libggml-*.so")
+	}
+	before := Devices()
+	if err := LoadBackend(lib); err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadBackend(lib); err != nil {
+		t.Fatalf("second load: %v", err)
+	}
+	after := Devices()
+	t.Logf("devices before: %v; after: %v", before, after)
+	if len(after) <= len(before) {
+		t.Errorf("loading %s added no device", lib)
+	}
+	m, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2, GPULayers: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if res, err := m.Generate(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
+		res.Text != synth.TinyContinuation {
+		t.Errorf("with the backend loaded: %q %v", res.Text, err)
+	}
+}
+
+// TestGPU runs the tiny models with every layer on a GPU and checks the text equals the CPU's. It needs a GPU
+// backend (helpers/local/gpu/build-cuda.sh on a machine with nvcc and an NVIDIA GPU; golm finds it in
+// ~/.local/lib/golm or through GOLM_GGML_BACKENDS).
+func TestGPU(t *testing.T) {
+	if !GPUAvailable() {
+		t.Skip("no GPU: no CUDA backend is loaded (nvcc and an NVIDIA GPU are needed to build one with " +
+			"helpers/local/gpu/build-cuda.sh; golm looks in ~/.local/lib/golm and GOLM_GGML_BACKENDS)")
+	}
+	t.Logf("devices: %v", Devices())
+	ctx := context.Background()
+	prompts := []struct {
+		prompt string
+		opts   GenerateOptions
+	}{
+		{synth.TinyPrompt, GenerateOptions{}},
+		{synth.PlanetsPrompt, GenerateOptions{MaxTokens: 60}},
+		{"Who is Jeremy Howard?", GenerateOptions{MaxTokens: 20}},
+	}
+	for _, typ := range []gguf.TensorType{gguf.TensorF32, gguf.TensorF16, gguf.TensorQ8_0} {
+		cpu, err := Load(ctx, tinyPath(typ), Options{Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gpu, err := Load(ctx, tinyPath(typ), Options{GPULayers: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range prompts {
+			a, err1 := cpu.Generate(ctx, p.prompt, p.opts)
+			b, err2 := gpu.Generate(ctx, p.prompt, p.opts)
+			if err1 != nil || err2 != nil || a.Text != b.Text || !reflect.DeepEqual(a.Tokens, b.Tokens) {
+				t.Errorf("%s %q: CPU %q (%v), GPU %q (%v)", typ, p.prompt, a.Text, err1, b.Text, err2)
+			}
+		}
+		ea, _ := cpu.Embed(ctx, "Jeremy Howard")
+		eb, err := gpu.Embed(ctx, "Jeremy Howard")
+		if err != nil || CosineSimilarity(ea, eb) < 0.999 {
+			t.Errorf("%s embeddings: cosine %v, %v", typ, CosineSimilarity(ea, eb), err)
+		}
+		cpu.Close()
+		gpu.Close()
+	}
+}
