@@ -526,3 +526,18 @@ func TestServeWithoutModel(t *testing.T) {
 		t.Error("Serve of a missing model succeeded")
 	}
 }
+
+func TestCommand(t *testing.T) {
+	var stderr strings.Builder
+	if err := Command(context.Background(), nil, &stderr); err == nil || !strings.Contains(stderr.String(), "usage: serve") {
+		t.Errorf("no model: %v %q", err, stderr.String())
+	}
+	stderr.Reset()
+	err := Command(context.Background(), []string{"-addr", "0.0.0.0:0", "/missing.gguf"}, &stderr)
+	if err == nil {
+		t.Error("missing model served")
+	}
+	if err := Command(context.Background(), []string{"-bogus"}, &stderr); err == nil {
+		t.Error("unknown flag accepted")
+	}
+}
