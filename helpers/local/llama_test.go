@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golm-dev/golm/helpers/display"
 	"github.com/golm-dev/golm/helpers/local/gguf"
 	"github.com/golm-dev/golm/helpers/local/synth"
 )
@@ -669,4 +670,124 @@ func TestGPU(t *testing.T) {
 		cpu.Close()
 		gpu.Close()
 	}
+}
+
+// recorder is a display front end that keeps what is shown.
+type recorder struct {
+	mu      sync.Mutex
+	shown   int
+	updates []display.Bundle
+}
+
+func (r *recorder) Display(b display.Bundle, id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.shown++
+	return nil
+}
+
+func (r *recorder) Update(b display.Bundle, id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.updates = append(r.updates, b)
+	return nil
+}
+
+func (r *recorder) Clear(bool) error { return nil }
+
+func (r *recorder) Input(context.Context, string, bool) (string, error) { return "", nil }
+
+func TestShow(t *testing.T) {
+	rec := &recorder{}
+	old := display.SetFrontend(rec)
+	defer display.SetFrontend(old)
+	m := tiny(t)
+	res, err := m.Show(context.Background(), synth.TinyPrompt, GenerateOptions{})
+	if err != nil || res.Text != synth.TinyContinuation {
+		t.Fatalf("Show = %v, %v", res, err)
+	}
+	if rec.shown != 1 || len(rec.updates) == 0 {
+		t.Fatalf("shown %d, updates %d", rec.shown, len(rec.updates))
+	}
+	last := rec.updates[len(rec.updates)-1]
+	html, _ := last.Data[display.MIMEHTML].(string)
+	if !strings.Contains(html, synth.TinyContinuation) || !strings.Contains(html, "tokens/s") ||
+		!strings.Contains(last.Text(), "13 tokens") {
+		t.Errorf("final display %+v", last.Data)
+	}
+	rec.updates = nil
+	res, err = m.ShowChat(context.Background(), []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}, GenerateOptions{})
+	if err != nil || res.Text != synth.TinyAnswer {
+		t.Fatalf("ShowChat = %v, %v", res, err)
+	}
+	md, _ := rec.updates[len(rec.updates)-1].Data[display.MIMEMarkdown].(string)
+	if !strings.HasPrefix(md, synth.TinyAnswer) {
+		t.Errorf("markdown %q", md)
+	}
+}
+
+func ExampleModel_Generate() {
+	path := filepath.Join(os.TempDir(), "golm-example-tiny.gguf")
+	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.Remove(path)
+	m, err := Load(context.Background(), path, Options{Threads: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	ids, _ := m.Tokenize("Jeremy Howard is ", true)
+	fmt.Printf("%d tokens: %q\n", len(ids), m.Pieces(ids))
+	res, _ := m.Generate(context.Background(), "Jeremy Howard is ", GenerateOptions{MaxTokens: 15})
+	fmt.Println(res.Text)
+	fmt.Println(res.StopReason, len(res.Tokens))
+	// Output:
+	// 5 tokens: ["<s>" " Jeremy" " Howard" " is" " "]
+	// a data scientist who co-founded fast.ai. He was president of Kaggle.
+	// eos 13
+}
+
+func ExampleModel_Chat() {
+	path := filepath.Join(os.TempDir(), "golm-example-chat.gguf")
+	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.Remove(path)
+	m, err := Load(context.Background(), path, Options{Threads: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	msgs := []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}
+	prompt, _ := m.ChatPrompt(msgs, "")
+	fmt.Printf("%q\n", prompt)
+	res, _ := m.Chat(context.Background(), msgs, GenerateOptions{})
+	fmt.Println(res.Text)
+	// Output:
+	// "<|im_start|>user\nWho is Jeremy Howard?<|im_end|>\n<|im_start|>assistant\n"
+	// Jeremy Howard is a data scientist who co-founded fast.ai. He was president of Kaggle.
+}
+
+func ExampleModel_GenerateTo() {
+	path := filepath.Join(os.TempDir(), "golm-example-planets.gguf")
+	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.Remove(path)
+	m, err := Load(context.Background(), path, Options{Threads: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	// Lesson 07: a token limit and stop sequences.
+	_, _ = m.GenerateTo(context.Background(), "Q: Name the planets in the solar system? A:",
+		GenerateOptions{MaxTokens: 64, Stop: []string{"Q:", "\n"}}, os.Stdout)
+	// Output: Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.
 }
