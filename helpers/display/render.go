@@ -42,6 +42,12 @@ func Render(v any) Bundle {
 	}
 	b := Bundle{Data: map[string]any{}}
 	addRich(b.Data, v)
+	if img, ok := v.(image.Image); ok {
+		if _, stringer := v.(fmt.Stringer); !stringer {
+			r := img.Bounds()
+			b.Data[MIMEText] = fmt.Sprintf("[%d×%d image]", r.Dx(), r.Dy())
+		}
+	}
 	if _, ok := b.Data[MIMEText]; !ok {
 		b.Data[MIMEText] = Format(v)
 	}

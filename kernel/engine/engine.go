@@ -66,6 +66,7 @@ type Session struct {
 	typeName  map[reflect.Type]string // reflect type of a declared type → its name
 	generic   generic                 // the prelude's stand-ins for generic standard functions
 	syms      interp.Exports          // the compiled packages' symbols
+	blocks    int                     // functions declared to run compound statements (see stmts.go)
 	rvar      int                     // suffix of the variable holding the last expression (see value.go)
 	compiling atomic.Bool             // true while the interpreter compiles a cell
 }
@@ -285,6 +286,15 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	if r := s.rewriteRangeInts(rewritten, c); r != rewritten {
+		// Positions in c are those of src: apply the edits one after the other on fresh parses.
+		if rewritten != src {
+			if c, err = cell.Parse(rewritten); err != nil {
+				return nil, &Error{Name: "SyntaxError", Value: err.Error()}
+			}
+		}
+		rewritten = s.rewriteRangeInts(rewritten, c)
+	}
 	if rewritten != src {
 		if c, err = cell.Parse(rewritten); err != nil {
 			return nil, &Error{Name: "SyntaxError", Value: err.Error()}
@@ -334,7 +344,7 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 			if idx == last {
 				res, err = s.runLastStmts(ctx, src, p)
 			} else {
-				_, err = s.eval(ctx, src, pad(p.Line)+p.Src)
+				err = s.runStmts(ctx, src, p, p.Stmts)
 			}
 			if err != nil {
 				if ran(err) {
@@ -376,8 +386,12 @@ func (s *Session) eval(ctx context.Context, src, code string) (reflect.Value, er
 func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &Error{Name: "CompileError", Value: fmt.Sprintf(
-				"the interpreter cannot compile this code (%v); generic code and some newer Go features are only partly supported", r)}
+			msg := fmt.Sprintf("the interpreter cannot compile this code (%v); generic code and some newer Go features are only partly supported", r)
+			if fmt.Sprint(r) == "nil type" && strings.Contains(code, "range") {
+				msg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
+					"supported; call the function with a yield callback, or collect it with slices.Collect"
+			}
+			err = &Error{Name: "CompileError", Value: msg}
 		}
 	}()
 	s.stderr.reset()
@@ -556,6 +570,10 @@ func (s *Session) checkUndefined(src string, c *cell.Cell, info cell.Info) error
 			}
 			pos := p.FileSet.Position(id.Pos())
 			msg := "undefined: " + n
+			if n == "iter" {
+				msg = "the iter package is not supported by golm's interpreter: write the sequence's type out, " +
+					"func(yield func(V) bool), and call it with a yield callback (range over functions is not supported either)"
+			}
 			if path, ok := s.pkgNames[n]; ok {
 				msg = fmt.Sprintf("%s is a package (%s): use one of its members, like %s.Name", n, path, n)
 			}

@@ -99,6 +99,14 @@ func TestCells(t *testing.T) {
 		{code: "slices.Min([]float64{2.5, 1.5})", result: "1.5"},
 		{code: "slices.Reverse(s)\ns", result: "[]int{3, 2, 1}"},
 		{code: "slices.Sorted(maps.Keys(map[string]bool{\"b\": true, \"a\": true}))", result: `[]string{"a", "b"}`},
+		{code: "if true {\n\tn, err := strconv.Atoi(\"7\")\n\tfmt.Println(n, err)\n}", stdout: "7 <nil>\n", result: "<none>"},
+		{code: "func() { fmt.Println(\"literal ran\") }()", stdout: "literal ran\n", result: "<none>"},
+		{code: "2 * 2", result: "4", stdout: ""}, // the literal above does not run again
+		{code: "for i := range 3 { fmt.Print(i) }", stdout: "012", result: "<none>"},
+		{code: "func sum(n int) int { t := 0; for i := range n { t += i }; return t }\nsum(5)", result: "10"},
+		{code: "for range 2 { fmt.Print(\"x\") }", stdout: "xx", result: "<none>"},
+		{code: "func() int { return 5 }()", result: "5"},
+		{code: "ys := []int{}\nfor _, v := range []int{1, 2} {\n\tw, ok := map[int]int{1: 10, 2: 20}[v]\n\tif ok { ys = append(ys, w) }\n}\nys", result: "[]int{10, 20}"},
 		{code: "x := undefinedName + 1", err: "cell line 1"},
 		{code: "a := 1\nb := )", err: "cell line 2"},
 		{code: "var zz []int\n\nzz[3]", err: "index out of range"},
@@ -181,5 +189,31 @@ func TestCtxFollowsCell(t *testing.T) {
 	res, err := s.Execute(context.Background(), "ctx.Err() == nil")
 	if err != nil || text(res) != "true" {
 		t.Fatalf("ctx of a new cell: %s %v", text(res), err)
+	}
+}
+
+// TestStatementsRunOnce checks that nothing a cell ran runs again with later cells (the interpreter
+// re-runs function literals called at top level, and func main, unless the engine prevents it).
+func TestStatementsRunOnce(t *testing.T) {
+	s, out, _ := newSession(t)
+	for _, c := range []string{
+		"func() { fmt.Println(\"literal\") }()",
+		"func main() { fmt.Println(\"main\") }",
+		"go func() { fmt.Println(\"goroutine\") }()\ntime.Sleep(50 * time.Millisecond)",
+		"if true { fmt.Println(\"block\") }",
+	} {
+		if _, err := s.Execute(context.Background(), c); err != nil {
+			t.Fatalf("%q: %v", c, err)
+		}
+	}
+	out.Reset()
+	for _, c := range []string{"a := 1", "a + 1", "type T struct{}", "func f() {}"} {
+		if _, err := s.Execute(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := out.String(); got != "" {
+		t.Fatalf("earlier statements ran again: %q", got)
 	}
 }

@@ -115,11 +115,15 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		value += " (the interpreter does not support some newer Go features: range over a function " +
 			"(iterators), the iter package; call the function with a yield callback instead)"
 	}
+	if strings.Contains(value, "is not assignable to type") || strings.Contains(value, "as type error") {
+		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
+			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
+	}
 	e := &Error{Name: "panic", Value: value}
 	e.Traceback = []string{red("panic") + ": " + value}
 	for i, f := range s.stderr.frames() {
 		where := "in this cell"
-		if f.fn != "" && f.fn != "main" {
+		if fn := strings.TrimPrefix(f.fn, "main."); fn != "" && fn != "main" && !strings.HasPrefix(fn, "__golm") {
 			name := strings.TrimPrefix(f.fn, "main.")
 			if info, ok := s.names[name]; ok && info.cell != s.count {
 				e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-1))

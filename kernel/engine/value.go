@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"image"
 	"reflect"
 	"strings"
 
@@ -21,14 +22,13 @@ func (s *Session) resultVar() string { return fmt.Sprintf("__golm_r%d", s.rvar) 
 // expression is assigned to a session variable (the interpreter's own result is unreliable) and rendered.
 func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (*Result, error) {
 	last, ok := p.Stmts[len(p.Stmts)-1].(*ast.ExprStmt)
-	if !ok {
-		_, err := s.eval(ctx, src, pad(p.Line)+p.Src)
-		return nil, err
+	if !ok || needsWrapping(last) {
+		return nil, s.runStmts(ctx, src, p, p.Stmts)
 	}
 	start := p.Offset(last.Pos())
 	exprLine := p.FileSet.Position(last.Pos()).Line
-	if before := p.Src[:start]; strings.TrimSpace(before) != "" {
-		if _, err := s.eval(ctx, src, pad(p.Line)+before); err != nil {
+	if len(p.Stmts) > 1 {
+		if err := s.runStmts(ctx, src, p, p.Stmts[:len(p.Stmts)-1]); err != nil {
 			return nil, err
 		}
 	}
@@ -119,7 +119,7 @@ func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
 	x := v.Interface()
 	b := display.Render(x)
 	switch x.(type) {
-	case error, fmt.Stringer:
+	case error, fmt.Stringer, image.Image:
 	default:
 		b.Data[display.MIMEText] = s.formatter().Format(x)
 	}

@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"sort"
+
+	"github.com/golm-dev/golm/kernel/cell"
+)
+
+// The interpreter mishandles some statements at the top level of a cell, where it runs them in a
+// synthetic main function: a two-value := inside a block fails ("undefined: err"), and a function literal
+// called as a statement runs again on later cells. Inside a named function both work. So a compound
+// statement (if, for, switch, select, a block, go, defer, a labeled statement) and a call of a function
+// literal without results run in a function of their own, declared for the purpose and called at once.
+// Variables they declare are local to them in Go anyway.
+
+// needsWrapping reports whether a top-level statement must run in a function of its own.
+func needsWrapping(st ast.Stmt) bool {
+	switch st := st.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt,
+		*ast.BlockStmt, *ast.GoStmt, *ast.DeferStmt, *ast.LabeledStmt:
+		return true
+	case *ast.ExprStmt:
+		call, ok := ast.Unparen(st.X).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit)
+		return ok && lit.Type.Results.NumFields() == 0
+	}
+	return false
+}
+
+// runStmts evaluates top-level statements of a piece in order: runs of simple statements together, and each
+// statement that needs it in a function of its own.
+func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts []ast.Stmt) error {
+	for i := 0; i < len(stmts); {
+		st := stmts[i]
+		line := p.FileSet.Position(st.Pos()).Line
+		if needsWrapping(st) {
+			s.blocks++
+			name := fmt.Sprintf("__golm_b%d", s.blocks)
+			text := p.Text(st)
+			if _, err := s.eval(ctx, src, pad(line-1)+"func "+name+"() {\n"+text+"\n}"); err != nil {
+				return err
+			}
+			if _, err := s.eval(ctx, src, pad(line)+name+"()"); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(stmts) && !needsWrapping(stmts[j]) {
+			j++
+		}
+		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]
+		if _, err := s.eval(ctx, src, pad(line)+text); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// rangeEdit replaces the header of a range-over-integer loop.
+type rangeEdit struct {
+	start, end int
+	text       string
+}
+
+// rewriteRangeInts turns loops over an integer (for i := range 10, Go 1.22), which the interpreter cannot
+// compile, into three-clause loops, wherever they are in the cell.
+func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
+	var edits []rangeEdit
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		visit := func(n ast.Node) bool {
+			r, ok := n.(*ast.RangeStmt)
+			if !ok || r.Value != nil || !s.isInt(r.X) {
+				return true
+			}
+			limit := p.Text(r.X)
+			var header string
+			switch {
+			case r.Key == nil:
+				header = fmt.Sprintf("__golm_i, __golm_n := 0, %s; __golm_i < __golm_n; __golm_i++", limit)
+			case r.Tok == token.DEFINE:
+				k := p.Text(r.Key)
+				header = fmt.Sprintf("%s, __golm_n := 0, %s; %s < __golm_n; %s++", k, limit, k, k)
+			default:
+				k := p.Text(r.Key)
+				header = fmt.Sprintf("%s = 0; %s < %s; %s++", k, k, limit, k)
+			}
+			edits = append(edits, rangeEdit{
+				start: p.Start + p.Offset(r.For) + len("for"),
+				end:   p.Start + p.Offset(r.Body.Lbrace),
+				text:  " " + header + " ",
+			})
+			return true
+		}
+		for _, d := range p.Decls {
+			ast.Inspect(d, visit)
+		}
+		for _, st := range p.Stmts {
+			ast.Inspect(st, visit)
+		}
+	}
+	if len(edits) == 0 {
+		return src
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	for _, e := range edits {
+		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src
+}
+
+var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
+
+// isInt guesses from syntax, and from the session's values, whether an expression is an integer.
+func (s *Session) isInt(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok {
+			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
+		}
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
+			return s.isInt(x.X) || s.isInt(x.Y)
+		}
+	case *ast.UnaryExpr:
+		return x.Op == token.SUB && s.isInt(x.X)
+	case *ast.Ident:
+		if x.Obj != nil {
+			return s.declaredInt(x)
+		}
+		if v, ok := s.value(x.Name); ok {
+			switch v.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declaredInt looks at the declaration of a name resolved within the cell: a parameter or variable of an
+// integer type, or one assigned an integer expression.
+func (s *Session) declaredInt(id *ast.Ident) bool {
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		if t, ok := d.Type.(*ast.Ident); ok {
+			return intTypes[t.Name]
+		}
+	case *ast.ValueSpec:
+		if t, ok := d.Type.(*ast.Ident); ok {
+			return intTypes[t.Name]
+		}
+		for i, n := range d.Names {
+			if n.Name == id.Name && i < len(d.Values) {
+				return s.isInt(d.Values[i])
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if n, ok := l.(*ast.Ident); ok && n.Name == id.Name && len(d.Lhs) == len(d.Rhs) {
+				return s.isInt(d.Rhs[i])
+			}
+		}
+	}
+	return false
+}
