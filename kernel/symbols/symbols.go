@@ -20,6 +20,8 @@ var Packages = []string{
 	"github.com/golm-dev/golm/helpers/display",
 	"github.com/golm-dev/golm/helpers/tokens",
 	"github.com/golm-dev/golm/helpers/llm",
+	"github.com/golm-dev/golm/helpers/tools",
+	"github.com/golm-dev/golm/helpers/sandbox",
 	"github.com/sashabaranov/go-openai",
 	"github.com/sashabaranov/go-openai/jsonschema",
 	"github.com/pkoukk/tiktoken-go",
