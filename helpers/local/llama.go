@@ -8,6 +8,7 @@ package local
 #include <stdio.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <math.h>
 #include "llama.h"
 #include "ggml-backend.h"
 #ifdef __GLIBC__
@@ -174,6 +175,36 @@ static struct llama_sampler * golm_sampler(float temp, int32_t top_k, float top_
 	return s;
 }
 
+// golm_logprobs returns the log-softmax of logits at tok, and fills top_ids/top_lp with the k most likely
+// tokens, most likely first.
+static float golm_logprobs(const float * logits, int32_t n, int32_t tok, int32_t k, int32_t * top_ids,
+		float * top_lp) {
+	float mx = -INFINITY;
+	for (int32_t i = 0; i < n; i++) {
+		if (logits[i] > mx) mx = logits[i];
+	}
+	double sum = 0;
+	for (int32_t i = 0; i < n; i++) {
+		sum += exp((double) (logits[i] - mx));
+	}
+	float lse = mx + (float) log(sum);
+	int32_t filled = 0;
+	for (int32_t i = 0; i < n && k > 0; i++) {
+		float v = logits[i];
+		if (filled == k && v <= top_lp[k - 1]) continue;
+		int32_t j = filled < k ? filled++ : k - 1;
+		while (j > 0 && top_lp[j - 1] < v) {
+			top_lp[j] = top_lp[j - 1];
+			top_ids[j] = top_ids[j - 1];
+			j--;
+		}
+		top_lp[j] = v;
+		top_ids[j] = i;
+	}
+	for (int32_t j = 0; j < filled; j++) top_lp[j] -= lse;
+	return logits[tok] - lse;
+}
+
 static int32_t golm_apply_template(const char * tmpl, const char ** roles, const char ** contents, size_t n,
 		bool add_ass, char * buf, int32_t len) {
 	struct llama_chat_message * msgs = malloc(sizeof(struct llama_chat_message) * (n ? n : 1));
@@ -193,6 +224,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -956,6 +988,11 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 	}
 	maxTokens := opts.maxTokens()
 	var one [1]C.llama_token
+	topK := min(max(opts.TopLogProbs, 0), 20)
+	wantLP := opts.LogProbs || topK > 0
+	nVocab := C.int32_t(C.llama_vocab_n_tokens(m.vocab))
+	topIDs := make([]C.int32_t, topK+1)
+	topLP := make([]C.float, topK+1)
 	defer func() {
 		res.Text = validUTF8(stream.String())
 		res.Timing.Tokens = len(res.Tokens)
@@ -987,6 +1024,9 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 			break
 		}
 		res.Tokens = append(res.Tokens, int(tok))
+		if wantLP {
+			res.LogProbs = append(res.LogProbs, m.logProb(tok, nVocab, topK, topIDs, topLP))
+		}
 		if len(res.Tokens) == 1 {
 			res.Timing.FirstToken = time.Since(start)
 		}
@@ -1013,6 +1053,38 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 		return res, err
 	}
 	return res, nil
+}
+
+// logProb returns the log-probability of tok and the topK most likely tokens at the last output.
+func (m *Model) logProb(tok C.llama_token, nVocab C.int32_t, topK int, ids []C.int32_t, lps []C.float) TokenLogProb {
+	logits := C.llama_get_logits_ith(m.ctx, -1)
+	if logits == nil {
+		return TokenLogProb{TokenProb: TokenProb{ID: int(tok), Text: string(m.piece(tok, false)), LogProb: math.NaN()}}
+	}
+	lp := C.golm_logprobs(logits, nVocab, C.int32_t(tok), C.int32_t(topK), &ids[0], &lps[0])
+	out := TokenLogProb{TokenProb: TokenProb{ID: int(tok), Text: string(m.piece(tok, false)), LogProb: float64(lp)}}
+	for j := 0; j < topK; j++ {
+		id := C.llama_token(ids[j])
+		out.Top = append(out.Top, TokenProb{ID: int(id), Text: string(m.piece(id, true)), LogProb: float64(lps[j])})
+	}
+	return out
+}
+
+// NextTokens evaluates prompt and returns the k tokens the model finds most likely to come next (at most 20),
+// with their probabilities: what "a language model predicts the next token" means.
+func (m *Model) NextTokens(ctx context.Context, prompt string, k int) ([]TokenProb, error) {
+	if k <= 0 {
+		k = 10
+	}
+	res, err := m.generate(ctx, prompt, GenerateOptions{MaxTokens: 1, IgnoreEOS: true, TopLogProbs: min(k, 20)}, nil,
+		false, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.LogProbs) == 0 {
+		return nil, errors.New("local: the model produced no token")
+	}
+	return res.LogProbs[0].Top, nil
 }
 
 // embeddingContext returns the context for embeddings, creating it on first use.

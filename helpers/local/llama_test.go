@@ -791,3 +791,36 @@ func ExampleModel_GenerateTo() {
 		GenerateOptions{MaxTokens: 64, Stop: []string{"Q:", "\n"}}, os.Stdout)
 	// Output: Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.
 }
+
+func TestLogProbs(t *testing.T) {
+	m := tiny(t)
+	ctx := context.Background()
+	next, err := m.NextTokens(ctx, synth.TinyPrompt, 3)
+	if err != nil || len(next) != 3 || next[0].Text != "a" || next[0].Prob() < 0.99 ||
+		next[1].LogProb > next[0].LogProb || next[2].LogProb > next[1].LogProb {
+		t.Fatalf("NextTokens = %v, %v", next, err)
+	}
+	if !strings.HasPrefix(next[0].String(), `"a" `) {
+		t.Errorf("String() = %q", next[0].String())
+	}
+	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 5, TopLogProbs: 2})
+	if err != nil || len(res.LogProbs) != 5 {
+		t.Fatalf("%d log-probabilities, %v", len(res.LogProbs), err)
+	}
+	for i, lp := range res.LogProbs {
+		if lp.ID != res.Tokens[i] || lp.LogProb > 0 || lp.LogProb < -0.01 || len(lp.Top) != 2 || lp.Top[0].ID != lp.ID {
+			t.Errorf("token %d: %+v", i, lp)
+		}
+	}
+	if res.LogProbs[0].Text != " Mercury," {
+		t.Errorf("first token %q", res.LogProbs[0].Text)
+	}
+	res, _ = m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2, LogProbs: true})
+	if len(res.LogProbs) != 2 || res.LogProbs[0].Top != nil {
+		t.Errorf("LogProbs without top: %+v", res.LogProbs)
+	}
+	res, _ = m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2})
+	if res.LogProbs != nil {
+		t.Error("log-probabilities without asking")
+	}
+}

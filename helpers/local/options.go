@@ -88,6 +88,12 @@ type GenerateOptions struct {
 	// Template, for chats, names a template of package templates ("llama2", "chatml", "stablebeluga",
 	// "openorca-platypus2", …) to use instead of the model's own; its stop strings are added to Stop.
 	Template string
+	// LogProbs records, for each generated token, its log-probability under the model (before sampling
+	// settings such as temperature) in Result.LogProbs.
+	LogProbs bool
+	// TopLogProbs also records the most likely alternatives at each position (at most 20); it implies
+	// LogProbs.
+	TopLogProbs int
 }
 
 func (o GenerateOptions) maxTokens() int {
@@ -122,6 +128,28 @@ type Result struct {
 	StopReason string
 	// Timing measures the speed.
 	Timing Timing
+	// LogProbs has one entry per generated token when GenerateOptions.LogProbs or TopLogProbs is set.
+	LogProbs []TokenLogProb
+}
+
+// TokenProb is a token with its log-probability.
+type TokenProb struct {
+	ID      int
+	Text    string
+	LogProb float64
+}
+
+// Prob returns the probability, exp(LogProb).
+func (t TokenProb) Prob() float64 { return math.Exp(t.LogProb) }
+
+// String shows the token and its probability, such as `" Howard" 93.1%`.
+func (t TokenProb) String() string { return fmt.Sprintf("%q %.1f%%", t.Text, 100*t.Prob()) }
+
+// TokenLogProb is a generated token with its log-probability and, when asked for, the most likely tokens at
+// its position.
+type TokenLogProb struct {
+	TokenProb
+	Top []TokenProb
 }
 
 // String returns the text.

@@ -120,3 +120,8 @@ func (m *Model) Embed(ctx context.Context, text string) ([]float32, error) { ret
 func (m *Model) EmbedBatch(ctx context.Context, texts []string) ([][]float32, error) {
 	return nil, ErrNotBuilt
 }
+
+// NextTokens returns ErrNotBuilt.
+func (m *Model) NextTokens(ctx context.Context, prompt string, k int) ([]TokenProb, error) {
+	return nil, ErrNotBuilt
+}

@@ -29,6 +29,8 @@ type chatRequest struct {
 	ResponseFormat      *struct {
 		Type string `json:"type"`
 	} `json:"response_format"`
+	LogProbs    bool `json:"logprobs"`
+	TopLogProbs int  `json:"top_logprobs"`
 	// llama.cpp-style extensions
 	TopK          int     `json:"top_k"`
 	MinP          float64 `json:"min_p"`
@@ -142,7 +144,7 @@ type chatChoice struct {
 	Message      *respMessage  `json:"message,omitempty"`
 	Delta        *respMessage  `json:"delta,omitempty"`
 	FinishReason *string       `json:"finish_reason"`
-	Logprobs     *struct{}     `json:"logprobs"`
+	Logprobs     *chatLogprobs `json:"logprobs"`
 	Extra        *timingReport `json:"timings,omitempty"`
 }
 
@@ -175,6 +177,7 @@ type completionRequest struct {
 	FrequencyPenalty float64        `json:"frequency_penalty"`
 	Seed             *int64         `json:"seed"`
 	Suffix           string         `json:"suffix"`
+	Logprobs         *int           `json:"logprobs"`
 	TopK             int            `json:"top_k"`
 	MinP             float64        `json:"min_p"`
 	RepeatPenalty    float64        `json:"repeat_penalty"`
@@ -190,10 +193,36 @@ type completionResponse struct {
 }
 
 type completionChoice struct {
-	Text         string    `json:"text"`
-	Index        int       `json:"index"`
-	FinishReason *string   `json:"finish_reason"`
-	Logprobs     *struct{} `json:"logprobs"`
+	Text         string          `json:"text"`
+	Index        int             `json:"index"`
+	FinishReason *string         `json:"finish_reason"`
+	Logprobs     *legacyLogprobs `json:"logprobs"`
+}
+
+// chatLogprobs is a chat choice's log-probabilities.
+type chatLogprobs struct {
+	Content []logprobEntry `json:"content"`
+}
+
+type logprobEntry struct {
+	Token       string       `json:"token"`
+	LogProb     float64      `json:"logprob"`
+	Bytes       []int        `json:"bytes"`
+	TopLogProbs []logprobAlt `json:"top_logprobs"`
+}
+
+type logprobAlt struct {
+	Token   string  `json:"token"`
+	LogProb float64 `json:"logprob"`
+	Bytes   []int   `json:"bytes"`
+}
+
+// legacyLogprobs is the completions API's log-probability format.
+type legacyLogprobs struct {
+	Tokens        []string             `json:"tokens"`
+	TokenLogprobs []float64            `json:"token_logprobs"`
+	TopLogprobs   []map[string]float64 `json:"top_logprobs"`
+	TextOffset    []int                `json:"text_offset"`
 }
 
 type embeddingRequest struct {

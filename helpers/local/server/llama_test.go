@@ -69,6 +69,12 @@ func TestTinyModel(t *testing.T) {
 		t.Errorf("completion %q", got)
 	}
 
+	lp, err := c.CreateCompletion(ctx, openai.CompletionRequest{Prompt: synth.TinyPrompt, MaxTokens: 3, LogProbs: 2})
+	if err != nil || len(lp.Choices[0].LogProbs.Tokens) != 3 || lp.Choices[0].LogProbs.Tokens[1] != " data" ||
+		lp.Choices[0].LogProbs.TokenLogprobs[0] > 0 || len(lp.Choices[0].LogProbs.TopLogprobs[0]) != 2 {
+		t.Errorf("logprobs %+v %v", lp.Choices[0].LogProbs, err)
+	}
+
 	emb, err := c.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: []string{"Jeremy Howard"}})
 	if err != nil || len(emb.Data) != 1 || len(emb.Data[0].Embedding) != synth.TinyWidth {
 		t.Errorf("embeddings %v", err)

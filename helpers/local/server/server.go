@@ -2,9 +2,10 @@
 // API — such as lessons 02 and 03 with github.com/sashabaranov/go-openai — runs unchanged against a model on
 // this machine: point the client's base URL (OPENAI_BASE_URL) at the server.
 //
-// It implements POST /v1/chat/completions (with server-sent-event streaming, and function calling by
-// prompting: the tools are described in the system prompt and a reply that is a JSON call becomes tool_calls),
-// POST /v1/completions, POST /v1/embeddings, GET /v1/models and GET /health. The model named in a request is
+// It implements POST /v1/chat/completions (with server-sent-event streaming, log-probabilities, and function
+// calling by prompting: the tools are described in the system prompt and a reply that is a JSON call becomes
+// tool_calls), POST /v1/completions (with echo and logprobs), POST /v1/embeddings, GET /v1/models and
+// GET /health. The model named in a request is
 // ignored: the server always answers with its one model, under its own name.
 //
 // By default the server listens on the loopback interface only, since a local model has no authentication or
@@ -358,6 +359,52 @@ func (s *Server) sampling(temp, topP *float64, seed *int64, stop []string, prese
 	return o, nil
 }
 
+// chatLP converts log-probabilities to the chat API's format (nil when not asked for).
+func chatLP(r *local.Result, opts local.GenerateOptions) *chatLogprobs {
+	if !opts.LogProbs {
+		return nil
+	}
+	out := &chatLogprobs{Content: []logprobEntry{}}
+	for _, lp := range r.LogProbs {
+		e := logprobEntry{Token: lp.Text, LogProb: lp.LogProb, Bytes: byteList(lp.Text), TopLogProbs: []logprobAlt{}}
+		for _, alt := range lp.Top {
+			e.TopLogProbs = append(e.TopLogProbs, logprobAlt{Token: alt.Text, LogProb: alt.LogProb, Bytes: byteList(alt.Text)})
+		}
+		out.Content = append(out.Content, e)
+	}
+	return out
+}
+
+// legacyLP converts log-probabilities to the completions API's format; offset is where the generated text
+// starts in the choice's text.
+func legacyLP(r *local.Result, opts local.GenerateOptions, offset int) *legacyLogprobs {
+	if !opts.LogProbs {
+		return nil
+	}
+	out := &legacyLogprobs{Tokens: []string{}, TokenLogprobs: []float64{}, TopLogprobs: []map[string]float64{},
+		TextOffset: []int{}}
+	for _, lp := range r.LogProbs {
+		out.Tokens = append(out.Tokens, lp.Text)
+		out.TokenLogprobs = append(out.TokenLogprobs, lp.LogProb)
+		top := map[string]float64{}
+		for _, alt := range lp.Top {
+			top[alt.Text] = alt.LogProb
+		}
+		out.TopLogprobs = append(out.TopLogprobs, top)
+		out.TextOffset = append(out.TextOffset, offset)
+		offset += len(lp.Text)
+	}
+	return out
+}
+
+func byteList(s string) []int {
+	b := make([]int, len(s))
+	for i := 0; i < len(s); i++ {
+		b[i] = int(s[i])
+	}
+	return b
+}
+
 func finishReason(r *local.Result) string {
 	switch r.StopReason {
 	case local.StopLength, local.StopContext:
@@ -433,6 +480,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	} else if req.MaxTokens != nil && *req.MaxTokens > 0 {
 		opts.MaxTokens = *req.MaxTokens
 	}
+	if req.LogProbs || req.TopLogProbs > 0 {
+		if req.TopLogProbs < 0 || req.TopLogProbs > 20 {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "top_logprobs must be between 0 and 20")
+			return
+		}
+		opts.LogProbs = true
+		opts.TopLogProbs = req.TopLogProbs
+	}
 	tools, err := parseToolChoice(req.Tools, req.ToolChoice)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
@@ -475,7 +530,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		u := usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens)}
 		u.TotalTokens = u.PromptTokens + u.CompletionTokens
 		writeJSON(w, http.StatusOK, chatResponse{ID: id, Object: "chat.completion", Created: created, Model: s.name,
-			Choices: []chatChoice{{Index: 0, Message: msg, FinishReason: &finish, Extra: timings(res)}}, Usage: &u})
+			Choices: []chatChoice{{Index: 0, Message: msg, FinishReason: &finish, Extra: timings(res),
+				Logprobs: chatLP(res, opts)}}, Usage: &u})
 		return
 	}
 
@@ -524,6 +580,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	last := chunk(&respMessage{}, &finish)
 	last.Choices[0].Extra = timings(res)
+	last.Choices[0].Logprobs = chatLP(res, opts) // all of them at the end: streamed text is not cut at tokens
 	_ = ev.send(last)
 	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
 		u := usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens)}
@@ -552,6 +609,16 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
 		return
+	}
+	if req.Logprobs != nil && *req.Logprobs > 0 {
+		if *req.Logprobs > 20 {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "logprobs must be between 0 and 20")
+			return
+		}
+		opts.LogProbs = true
+		opts.TopLogProbs = *req.Logprobs
+	} else if req.Logprobs != nil {
+		opts.LogProbs = true
 	}
 	opts.MaxTokens = 16 // OpenAI's default for completions
 	if req.MaxTokens != nil {
@@ -588,7 +655,7 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 			}
 			finish := finishReason(res)
 			_ = ev.send(completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name,
-				Choices: []completionChoice{{Index: i, FinishReason: &finish}}})
+				Choices: []completionChoice{{Index: i, FinishReason: &finish, Logprobs: legacyLP(res, opts, 0)}}})
 			total.PromptTokens += res.PromptTokens
 			total.CompletionTokens += len(res.Tokens)
 		}
@@ -608,11 +675,14 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		text := res.Text
+		offset := 0
 		if req.Echo {
 			text = p + text
+			offset = len(p)
 		}
 		finish := finishReason(res)
-		resp.Choices = append(resp.Choices, completionChoice{Text: text, Index: i, FinishReason: &finish})
+		resp.Choices = append(resp.Choices, completionChoice{Text: text, Index: i, FinishReason: &finish,
+			Logprobs: legacyLP(res, opts, offset)})
 		resp.Usage.PromptTokens += res.PromptTokens
 		resp.Usage.CompletionTokens += len(res.Tokens)
 	}

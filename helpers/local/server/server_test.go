@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -73,6 +74,13 @@ func (f *fake) Stream(ctx context.Context, prompt string, opts local.GenerateOpt
 		}
 		res.Tokens = append(res.Tokens, i)
 		res.Text += w
+		if opts.LogProbs {
+			lp := local.TokenLogProb{TokenProb: local.TokenProb{ID: i, Text: w, LogProb: -0.5}}
+			for k := 0; k < opts.TopLogProbs; k++ {
+				lp.Top = append(lp.Top, local.TokenProb{ID: k, Text: fmt.Sprintf("alt%d", k), LogProb: -float64(k + 1)})
+			}
+			res.LogProbs = append(res.LogProbs, lp)
+		}
 		if onText != nil {
 			if err := onText(w); err != nil {
 				return res, err
@@ -539,5 +547,58 @@ func TestCommand(t *testing.T) {
 	}
 	if err := Command(context.Background(), []string{"-bogus"}, &stderr); err == nil {
 		t.Error("unknown flag accepted")
+	}
+}
+
+func TestLogprobs(t *testing.T) {
+	c, _ := newClient(t, &fake{reply: answer}, Options{})
+	ctx := context.Background()
+	resp, err := c.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}},
+		LogProbs: true, TopLogProbs: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp := resp.Choices[0].LogProbs
+	if lp == nil || len(lp.Content) != 6 || lp.Content[0].Token != "Jeremy " || lp.Content[0].LogProb != -0.5 ||
+		len(lp.Content[0].TopLogProbs) != 2 || lp.Content[0].TopLogProbs[1].Token != "alt1" ||
+		string(lp.Content[0].Bytes) != "Jeremy " {
+		t.Errorf("chat logprobs %+v", lp)
+	}
+	stream, err := c.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}, LogProbs: true, Stream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		r, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Choices[0].Logprobs != nil {
+			n += len(r.Choices[0].Logprobs.Content)
+		}
+	}
+	stream.Close()
+	if n != 6 {
+		t.Errorf("streamed %d logprobs", n)
+	}
+	comp, err := c.CreateCompletion(ctx, openai.CompletionRequest{Prompt: "x", MaxTokens: 3, LogProbs: 1, Echo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := comp.Choices[0].LogProbs
+	if len(l.Tokens) != 3 || l.TokenLogprobs[2] != -0.5 || l.TopLogprobs[0]["alt0"] != -1 ||
+		l.TextOffset[0] != 1 || l.TextOffset[1] != 1+len("Jeremy ") {
+		t.Errorf("completion logprobs %+v", l)
+	}
+	plain, _ := c.CreateCompletion(ctx, openai.CompletionRequest{Prompt: "x", MaxTokens: 3})
+	if plain.Choices[0].LogProbs.Tokens != nil {
+		t.Errorf("logprobs without asking: %+v", plain.Choices[0].LogProbs)
 	}
 }
