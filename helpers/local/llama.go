@@ -505,7 +505,7 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	m.nBatch = min(m.nBatch, m.nCtx)
 	m.threads = opts.Threads
 	if m.threads <= 0 {
-		m.threads = runtime.NumCPU()
+		m.threads = runtime.GOMAXPROCS(0) // the CPUs this process may use (affinity and cgroup quota)
 	}
 	bt := opts.BatchThreads
 	if bt <= 0 {
@@ -926,15 +926,15 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 	m.past = m.past[:keep]
 	res.CachedTokens = keep
 
+	// dirty is set while a decode runs: if it fails or is aborted, the KV cache may hold part of a batch, so
+	// it is cleared.
+	dirty := false
 	defer func() {
-		if err != nil && !errors.Is(err, errAborted) && !errors.Is(err, ctx.Err()) {
+		if dirty {
 			C.llama_memory_clear(mem, true)
 			m.past = nil
 		}
 		if errors.Is(err, errAborted) {
-			// The KV cache holds part of a batch: forget it.
-			C.llama_memory_clear(mem, true)
-			m.past = nil
 			if m.closing.Load() {
 				err = ErrClosed
 			} else if ctx.Err() != nil {
@@ -943,9 +943,11 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 			res.StopReason = StopCancelled
 		}
 	}()
+	dirty = true
 	if err := m.decode(m.ctx, toks[keep:], keep, false); err != nil {
 		return res, err
 	}
+	dirty = false
 	m.past = append(m.past, toks[keep:]...)
 	promptDone := time.Now()
 	res.Timing.Prompt = promptDone.Sub(start)
@@ -1043,9 +1045,11 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 			continue // no need to evaluate the last token
 		}
 		one[0] = tok
+		dirty = true
 		if err := m.decode(m.ctx, one[:], len(m.past), false); err != nil {
 			return res, err
 		}
+		dirty = false
 		m.past = append(m.past, tok)
 	}
 	if err := emit(stream.flush()); err != nil {
