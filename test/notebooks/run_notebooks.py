@@ -6,7 +6,8 @@ For each notebooks/NN-name.ipynb:
     when that file exists, and the kernel gets OPENAI_BASE_URL pointing at it, so no cell needs the internet;
   * nbclient runs every cell; any error output fails the test (unless the cell is tagged
     raises-exception), and so does a cell that runs longer than CELL_TIMEOUT seconds;
-  * every string listed for the notebook in expect.json must appear in the outputs.
+  * every string listed for the notebook in expect.json must appear in the outputs, and the API key the
+    kernel was given must not.
 Executed notebooks are written to build/executed/ for inspection.
 
     JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [NAME...]   (make test does this)
@@ -27,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 GOLM = os.environ.get("GOLM", str(ROOT / "bin" / "golm"))
 CELL_TIMEOUT = int(os.environ.get("CELL_TIMEOUT", "120"))
+# The key the kernel gets; it must never appear in an output (lesson 00 shows that it is masked).
+TEST_KEY = "sk-test-notebooks"
 
 
 def start_fake(script):
@@ -46,7 +49,17 @@ def outputs_text(nb):
     """All text of a notebook's outputs, for assertions."""
     parts = []
     for cell in nb.cells:
+        last_stream = None
         for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                # Consecutive chunks of one stream read as one text, as front ends show them.
+                if last_stream == out.get("name"):
+                    parts[-1] += out["text"]
+                else:
+                    parts.append(out["text"])
+                last_stream = out.get("name")
+                continue
+            last_stream = None
             if "text" in out:
                 parts.append(out["text"])
             for mime, data in out.get("data", {}).items():
@@ -77,7 +90,7 @@ def run(path, expect):
     nbformat.validate(nb)
     script = HERE / "scripts" / f"{name}.json"
     fake, url = start_fake(script if script.exists() else None)
-    env = dict(os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test-notebooks", GOLM_SANDBOX_CONFIRM="yes")
+    env = dict(os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY, GOLM_SANDBOX_CONFIRM="yes")
     old = dict(os.environ)
     os.environ.update(env)  # the kernel inherits the environment of this process
     t0 = time.time()
@@ -100,6 +113,8 @@ def run(path, expect):
     problems = [failure] if failure else []
     problems += errors(nb)
     text = outputs_text(nb)
+    if TEST_KEY in text:
+        problems.append("the API key appears in the outputs")
     for want in expect.get(name, []):
         if want not in text:
             problems.append(f"missing output: {want!r}")
