@@ -1,6 +1,7 @@
 // Package local runs open language models on this machine with llama.cpp: load a GGUF model, tokenize,
-// generate text with streaming, sampling, stop sequences and timing, chat with the model's own or a named
-// template, compute embeddings, and free the model again.
+// generate text with streaming (Stream, GenerateTo, and Show for an updating notebook output), sampling, stop
+// sequences, log-probabilities (NextTokens) and timing, chat with the model's own or a named template,
+// compute embeddings, and free the model again.
 //
 //	m, err := local.Load(ctx, "llama-2-7b-chat.Q4_K_M.gguf", local.Options{GPULayers: -1})
 //	if err != nil { … }
