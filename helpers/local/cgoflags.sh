@@ -4,6 +4,8 @@
 #
 #     eval "$(helpers/local/cgoflags.sh)" && go build -tags llama ./cmd/golm
 #
+# (in a Makefile recipe: eval "$$(helpers/local/cgoflags.sh)" && go install -tags llama ./cmd/golm)
+#
 # The llama.cpp and ggml C/C++ sources come from the Go module github.com/ollama/ollama (see go.mod); this
 # script points the C preprocessor at that module's include folders (nothing is copied into this repository)
 # and optimises the build: the default cgo flags (-O2 -g, baseline x86-64) give a build without AVX that
@@ -52,7 +54,8 @@ if [ -n "${GOLM_CFLAGS:-}" ]; then
 	opt="$opt $GOLM_CFLAGS"
 fi
 
-echo "export CGO_ENABLED=1"
-echo "export CGO_CPPFLAGS='-I$dir/llama/llama.cpp/include -I$dir/ml/backend/ggml/ggml/include'"
-echo "export CGO_CFLAGS='$opt'"
-echo "export CGO_CXXFLAGS='$opt'"
+# Each line ends with ";" so that an unquoted eval $(helpers/local/cgoflags.sh) works too.
+echo "export CGO_ENABLED=1;"
+echo "export CGO_CPPFLAGS='-I$dir/llama/llama.cpp/include -I$dir/ml/backend/ggml/ggml/include';"
+echo "export CGO_CFLAGS='$opt';"
+echo "export CGO_CXXFLAGS='$opt';"
