@@ -900,6 +900,11 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 		return nil, err
 	}
 	defer end()
+	switch m.meta.Pooling {
+	case "mean", "cls", "last", "rank":
+		return nil, fmt.Errorf("local: %s is an embedding model (its metadata sets %s pooling): use Embed, "+
+			"and a generative model for text", m.Name(), m.meta.Pooling)
+	}
 	res = &Result{}
 	toks, err := m.preparePrompt(prompt, opts)
 	if err != nil {

@@ -824,3 +824,57 @@ func TestLogProbs(t *testing.T) {
 		t.Error("log-probabilities without asking")
 	}
 }
+
+func TestEmbeddingModel(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	meanPath, clsPath := filepath.Join(dir, "mean.gguf"), filepath.Join(dir, "cls.gguf")
+	if err := synth.WriteTinyEmbedder(meanPath, synth.EmbedderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.WriteTinyEmbedder(clsPath, synth.EmbedderOptions{Pooling: "cls"}); err != nil {
+		t.Fatal(err)
+	}
+	mean, err := Load(ctx, meanPath, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mean.Close()
+	if md := mean.Metadata(); md.Architecture != "bert" || md.Pooling != "mean" || md.TokenizerModel != "bert" {
+		t.Errorf("metadata %+v", md)
+	}
+	ids, _ := mean.Tokenize("Jeremy Howard, data scientist", true)
+	if got := mean.Pieces(ids); strings.Join(got, "|") != "[CLS]| jeremy| howard| ,| data| scientist|[SEP]" {
+		t.Errorf("WordPiece tokens %q", got)
+	}
+	texts := []string{"Jeremy Howard founded fast.ai", "Jeremy Howard co-founded fast.ai", "Tony Blair was prime minister"}
+	vs, err := mean.EmbedBatch(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if near, far := CosineSimilarity(vs[0], vs[1]), CosineSimilarity(vs[0], vs[2]); near <= far {
+		t.Errorf("similar %.3f, different %.3f", near, far)
+	}
+	// Pooling from the metadata equals the same pooling asked for explicitly.
+	cls, err := Load(ctx, clsPath, Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cls.Close()
+	explicit, err := Load(ctx, meanPath, Options{Threads: 2, Pooling: "cls"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer explicit.Close()
+	a, err1 := cls.Embed(ctx, texts[0])
+	b, err2 := explicit.Embed(ctx, texts[0])
+	if err1 != nil || err2 != nil || CosineSimilarity(a, b) < 0.9999 || CosineSimilarity(a, vs[0]) > 0.9999 {
+		t.Errorf("CLS pooling: metadata vs explicit %.5f, vs mean %.5f (%v %v)", CosineSimilarity(a, b),
+			CosineSimilarity(a, vs[0]), err1, err2)
+	}
+	// An embedding model cannot generate text: an error, not a crash.
+	if _, err := mean.Generate(ctx, "Jeremy", GenerateOptions{MaxTokens: 2}); err == nil ||
+		!strings.Contains(err.Error(), "is an embedding model") {
+		t.Errorf("generating with an embedding model: %v", err)
+	}
+}

@@ -55,8 +55,8 @@ type TinyOptions struct {
 	Type gguf.TensorType
 	// Seed seeds the small random weights of the layers (0 uses a fixed default).
 	Seed uint64
-	// Pooling, when set ("mean", "cls", "last"), is recorded as llama.pooling_type (llama.cpp ignores it for
-	// the llama architecture, but metadata readers see it).
+	// Pooling, when set ("mean", "cls", "last"), is recorded as llama.pooling_type, which marks an embedding
+	// model: llama.cpp ignores it for the llama architecture, but package local then refuses to generate.
 	Pooling string
 	// Name is general.name (default "golm tiny test model").
 	Name string

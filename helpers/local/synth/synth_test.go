@@ -120,3 +120,28 @@ func TestLarge(t *testing.T) {
 		t.Error("width 100 accepted")
 	}
 }
+
+func TestTinyEmbedder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bert.gguf")
+	if err := WriteTinyEmbedder(path, EmbedderOptions{Pooling: "cls"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := gguf.ReadMetadata(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Architecture != "bert" || m.Pooling != "cls" || m.TokenizerModel != "bert" || m.EmbeddingLength != 64 {
+		t.Errorf("metadata %+v", m)
+	}
+	f, _ := gguf.Open(path)
+	seen := map[string]bool{}
+	for _, tok := range f.Strings("tokenizer.ggml.tokens") {
+		if seen[tok] {
+			t.Errorf("duplicate token %q", tok)
+		}
+		seen[tok] = true
+	}
+	if err := WriteTinyEmbedder(path, EmbedderOptions{Pooling: "max"}); err == nil {
+		t.Error("pooling max accepted")
+	}
+}

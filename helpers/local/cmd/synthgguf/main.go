@@ -1,6 +1,7 @@
 // Command synthgguf writes synthetic GGUF models for tests and benchmarks (see package synth).
 //
 //	synthgguf -model tiny tiny.gguf                 # the tiny deterministic model (about 0.6 MB)
+//	synthgguf -model embedder bert.gguf             # a tiny BERT embedding model (mean pooling)
 //	synthgguf -model large -type Q8_0 large.gguf    # 0.4 B parameters of random weights (about 440 MB)
 //	synthgguf -model large -width 4096 -layers 4 -ff 11008 big.gguf
 package main
@@ -16,7 +17,7 @@ import (
 )
 
 func main() {
-	model := flag.String("model", "tiny", "which model: tiny or large")
+	model := flag.String("model", "tiny", "which model: tiny, embedder or large")
 	typ := flag.String("type", "", "weight type: F32, F16 or Q8_0 (default F32 for tiny, Q8_0 for large)")
 	width := flag.Int("width", 0, "large: embedding width (default 2048)")
 	layers := flag.Int("layers", 0, "large: number of layers (default 8)")
@@ -57,13 +58,17 @@ func run(out, model, typ string, width, layers, ff, heads, kv int, seed uint64) 
 		if err := synth.WriteTiny(out, synth.TinyOptions{Type: t, Seed: seed}); err != nil {
 			return err
 		}
+	case "embedder":
+		if err := synth.WriteTinyEmbedder(out, synth.EmbedderOptions{Seed: seed}); err != nil {
+			return err
+		}
 	case "large":
 		if _, err := synth.WriteLarge(out, synth.LargeOptions{Width: width, Layers: layers, FeedForward: ff,
 			Heads: heads, HeadsKV: kv, Type: t, Seed: seed}); err != nil {
 			return err
 		}
 	default:
-		return fmt.Errorf("unknown model %q (use tiny or large)", model)
+		return fmt.Errorf("unknown model %q (use tiny, embedder or large)", model)
 	}
 	m, err := gguf.ReadMetadata(out)
 	if err != nil {
