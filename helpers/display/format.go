@@ -29,6 +29,9 @@ func Format(v any) string { return Formatter{}.Format(v) }
 // Format writes v in Go syntax; an error shows as its message and a fmt.Stringer by its String method.
 func (f Formatter) Format(v any) string {
 	v = unwrapInterpreted(v)
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return f.Value(rv) // a nil pointer: not worth calling String or Error on
+	}
 	switch x := v.(type) {
 	case nil:
 		return "nil"

@@ -187,15 +187,53 @@ func (s *Session) value(chain string) (v reflect.Value, ok bool) {
 			ok = false
 		}
 	}()
-	root, _, _ := strings.Cut(chain, ".")
-	if _, declared := s.names[root]; !declared && s.pkgPath(root) == "" {
+	parts := strings.Split(chain, ".")
+	root := parts[0]
+	if _, declared := s.names[root]; declared {
+		// Only a plain name goes through the interpreter: evaluating a method value there can leave it in
+		// a broken state. The rest of the chain is walked with reflect.
+		if v, err := s.i.Eval(root); err == nil && v.IsValid() {
+			return walk(v, parts[1:])
+		}
 		return reflect.Value{}, false
 	}
-	v, err := s.i.Eval(chain)
-	if err != nil || !v.IsValid() {
-		return reflect.Value{}, false
+	if path := s.pkgPath(root); path != "" && len(parts) > 1 {
+		if v, ok := s.symbolsOf(path)[parts[1]]; ok {
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				return reflect.Value{}, false // a type, not a value
+			}
+			return walk(v, parts[2:])
+		}
 	}
-	return v, true
+	return reflect.Value{}, false
+}
+
+// walk follows fields and methods from a value.
+func walk(v reflect.Value, names []string) (reflect.Value, bool) {
+	for _, n := range names {
+		if !v.IsValid() {
+			return reflect.Value{}, false
+		}
+		if m := v.MethodByName(n); m.IsValid() {
+			v = m
+			continue
+		}
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return reflect.Value{}, false
+		}
+		f := v.FieldByName(n)
+		if !f.IsValid() {
+			return reflect.Value{}, false
+		}
+		v = f
+	}
+	return v, v.IsValid()
 }
 
 // fieldsAndMethods lists the exported (or session-declared) fields and methods of a type.

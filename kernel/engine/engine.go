@@ -342,6 +342,8 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		case cell.Stmts:
 			var err error
 			if idx == last {
+				// The last expression's arity needs the variables the cell declared before it.
+				s.recordVars(info)
 				res, err = s.runLastStmts(ctx, src, p)
 			} else {
 				err = s.runStmts(ctx, src, p, p.Stmts)

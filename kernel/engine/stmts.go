@@ -60,7 +60,13 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 		}
 		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]
 		if _, err := s.eval(ctx, src, pad(line)+text); err != nil {
-			return err
+			if !definitionBug(err) {
+				return err
+			}
+			// Nothing ran (the run failed to compile): go again one statement at a time, with types.
+			if err := s.runTyped(ctx, src, p, stmts[i:j]); err != nil {
+				return err
+			}
 		}
 		i = j
 	}

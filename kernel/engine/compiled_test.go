@@ -1,0 +1,37 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/golm-dev/golm/kernel/symbols"
+)
+
+// TestCompiledValues runs cells that use the preloaded compiled packages, as the lessons do.
+func TestCompiledValues(t *testing.T) {
+	var out syncBuffer
+	s, err := New(Options{Stdout: &out, Stderr: &out, Symbols: symbols.Symbols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ code, result string }{
+		{"bar := display.NewProgress(\"a\", 2)\nbar.Add(2)\nbar.Done()", "<none>"},
+		{"d := display.New(\"x\")\nd.Update(\"y\")", "<none>"},
+		{"resp := openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Index: 1, Message: openai.ChatCompletionMessage{Content: \"hi\"}}}}\nchoice := resp.Choices[0]\nchoice.Index", "1"},
+		{"msg := resp.Choices[0].Message\nmsg.Content", `"hi"`},
+		{"m := map[string]openai.Usage{\"a\": {TotalTokens: 3}}\nu := m[\"a\"]\nu.TotalTokens", "3"},
+		{"type P struct{ X int }\nps := []P{{1}}\np0 := ps[0]\np0", "P{X: 1}"},
+		{"enc, _ := tokens.Get(\"p50k_base\")\nenc.Encode(\"They are splashing\")", "[]int{2990, 389, 4328, 2140}"},
+		{"tokens.Get(\"nope\")", `(*tokens.Encoding)(nil), tokens: unknown encoding "nope"`},
+	}
+	for _, c := range cases {
+		res, err := s.Execute(context.Background(), c.code)
+		if err != nil {
+			t.Errorf("%q: %v", c.code, err)
+			continue
+		}
+		if got := text(res); got[:min(len(got), len(c.result))] != c.result {
+			t.Errorf("%q: %s, want %s", c.code, got, c.result)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/golm-dev/golm/kernel/cell"
+)
+
+// The interpreter fails to compile some top-level short variable declarations whose value comes out of a
+// compiled slice or struct: choice := resp.Choices[0] reports "constant definition loop", and
+// msg := resp.Choices[0].Message a nil pointer dereference. Declaring the variable with its type first and
+// assigning it afterwards works. runTyped does that, finding the type from the value itself when the
+// right-hand side can be evaluated without side effects.
+
+// definitionBug reports whether a compile error is one of those.
+func definitionBug(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Name == "CompileError" &&
+		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference"))
+}
+
+// runTyped evaluates statements one at a time, declaring x := pure-expression as var x T; x = expression.
+func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts []ast.Stmt) error {
+	for _, st := range stmts {
+		line := p.FileSet.Position(st.Pos()).Line
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			if id, ok := a.Lhs[0].(*ast.Ident); ok {
+				if v, ok := s.pure(a.Rhs[0]); ok {
+					if typ, ok := s.typeExpr(ctx, src, v.Type()); ok {
+						if _, err := s.eval(ctx, src, pad(line)+"var "+id.Name+" "+typ); err != nil {
+							return err
+						}
+						if _, err := s.eval(ctx, src, pad(line)+id.Name+" = "+p.Text(a.Rhs[0])); err != nil {
+							return err
+						}
+						continue
+					}
+				}
+			}
+		}
+		if _, err := s.eval(ctx, src, pad(line)+p.Text(st)); err != nil {
+			return err
+		}
+		// Later statements may need the variables this one declared.
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+			for _, l := range a.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					if _, known := s.names[id.Name]; !known {
+						s.names[id.Name] = nameInfo{kind: kindVar, cell: s.count}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// pure evaluates an expression made of names, fields, constant or named indexes and dereferences, with
+// reflect, so that nothing runs twice.
+func (s *Session) pure(e ast.Expr) (reflect.Value, bool) {
+	switch x := e.(type) {
+	case *ast.ParenExpr:
+		return s.pure(x.X)
+	case *ast.Ident:
+		return s.value(x.Name)
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok && s.pkgPath(id.Name) != "" {
+			return s.value(id.Name + "." + x.Sel.Name)
+		}
+		v, ok := s.pure(x.X)
+		if !ok {
+			return reflect.Value{}, false
+		}
+		return walk(v, []string{x.Sel.Name})
+	case *ast.StarExpr:
+		v, ok := s.pure(x.X)
+		if !ok || v.Kind() != reflect.Pointer || v.IsNil() {
+			return reflect.Value{}, false
+		}
+		return v.Elem(), true
+	case *ast.IndexExpr:
+		v, ok := s.pure(x.X)
+		if !ok {
+			return reflect.Value{}, false
+		}
+		for v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Array && !v.IsNil() {
+			v = v.Elem()
+		}
+		switch v.Kind() {
+		case reflect.Slice, reflect.Array, reflect.String:
+			i, ok := s.pureInt(x.Index)
+			if !ok || i < 0 || i >= v.Len() {
+				return reflect.Value{}, false
+			}
+			return v.Index(i), true
+		case reflect.Map:
+			// The element type is all that matters here; the zero value carries it.
+			return reflect.Zero(v.Type().Elem()), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+func (s *Session) pureInt(e ast.Expr) (int, bool) {
+	if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.INT {
+		n, err := strconv.Atoi(lit.Value)
+		return n, err == nil
+	}
+	v, ok := s.pure(e)
+	if !ok || !v.CanInt() {
+		return 0, false
+	}
+	return int(v.Int()), true
+}
+
+// typeExpr writes a type as Go source the session can compile, importing the packages it needs under
+// hidden names.
+func (s *Session) typeExpr(ctx context.Context, src string, t reflect.Type) (string, bool) {
+	if n, ok := s.typeName[t]; ok {
+		return n, true
+	}
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name(), true // a predeclared type
+		}
+		alias, ok := s.importAlias(ctx, src, t.PkgPath())
+		if !ok {
+			return "", false
+		}
+		return alias + "." + t.Name(), true
+	}
+	elem := func(prefix string, et reflect.Type) (string, bool) {
+		e, ok := s.typeExpr(ctx, src, et)
+		return prefix + e, ok
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return elem("*", t.Elem())
+	case reflect.Slice:
+		return elem("[]", t.Elem())
+	case reflect.Array:
+		return elem(fmt.Sprintf("[%d]", t.Len()), t.Elem())
+	case reflect.Map:
+		k, ok := s.typeExpr(ctx, src, t.Key())
+		if !ok {
+			return "", false
+		}
+		return elem("map["+k+"]", t.Elem())
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			return "any", true
+		}
+	}
+	return "", false
+}
+
+// importAlias returns the name under which the session knows a compiled package, importing it under a
+// hidden name if the session has not imported it.
+func (s *Session) importAlias(ctx context.Context, src, path string) (string, bool) {
+	for name, p := range s.imported {
+		if p == path {
+			return name, true
+		}
+	}
+	if _, ok := s.pkgs[path]; !ok {
+		return "", false
+	}
+	alias := fmt.Sprintf("__golm_p%d", len(s.imported))
+	if _, err := s.eval(ctx, src, fmt.Sprintf("import %s %q", alias, path)); err != nil {
+		return "", false
+	}
+	s.imported[alias] = path
+	return alias, true
+}
