@@ -469,10 +469,8 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 
 	m := &Model{path: meta.Path, meta: meta, opts: opts}
 	m.state = (*C.golm_state)(C.calloc(1, C.size_t(unsafe.Sizeof(C.golm_state{}))))
-	id := opCounter.Add(1)
-	C.golm_state_begin(m.state, C.int64_t(id))
-	stop := context.AfterFunc(ctx, func() { C.golm_state_cancel(m.state, C.int64_t(id)) })
-	defer stop()
+	release := m.watch(ctx)
+	defer release()
 
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
@@ -483,6 +481,7 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	lastError() // clear
 	m.model = C.golm_load_model(cpath, C.int32_t(gpu), C.bool(!opts.NoMMap), C.bool(opts.MLock), m.state)
 	if m.model == nil {
+		release()
 		C.free(unsafe.Pointer(m.state))
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("local: loading %s: %w", path, err)
@@ -514,6 +513,7 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	m.ctx = C.golm_new_context(m.model, C.uint32_t(m.nCtx), C.uint32_t(m.nBatch), C.uint32_t(m.nBatch),
 		C.int32_t(m.threads), C.int32_t(bt), false, C.LLAMA_POOLING_TYPE_UNSPECIFIED, m.state)
 	if m.ctx == nil {
+		release()
 		C.llama_model_free(m.model)
 		C.free(unsafe.Pointer(m.state))
 		return nil, withReason(fmt.Errorf("local: creating a context of %d tokens for %s failed (out of memory? "+
@@ -537,14 +537,33 @@ func (m *Model) begin(ctx context.Context) (func(), error) {
 		return nil, ErrClosed
 	}
 	m.mu.Lock()
-	id := opCounter.Add(1)
-	C.golm_state_begin(m.state, C.int64_t(id))
-	stop := context.AfterFunc(ctx, func() { C.golm_state_cancel(m.state, C.int64_t(id)) })
+	release := m.watch(ctx)
 	return func() {
-		stop()
+		release()
 		m.mu.Unlock()
 		m.life.RUnlock()
 	}, nil
+}
+
+// watch starts a new operation in m.state and marks it cancelled when ctx is, which aborts llama.cpp's
+// computation. The returned function stops watching; after it returns, m.state is no longer written, so it
+// may be freed. It may be called more than once.
+func (m *Model) watch(ctx context.Context) func() {
+	id := C.int64_t(opCounter.Add(1))
+	C.golm_state_begin(m.state, id)
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		C.golm_state_cancel(m.state, id)
+	})
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			if !stop() { // the callback has started: wait for it to finish
+				<-done
+			}
+		})
+	}
 }
 
 // Close frees the model, its contexts and their memory (also on a GPU). A running generation is stopped
