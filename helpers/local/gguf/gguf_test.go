@@ -456,3 +456,25 @@ func ExampleWriter() {
 	fmt.Println(f.String("general.architecture"), f.Tensors[0].Name, f.Tensors[0].Type, f.Tensors[0].Elements())
 	// Output: llama weights F32 2
 }
+
+// FuzzRead checks that no input makes the reader panic or allocate without bound.
+func FuzzRead(f *testing.F) {
+	w, err := synth.Tiny(synth.TinyOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		f.Fatal(err)
+	}
+	tiny := buf.Bytes()
+	f.Add(tiny[:4096])
+	f.Add(header(3, 1, 1))
+	f.Add([]byte("GGUF\x03\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := gguf.Read(bytes.NewReader(data))
+		if err == nil {
+			_ = file.Metadata()
+		}
+	})
+}

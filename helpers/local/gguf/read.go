@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 )
 
 // KV is one metadata entry. Value holds the Go form of the value: uint8, int8, uint16, int16, uint32, int32,
@@ -140,7 +141,7 @@ func read(r *bufio.Reader, size int64) (*File, error) {
 		return nil, fmt.Errorf("tensor count: %w", err)
 	}
 	f := &File{Version: version, Size: size, Alignment: DefaultAlignment, index: map[string]int{}}
-	f.KV = make([]KV, 0, nKV)
+	f.KV = make([]KV, 0, min(nKV, 1<<12)) // grows as entries are read, so a corrupt count cannot allocate much
 	for i := uint64(0); i < nKV; i++ {
 		key, err := d.str()
 		if err != nil {
@@ -163,7 +164,7 @@ func read(r *bufio.Reader, size int64) (*File, error) {
 		}
 		f.Alignment = a
 	}
-	f.Tensors = make([]TensorInfo, 0, nTensors)
+	f.Tensors = make([]TensorInfo, 0, min(nTensors, 1<<14))
 	for i := uint64(0); i < nTensors; i++ {
 		name, err := d.str()
 		if err != nil {
@@ -177,10 +178,15 @@ func read(r *bufio.Reader, size int64) (*File, error) {
 			return nil, fmt.Errorf("tensor %q has %d dimensions", name, nDims)
 		}
 		t := TensorInfo{Name: name, Dims: make([]uint64, nDims)}
+		elems := uint64(1)
 		for j := range t.Dims {
 			if t.Dims[j], err = d.u64(); err != nil {
 				return nil, fmt.Errorf("tensor %q: %w", name, err)
 			}
+			if t.Dims[j] > 1<<40 || (t.Dims[j] > 0 && elems > (1<<60)/t.Dims[j]) {
+				return nil, fmt.Errorf("tensor %q: dimensions %v are too large", name, t.Dims[:j+1])
+			}
+			elems *= t.Dims[j]
 		}
 		typ, err := d.u32()
 		if err != nil {
@@ -270,6 +276,20 @@ func (d *decoder) str() (string, error) {
 	}
 	if err := d.checkCount(n, 1); err != nil {
 		return "", fmt.Errorf("string length: %w", err)
+	}
+	if d.size == 0 && n > 1<<20 {
+		// Length unchecked against a file size: let the buffer grow with the data actually read, so that a
+		// corrupt length cannot allocate gigabytes.
+		var sb strings.Builder
+		got, err := io.CopyN(&sb, d.r, int64(n))
+		d.off += got
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return "", fmt.Errorf("at byte %d: %w", d.off, err)
+		}
+		return sb.String(), nil
 	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(d.r, b); err != nil {
