@@ -453,6 +453,10 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	}
 	opts.Pooling = pooling
 	meta, err := gguf.ReadMetadata(path)
+	if errors.Is(err, gguf.ErrNotGGUF) {
+		return nil, fmt.Errorf("local: %w: llama.cpp runs GGUF files; download a GGUF version of the model "+
+			"(Hugging Face repositories named …-GGUF) or convert it with llama.cpp's convert_hf_to_gguf.py", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("local: %w", err)
 	}

@@ -503,6 +503,12 @@ func TestLoadErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: %v", err)
 	}
+	notGGUF := filepath.Join(t.TempDir(), "pytorch_model.bin")
+	_ = os.WriteFile(notGGUF, []byte("PK\x03\x04 not a gguf"), 0o644)
+	if _, err := Load(ctx, notGGUF, Options{}); !errors.Is(err, gguf.ErrNotGGUF) ||
+		!strings.Contains(err.Error(), "convert_hf_to_gguf.py") {
+		t.Errorf("not GGUF: %v", err)
+	}
 	// A GGUF file llama.cpp cannot load: llama.cpp's reason is part of the error.
 	w := gguf.NewWriter()
 	_ = w.Set("general.architecture", "no-such-architecture")
