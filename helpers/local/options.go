@@ -135,9 +135,9 @@ type Result struct {
 
 // TokenProb is a token with its log-probability.
 type TokenProb struct {
-	ID      int
-	Text    string
-	LogProb float64
+	ID      int     // token id
+	Text    string  // the token's text
+	LogProb float64 // natural logarithm of its probability
 }
 
 // Prob returns the probability, exp(LogProb).
@@ -150,7 +150,7 @@ func (t TokenProb) String() string { return fmt.Sprintf("%q %.1f%%", t.Text, 100
 // its position.
 type TokenLogProb struct {
 	TokenProb
-	Top []TokenProb
+	Top []TokenProb // the most likely tokens at this position, most likely first
 }
 
 // String returns the text.

@@ -16,18 +16,18 @@ import (
 // float32, bool, string, uint64, int64 or float64 for scalars, a slice of one of these for an array (such as
 // []string for tokenizer.ggml.tokens), and []any for an array of arrays.
 type KV struct {
-	Key   string
-	Type  ValueType
-	Value any
+	Key   string    // such as "general.architecture"
+	Type  ValueType // TypeArray for arrays
+	Value any       // the Go value (see above)
 }
 
 // TensorInfo describes one tensor: its name, its dimensions (innermost first, as ggml's ne), its element type
 // and the offset of its data from File.DataOffset.
 type TensorInfo struct {
-	Name   string
-	Dims   []uint64
-	Type   TensorType
-	Offset uint64
+	Name   string     // such as "blk.0.attn_q.weight"
+	Dims   []uint64   // innermost first
+	Type   TensorType // element type or quantization
+	Offset uint64     // from File.DataOffset
 }
 
 // Elements returns the number of elements of the tensor.

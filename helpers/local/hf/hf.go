@@ -230,6 +230,7 @@ type httpError struct {
 	msg    string
 }
 
+// Error returns the message.
 func (e *httpError) Error() string { return e.msg }
 
 func retryable(err error) bool {
@@ -403,6 +404,7 @@ type progressWriter struct {
 	bar *display.Progress
 }
 
+// Write writes b and advances the progress bar.
 func (p *progressWriter) Write(b []byte) (int, error) {
 	n, err := p.w.Write(b)
 	p.n += int64(n)

@@ -53,6 +53,7 @@ type chatMessage struct {
 // content is a message's content: a string, or an array of parts of which the text parts are kept.
 type content string
 
+// UnmarshalJSON accepts a string or an array of parts.
 func (c *content) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*c = ""
@@ -86,6 +87,7 @@ func (c *content) UnmarshalJSON(b []byte) error {
 // stringList is a string or an array of strings (stop, prompt, input).
 type stringList []string
 
+// UnmarshalJSON accepts a string or an array of strings.
 func (l *stringList) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*l = nil

@@ -126,11 +126,13 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the status.
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Flush flushes the underlying writer, for streaming.
 func (r *statusRecorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()

@@ -16,8 +16,8 @@ import (
 // Message is one turn of a conversation. Role is "system", "user" or "assistant" (a "tool" result is shown
 // to templates that have no tool role as a user turn).
 type Message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
+	Role    string `json:"role"`    // "system", "user" or "assistant"
+	Content string `json:"content"` // the text of the turn
 }
 
 // Template is a named prompt format.
