@@ -36,6 +36,7 @@ func commands() []command {
 			return err
 		}},
 		{name: "lessons", usage: "golm lessons build|check [--lessons DIR] [--notebooks DIR]", doc: "generate the notebooks from the lesson sources, or check them", run: runLessons},
+		{name: "serve", usage: "golm serve [-addr HOST:PORT] [-gpu-layers N] MODEL.gguf", doc: "serve a local GGUF model over an OpenAI-compatible API", run: runServe},
 		{name: "fake-openai", usage: "golm fake-openai [--addr HOST:PORT] [--script FILE]", doc: "serve a fake OpenAI-compatible API (for tests)", run: runFakeOpenAI},
 		{name: "worker", usage: "golm worker", doc: "the kernel's interpreter process (started by the kernel)", run: runWorker, hidden: true},
 	}
