@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -588,16 +589,18 @@ func TestLoadCloseMemory(t *testing.T) {
 	for i := 0; i < 3; i++ { // warm up allocator arenas
 		cycle()
 	}
-	runtime.GC()
+	debug.FreeOSMemory()
 	before := readRSS(t)
 	const n = 15
 	for i := 0; i < n; i++ {
 		cycle()
 	}
-	runtime.GC()
+	debug.FreeOSMemory()
 	after := readRSS(t)
 	t.Logf("model %d MB; RSS %d MB → %d MB after %d load/close cycles", size>>20, before>>20, after>>20, n)
-	if growth := after - before; growth > size/2 {
+	// A leak of the model's weights would add a model per cycle (15 models here); allocator fragmentation
+	// on a busy machine adds a few megabytes per cycle at most.
+	if growth := after - before; growth > 2*size {
 		t.Errorf("RSS grew by %d MB over %d cycles of a %d MB model: memory leak", growth>>20, n, size>>20)
 	}
 }
