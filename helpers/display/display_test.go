@@ -6,6 +6,8 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"net"
+	"net/http"
 	"reflect"
 	"strings"
 	"sync"
@@ -222,5 +224,27 @@ func TestTerminalFallback(t *testing.T) {
 	}
 	if got := out.String(); got != "# Title\n[HTML]\nName? " {
 		t.Fatalf("terminal output %q", got)
+	}
+}
+
+// TestFormatCompiledInternals shows a live HTTP server, whose standard-library internals once crashed the
+// formatter, and keeps their unexported fields out.
+func TestFormatCompiledInternals(t *testing.T) {
+	srv := &http.Server{Addr: "127.0.0.1:0"}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	time.Sleep(20 * time.Millisecond)
+	type running struct {
+		BaseURL string
+		srv     *http.Server
+		ln      net.Listener
+	}
+	got := Format(&running{BaseURL: "http://x", srv: srv, ln: ln})
+	if !strings.Contains(got, `BaseURL: "http://x"`) || strings.Contains(got, "listenerGroup") {
+		t.Fatalf("%s", got)
 	}
 }

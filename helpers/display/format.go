@@ -3,6 +3,7 @@ package display
 import (
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,7 +56,9 @@ func (f Formatter) Value(v reflect.Value) string {
 		f.MaxLen = 20000
 	}
 	p := &printer{f: f, seen: map[uintptr]bool{}}
-	p.value(v, 0, true)
+	if err := p.safeValue(v); err != nil {
+		return fmt.Sprintf("<%s: cannot be shown: %v>", v.Type(), err)
+	}
 	s := p.String()
 	if len(s) > f.MaxLen {
 		s = s[:f.MaxLen] + "…"
@@ -125,6 +128,30 @@ func (p *printer) typeName(t reflect.Type) string {
 	return s
 }
 
+// safeValue writes v, turning a fault (a value whose memory is not what its type says, as some internals
+// of the standard library hold) into an error instead of a crash.
+func (p *printer) safeValue(v reflect.Value) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	p.value(v, 0, true)
+	return nil
+}
+
+// internal reports whether a struct type belongs to the standard library, whose unexported fields are
+// implementation details (and sometimes hold values that are not what their types say).
+func internal(t reflect.Type) bool {
+	path := t.PkgPath()
+	if path == "" {
+		return false
+	}
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") && path != "main"
+}
+
 // value writes v; typed says whether the type must be written (false inside a composite literal whose type
 // already says it, as gofmt -s would).
 func (p *printer) value(v reflect.Value, depth int, typed bool) {
@@ -174,7 +201,7 @@ func (p *printer) value(v reflect.Value, depth int, typed bool) {
 			fmt.Fprintf(p, "(%s)(nil)", p.typeName(t))
 			return
 		}
-		if p.seen[v.Pointer()] || depth >= p.f.MaxDepth {
+		if p.seen[v.Pointer()] || depth >= p.f.MaxDepth || (depth > 0 && internal(t.Elem())) {
 			fmt.Fprintf(p, "(%s)(%#x)", p.typeName(t), v.Pointer())
 			return
 		}
@@ -197,8 +224,13 @@ func (p *printer) value(v reflect.Value, depth int, typed bool) {
 		}
 		p.WriteString("{")
 		first := true
+		skipped := false
 		for i := 0; i < v.NumField(); i++ {
 			sf := t.Field(i)
+			if !sf.IsExported() && internal(t) {
+				skipped = true
+				continue
+			}
 			if !first {
 				p.WriteString(", ")
 			}
@@ -209,7 +241,13 @@ func (p *printer) value(v reflect.Value, depth int, typed bool) {
 			}
 			p.WriteString(name)
 			p.WriteString(": ")
-			p.value(fieldValue(v, i), depth+1, true)
+			p.value(v.Field(i), depth+1, true)
+		}
+		if skipped {
+			if !first {
+				p.WriteString(", ")
+			}
+			p.WriteString("…")
 		}
 		p.WriteString("}")
 	case reflect.Slice, reflect.Array:
@@ -269,21 +307,6 @@ func (p *printer) value(v reflect.Value, depth int, typed bool) {
 	default:
 		fmt.Fprintf(p, "%v", v)
 	}
-}
-
-// fieldValue returns a struct field, readable even when unexported.
-func fieldValue(v reflect.Value, i int) reflect.Value {
-	f := v.Field(i)
-	if f.CanInterface() {
-		return f
-	}
-	if v.CanAddr() {
-		return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
-	}
-	c := reflect.New(v.Type()).Elem()
-	c.Set(v)
-	f = c.Field(i)
-	return reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
 }
 
 func sortKeys(keys []reflect.Value) {
