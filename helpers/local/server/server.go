@@ -153,7 +153,8 @@ type Running struct {
 }
 
 // Listen starts serving b on addr (such as "127.0.0.1:8080"; port 0 picks a free port, "" means
-// "127.0.0.1:0") and returns at once. The server stops when ctx is cancelled or Close is called.
+// "127.0.0.1:0") and returns at once. The server stops when ctx is cancelled or Close is called; in a
+// notebook, pass context.Background() rather than the cell's ctx, which is done when the cell ends.
 func Listen(ctx context.Context, addr string, b Backend, opts Options) (*Running, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
