@@ -170,16 +170,26 @@ func atTopLevel(code string) bool {
 	if strings.TrimSpace(code) == "" {
 		return true
 	}
+	depth, _, last := scan(code)
+	return depth <= 0 && !continues(last)
+}
+
+// scan returns the bracket depth at the end of Go code, whether a raw string or comment is left open, and
+// the last token (not counting automatic semicolons).
+func scan(code string) (depth int, unterminated bool, last token.Token) {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
 	file := fset.AddFile("", fset.Base(), len(code))
-	s.Init(file, []byte(code), func(token.Position, string) {}, 0)
-	depth := 0
-	last := token.ILLEGAL
+	s.Init(file, []byte(code), func(_ token.Position, msg string) {
+		if strings.Contains(msg, "not terminated") {
+			unterminated = true
+		}
+	}, 0)
+	last = token.ILLEGAL
 	for {
 		_, tok, lit := s.Scan()
 		if tok == token.EOF {
-			break
+			return depth, unterminated, last
 		}
 		switch tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
@@ -192,11 +202,15 @@ func atTopLevel(code string) bool {
 		}
 		last = tok
 	}
-	if depth > 0 {
+}
+
+// continues reports whether a line ending with tok goes on to the next one: a binary operator or comma.
+func continues(tok token.Token) bool {
+	switch tok {
+	case token.RPAREN, token.RBRACE, token.RBRACK, token.INC, token.DEC, token.SEMICOLON, token.COLON:
 		return false
 	}
-	return !(last.IsOperator() && last != token.RPAREN && last != token.RBRACE && last != token.RBRACK &&
-		last != token.INC && last != token.DEC && last != token.SEMICOLON)
+	return tok.IsOperator()
 }
 
 type tokInfo struct {

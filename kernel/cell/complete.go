@@ -1,7 +1,6 @@
 package cell
 
 import (
-	"go/scanner"
 	"go/token"
 	"strings"
 )
@@ -26,8 +25,7 @@ func IsComplete(src string) Completeness {
 		return Completeness{Status: "incomplete", Indent: strings.Repeat("\t", depth)}
 	case depth < 0:
 		return Completeness{Status: "invalid"}
-	case lastTok.IsOperator() && lastTok != token.RPAREN && lastTok != token.RBRACE && lastTok != token.RBRACK &&
-		lastTok != token.INC && lastTok != token.DEC && lastTok != token.SEMICOLON && lastTok != token.COLON:
+	case continues(lastTok):
 		return Completeness{Status: "incomplete"}
 	}
 	if _, err := Parse(src); err != nil {
@@ -36,45 +34,16 @@ func IsComplete(src string) Completeness {
 	return Completeness{Status: "complete"}
 }
 
-// scanState returns the bracket depth at the end of the Go lines of src (magic lines are skipped), whether a
-// raw string or comment is left open, and the last token.
+// scanState scans the Go lines of src (magic lines are skipped, see scan).
 func scanState(src string) (depth int, unterminated bool, last token.Token) {
 	var code strings.Builder
 	for _, line := range strings.SplitAfter(src, "\n") {
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!") {
-			if atTopLevel(code.String()) {
-				code.WriteString("\n")
-				continue
-			}
+		if (strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!")) && atTopLevel(code.String()) {
+			code.WriteString("\n")
+			continue
 		}
 		code.WriteString(line)
 	}
-	text := code.String()
-	var s scanner.Scanner
-	fset := token.NewFileSet()
-	file := fset.AddFile("", fset.Base(), len(text))
-	s.Init(file, []byte(text), func(_ token.Position, msg string) {
-		if strings.Contains(msg, "not terminated") {
-			unterminated = true
-		}
-	}, 0)
-	last = token.ILLEGAL
-	for {
-		_, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		switch tok {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
-		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
-		}
-		if tok == token.SEMICOLON && lit == "\n" {
-			continue
-		}
-		last = tok
-	}
-	return depth, unterminated, last
+	return scan(code.String())
 }

@@ -31,7 +31,7 @@ func (c *Cell) Analyze() Info {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
 				if d.Recv != nil && len(d.Recv.List) > 0 {
-					if name := receiverName(d.Recv.List[0].Type); name != "" {
+					if name := ReceiverName(d.Recv.List[0].Type); name != "" {
 						info.Methods[name] = append(info.Methods[name], d.Name.Name)
 					}
 					continue
@@ -125,8 +125,8 @@ func (c *Cell) Analyze() Info {
 	return info
 }
 
-// receiverName returns the type name of a method receiver: T, *T, T[K], *T[K].
-func receiverName(e ast.Expr) string {
+// ReceiverName returns the type name of a method receiver: T, *T, T[K], *T[K].
+func ReceiverName(e ast.Expr) string {
 	for {
 		switch x := e.(type) {
 		case *ast.StarExpr:

@@ -458,7 +458,7 @@ func (s *Session) recordDecls(p *cell.Piece) {
 				sig = strings.TrimSpace(p.Src[p.Offset(d.Pos()):p.Offset(d.Body.Lbrace)])
 			}
 			if d.Recv != nil && len(d.Recv.List) > 0 {
-				if ti := s.types[recvName(d.Recv.List[0].Type)]; ti != nil {
+				if ti := s.types[cell.ReceiverName(d.Recv.List[0].Type)]; ti != nil {
 					if _, ok := ti.methods[d.Name.Name]; !ok {
 						ti.methods[d.Name.Name] = text
 					}
@@ -511,25 +511,6 @@ func (s *Session) recordVars(info cell.Info) {
 	for _, v := range info.Vars {
 		if _, ok := s.names[v]; !ok {
 			s.names[v] = nameInfo{kind: kindVar, cell: s.count}
-		}
-	}
-}
-
-func recvName(e ast.Expr) string {
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.ParenExpr:
-			e = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
 		}
 	}
 }
@@ -608,7 +589,7 @@ func (s *Session) checkRedefinitions(src string, c *cell.Cell) error {
 				if d.Recv == nil || len(d.Recv.List) == 0 {
 					continue
 				}
-				tn := recvName(d.Recv.List[0].Type)
+				tn := cell.ReceiverName(d.Recv.List[0].Type)
 				ti := s.types[tn]
 				if ti == nil {
 					continue
