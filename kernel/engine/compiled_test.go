@@ -23,6 +23,20 @@ func TestCompiledValues(t *testing.T) {
 		{"type P struct{ X int }\nps := []P{{1}}\np0 := ps[0]\np0", "P{X: 1}"},
 		{"enc, _ := tokens.Get(\"p50k_base\")\nenc.Encode(\"They are splashing\")", "[]int{2990, 389, 4328, 2140}"},
 		{"tokens.Get(\"nope\")", `(*tokens.Encoding)(nil), tokens: unknown encoding "nope"`},
+		// Every preloaded helper works without an import line.
+		{"llm.User(\"hi\").Role", `"user"`},
+		{"box := tools.NewToolbox()\nbox.Len()", "0"},
+		{"slices.Contains(sandbox.AllowedPackages(), \"strings\")", "true"},
+		{"templates.Names()[0] != \"\"", "true"},
+		{"local.Built || !local.Built", "true"},
+		{"hf.URL(\"\", \"org/repo\", \"main\", \"m.gguf\") != \"\"", "true"},
+		{"openai.ChatMessageRoleTool", `"tool"`},
+		{"tokens.InstallOfflineLoader()\nenc2, _ := tiktoken.GetEncoding(\"cl100k_base\")\nenc2 != nil", "true"},
+		// Generic stand-ins with slices whose types come from compiled code.
+		{"slices.Max(strings.Fields(\"b a\"))", `"b"`},
+		{"ids := enc.Encode(\"They are\")\nslices.Max(ids)", "2990"},
+		{"e3, _ := tokens.Get(\"cl100k_base\")\nids3 := e3.Encode(\"They are\")\nslices.Index(ids3, 527)", "1"},
+		{"ws := strings.Fields(\"b a\")\nslices.Sort(ws)\nws", `[]string{"a", "b"}`},
 	}
 	for _, c := range cases {
 		res, err := s.Execute(context.Background(), c.code)

@@ -282,7 +282,7 @@ func timing(d time.Duration) string {
 // run evaluates the pieces of a parsed cell in order.
 func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, error) {
 	info := c.Analyze()
-	rewritten, err := s.rewriteShims(src, c, info)
+	rewritten, err := s.rewriteShims(ctx, src, c, info)
 	if err != nil {
 		return nil, err
 	}

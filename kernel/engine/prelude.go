@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"go/ast"
@@ -130,7 +131,7 @@ type shimEdit struct {
 // rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort) in a cell, unless
 // the name is declared by the session or the cell. It returns the new source, or an error for a function of
 // those packages that golm does not provide.
-func (s *Session) rewriteShims(src string, c *cell.Cell, info cell.Info) (string, error) {
+func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, info cell.Info) (string, error) {
 	declared := map[string]bool{}
 	for _, n := range append(append(append(info.Vars, info.Consts...), info.Funcs...), info.Types...) {
 		declared[n] = true
@@ -143,21 +144,40 @@ func (s *Session) rewriteShims(src string, c *cell.Cell, info cell.Info) (string
 		for _, id := range p.Unresolved {
 			unresolved[id] = true
 		}
-		visit := func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
+		isShim := func(sel *ast.SelectorExpr) bool {
 			id, ok := sel.X.(*ast.Ident)
 			if !ok || !unresolved[id] || !shimmed[id.Name] || declared[id.Name] {
-				return true
+				return false
 			}
 			if _, ok := s.names[id.Name]; ok {
-				return true
+				return false
 			}
 			if path, ok := s.imported[id.Name]; ok && path != id.Name {
-				return true // the name was imported as another package
+				return false // the name was imported as another package
 			}
+			return true
+		}
+		visit := func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isShim(sel) {
+					// The interpreter cannot instantiate a generic function with a slice or map whose type
+					// it took from compiled code (ids := enc.Encode(text)): convert such arguments to their
+					// type written out, which it can.
+					for _, arg := range call.Args {
+						if conv, ok := s.conversion(ctx, src, arg); ok {
+							edits = append(edits,
+								shimEdit{start: p.Start + p.Offset(arg.Pos()), end: p.Start + p.Offset(arg.Pos()), text: conv + "("},
+								shimEdit{start: p.Start + p.Offset(arg.End()), end: p.Start + p.Offset(arg.End()), text: ")"})
+						}
+					}
+				}
+				return true
+			}
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok || !isShim(sel) {
+				return true
+			}
+			id := sel.X.(*ast.Ident)
 			if _, ok := s.generic[id.Name][sel.Sel.Name]; !ok {
 				if problem == nil {
 					problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, fmt.Sprintf(
@@ -186,11 +206,106 @@ func (s *Session) rewriteShims(src string, c *cell.Cell, info cell.Info) (string
 	if len(edits) == 0 {
 		return src, nil
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
 	for _, e := range edits {
 		src = src[:e.start] + e.text + src[e.end:]
 	}
 	return src, nil
+}
+
+// conversion returns the type to convert an argument of a generic stand-in to, when the argument is a
+// slice or map whose type comes from compiled code.
+func (s *Session) conversion(ctx context.Context, src string, arg ast.Expr) (string, bool) {
+	t, ok := s.staticType(arg)
+	if !ok || (t.Kind() != reflect.Slice && t.Kind() != reflect.Map) || s.declaredType(t) != nil {
+		return "", false
+	}
+	if t.Name() != "" { // a named compiled type: use its underlying composite type
+		if t.Kind() == reflect.Slice {
+			t = reflect.SliceOf(t.Elem())
+		} else {
+			t = reflect.MapOf(t.Key(), t.Elem())
+		}
+	}
+	return s.typeExpr(ctx, src, t)
+}
+
+// staticType finds the type of an expression without running it: from the session's values, from a
+// compiled function's signature, or from the declaration of a name earlier in the cell.
+func (s *Session) staticType(e ast.Expr) (reflect.Type, bool) {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if x.Obj == nil {
+			if v, ok := s.value(x.Name); ok {
+				return v.Type(), true
+			}
+			return nil, false
+		}
+		switch d := x.Obj.Decl.(type) {
+		case *ast.AssignStmt:
+			for i, l := range d.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name != x.Name {
+					continue
+				}
+				if len(d.Rhs) == len(d.Lhs) {
+					return s.staticType(d.Rhs[i])
+				}
+				if call, ok := d.Rhs[0].(*ast.CallExpr); ok && len(d.Rhs) == 1 {
+					return s.resultType(call, i)
+				}
+			}
+		case *ast.ValueSpec:
+			if d.Type == nil {
+				for i, n := range d.Names {
+					if n.Name == x.Name && i < len(d.Values) {
+						return s.staticType(d.Values[i])
+					}
+				}
+			}
+		}
+		return nil, false
+	case *ast.CallExpr:
+		return s.resultType(x, 0)
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.StarExpr:
+		if v, ok := s.pure(x); ok {
+			return v.Type(), true
+		}
+	}
+	return nil, false
+}
+
+// resultType is the type of result i of a call of a compiled function or method.
+func (s *Session) resultType(call *ast.CallExpr, i int) (reflect.Type, bool) {
+	ft, ok := s.funcType(call.Fun)
+	if !ok || i >= ft.NumOut() {
+		return nil, false
+	}
+	return ft.Out(i), true
+}
+
+// funcType finds the type of a function or method expression without evaluating it.
+func (s *Session) funcType(e ast.Expr) (reflect.Type, bool) {
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); !ok || id.Obj != nil || s.pkgPath(id.Name) == "" {
+			// A method: look it up on the receiver's type.
+			rt, ok := s.staticType(sel.X)
+			if !ok {
+				return nil, false
+			}
+			for _, t := range []reflect.Type{rt, reflect.PointerTo(rt)} {
+				if m, ok := t.MethodByName(sel.Sel.Name); ok {
+					return m.Type, true
+				}
+			}
+			return nil, false
+		}
+	}
+	fn, ok := s.pure(e)
+	if !ok || fn.Kind() != reflect.Func {
+		return nil, false
+	}
+	return fn.Type(), true
 }
 
 func (s *Session) shimNames(pkg string) []string {
