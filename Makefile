@@ -19,7 +19,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: run build install deps test test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: run build install deps generate test test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -46,6 +46,10 @@ test:
 	$(GO) vet ./...
 	$(BIN) lessons check
 	$(MAKE) test-go test-conformance test-env test-notebooks test-browser
+
+# Regenerate the interpreter's symbol tables and documentation index (after changing a helper's API or docs).
+generate:
+	$(GO) generate ./kernel/symbols ./kernel/docs
 
 # Regenerate notebooks/ from lessons/.
 lessons:
