@@ -23,10 +23,11 @@ LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirt
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
-	@if command -v jupyter-lab >/dev/null 2>&1; then \
-		jupyter lab --notebook-dir=notebooks; \
+	@root=$$( [ "$$(id -u)" = 0 ] && echo --allow-root ); \
+	if command -v jupyter-lab >/dev/null 2>&1; then \
+		jupyter lab --notebook-dir=notebooks $$root; \
 	else \
-		jupyter notebook --notebook-dir=notebooks; \
+		jupyter notebook --notebook-dir=notebooks $$root; \
 	fi
 
 deps:
