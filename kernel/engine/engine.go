@@ -282,24 +282,31 @@ func timing(d time.Duration) string {
 // run evaluates the pieces of a parsed cell in order.
 func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, error) {
 	info := c.Analyze()
-	rewritten, err := s.rewriteShims(ctx, src, c, info)
+	// Rewrite what the interpreter cannot run as written (see prelude.go and stmts.go). Each rewrite keeps
+	// the cell's lines, and works on positions of the source it is given, so the cell is parsed again after
+	// each one that changed something.
+	code := src
+	reparse := func(next string) error {
+		if next == code {
+			return nil
+		}
+		code = next
+		var err error
+		if c, err = cell.Parse(code); err != nil {
+			return &Error{Name: "SyntaxError", Value: err.Error()}
+		}
+		info = c.Analyze()
+		return nil
+	}
+	next, err := s.rewriteShims(ctx, code, c, info)
 	if err != nil {
 		return nil, err
 	}
-	if r := s.rewriteRangeInts(rewritten, c); r != rewritten {
-		// Positions in c are those of src: apply the edits one after the other on fresh parses.
-		if rewritten != src {
-			if c, err = cell.Parse(rewritten); err != nil {
-				return nil, &Error{Name: "SyntaxError", Value: err.Error()}
-			}
-		}
-		rewritten = s.rewriteRangeInts(rewritten, c)
+	if err := reparse(next); err != nil {
+		return nil, err
 	}
-	if rewritten != src {
-		if c, err = cell.Parse(rewritten); err != nil {
-			return nil, &Error{Name: "SyntaxError", Value: err.Error()}
-		}
-		info = c.Analyze()
+	if err := reparse(s.rewriteRangeInts(code, c)); err != nil {
+		return nil, err
 	}
 	if err := s.checkRedefinitions(src, c); err != nil {
 		return nil, err
