@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/llm"
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
 	openai "github.com/sashabaranov/go-openai"
@@ -426,35 +427,8 @@ func TestStreamCancel(t *testing.T) {
 	}
 }
 
-// recorder is a display front end that keeps what it is sent.
-type recorder struct {
-	mu      sync.Mutex
-	shown   []display.Bundle
-	updates []display.Bundle
-}
-
-func (r *recorder) Display(b display.Bundle, id string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.shown = append(r.shown, b)
-	return nil
-}
-
-func (r *recorder) Update(b display.Bundle, id string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.updates = append(r.updates, b)
-	return nil
-}
-
-func (r *recorder) Clear(bool) error { return nil }
-
-func (r *recorder) Input(context.Context, string, bool) (string, error) { return "", nil }
-
 func TestStreamMarkdownDisplay(t *testing.T) {
-	rec := &recorder{}
-	old := display.SetFrontend(rec)
-	defer display.SetFrontend(old)
+	rec := displaytest.Install(t)
 	s, c, _ := setup(t)
 	s.When("money", llmtest.Reply{Text: "**Money** is " + strings.Repeat("dosh ", 100)})
 	start := time.Now()
@@ -463,26 +437,28 @@ func TestStreamMarkdownDisplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
-	if len(rec.shown) != 1 {
-		t.Fatalf("%d displays", len(rec.shown))
+	if len(rec.Displays()) != 1 {
+		t.Fatalf("%d displays", len(rec.Displays()))
 	}
 	// At most one update per DisplayInterval, plus the first and the final one.
-	n := len(rec.updates)
+	updates := rec.Updates()
+	n := len(updates)
 	if n == 0 || n > int(elapsed/llm.DisplayInterval)+2 {
 		t.Fatalf("%d updates for 102 chunks in %v", n, elapsed)
 	}
-	last := rec.updates[n-1]
+	last := updates[n-1]
 	if md, _ := last.Data[display.MIMEMarkdown].(string); md != text || !strings.HasPrefix(md, "**Money** is dosh") {
 		t.Errorf("final display %q, text %q", md, text)
 	}
 	// A cut stream shows the partial text and says so.
-	rec.updates = nil
+	rec.Reset()
 	s.Enqueue(llmtest.Reply{Text: "partial answer here", DropAfter: 2})
 	_, err = c.StreamMarkdown(ctx, llm.Messages("x", ""), llm.ChatOptions{})
 	if !errors.Is(err, llm.ErrStreamCut) {
 		t.Fatalf("err = %v", err)
 	}
-	md, _ := rec.updates[len(rec.updates)-1].Data[display.MIMEMarkdown].(string)
+	cut := rec.Updates()
+	md, _ := cut[len(cut)-1].Data[display.MIMEMarkdown].(string)
 	if !strings.HasPrefix(md, "partial answer") || !strings.Contains(md, "cut off") {
 		t.Errorf("cut display %q", md)
 	}
@@ -859,9 +835,7 @@ func TestStreamMarkdownInATerminal(t *testing.T) {
 }
 
 func TestStreamMarkdownThrottles(t *testing.T) {
-	rec := &recorder{}
-	old := display.SetFrontend(rec)
-	defer display.SetFrontend(old)
+	rec := displaytest.Install(t)
 	s, c, _ := setup(t)
 	s.When("slow", llmtest.Reply{Text: strings.Repeat("word ", 30), ChunkDelay: 10 * time.Millisecond})
 	start := time.Now()
@@ -869,13 +843,14 @@ func TestStreamMarkdownThrottles(t *testing.T) {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
-	n := len(rec.updates)
+	updates := rec.Updates()
+	n := len(updates)
 	if n < 2 || n > int(elapsed/llm.DisplayInterval)+2 {
 		t.Errorf("%d updates for 30 chunks over %v", n, elapsed)
 	}
 	// Intermediate updates show growing prefixes of the answer; the last shows all of it.
 	var prev string
-	for i, u := range rec.updates {
+	for i, u := range updates {
 		md := u.Data[display.MIMEMarkdown].(string)
 		if !strings.HasPrefix(md, prev) {
 			t.Errorf("update %d %q does not extend %q", i, md, prev)

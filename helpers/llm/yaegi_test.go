@@ -7,7 +7,7 @@ import (
 
 	"github.com/golm-dev/golm/kernel/symbols"
 
-	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -25,9 +25,7 @@ func TestFromInterpretedCells(t *testing.T) {
 	srv.When("story", llmtest.Reply{Text: "Once upon a time"})
 	srv.Enqueue(llmtest.Reply{Status: 429, RetryAfterMs: "1"}) // the first call is rate limited once
 
-	rec := &recorder{}
-	old := display.SetFrontend(rec)
-	defer display.SetFrontend(old)
+	rec := displaytest.Install(t)
 
 	var out bytes.Buffer
 	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
@@ -99,7 +97,7 @@ func TestFromInterpretedCells(t *testing.T) {
 	if got := strings.TrimSpace(out.String()); got != strings.Join(want, "\n") {
 		t.Errorf("output:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
-	if len(rec.updates) == 0 {
+	if len(rec.Updates()) == 0 {
 		t.Error("AskStream showed nothing")
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/local/gguf"
 	"github.com/golm-dev/golm/helpers/local/synth"
 )
@@ -681,55 +682,30 @@ func TestGPU(t *testing.T) {
 	}
 }
 
-// recorder is a display front end that keeps what is shown.
-type recorder struct {
-	mu      sync.Mutex
-	shown   int
-	updates []display.Bundle
-}
-
-func (r *recorder) Display(b display.Bundle, id string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.shown++
-	return nil
-}
-
-func (r *recorder) Update(b display.Bundle, id string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.updates = append(r.updates, b)
-	return nil
-}
-
-func (r *recorder) Clear(bool) error { return nil }
-
-func (r *recorder) Input(context.Context, string, bool) (string, error) { return "", nil }
-
 func TestShow(t *testing.T) {
-	rec := &recorder{}
-	old := display.SetFrontend(rec)
-	defer display.SetFrontend(old)
+	rec := displaytest.Install(t)
 	m := tiny(t)
 	res, err := m.Show(context.Background(), synth.TinyPrompt, GenerateOptions{})
 	if err != nil || res.Text != synth.TinyContinuation {
 		t.Fatalf("Show = %v, %v", res, err)
 	}
-	if rec.shown != 1 || len(rec.updates) == 0 {
-		t.Fatalf("shown %d, updates %d", rec.shown, len(rec.updates))
+	updates := rec.Updates()
+	if len(rec.Displays()) != 1 || len(updates) == 0 {
+		t.Fatalf("shown %d, updates %d", len(rec.Displays()), len(updates))
 	}
-	last := rec.updates[len(rec.updates)-1]
+	last := updates[len(updates)-1]
 	html, _ := last.Data[display.MIMEHTML].(string)
 	if !strings.Contains(html, synth.TinyContinuation) || !strings.Contains(html, "tokens/s") ||
 		!strings.Contains(last.Text(), "13 tokens") {
 		t.Errorf("final display %+v", last.Data)
 	}
-	rec.updates = nil
+	rec.Reset()
 	res, err = m.ShowChat(context.Background(), []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}, GenerateOptions{})
 	if err != nil || res.Text != synth.TinyAnswer {
 		t.Fatalf("ShowChat = %v, %v", res, err)
 	}
-	md, _ := rec.updates[len(rec.updates)-1].Data[display.MIMEMarkdown].(string)
+	updates = rec.Updates()
+	md, _ := updates[len(updates)-1].Data[display.MIMEMarkdown].(string)
 	if !strings.HasPrefix(md, synth.TinyAnswer) {
 		t.Errorf("markdown %q", md)
 	}

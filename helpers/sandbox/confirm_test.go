@@ -5,55 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/sandbox"
 	"github.com/golm-dev/golm/helpers/tools"
 )
 
-// frontend records what is shown and answers input requests from a script, as a notebook user would.
-type frontend struct {
-	mu      sync.Mutex
-	shown   []string
-	prompts []string
-	answers []string
-	err     error
-}
-
-func (f *frontend) Display(b display.Bundle, id string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, _ := b.Data[display.MIMEMarkdown].(string)
-	f.shown = append(f.shown, s)
-	return nil
-}
-
-func (f *frontend) Update(b display.Bundle, id string) error { return f.Display(b, id) }
-func (f *frontend) Clear(wait bool) error                    { return nil }
-
-func (f *frontend) Input(ctx context.Context, prompt string, password bool) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.prompts = append(f.prompts, prompt)
-	if f.err != nil {
-		return "", f.err
+// markdown returns the Markdown of everything shown.
+func markdown(r *displaytest.Recorder) []string {
+	var out []string
+	for _, sh := range r.Shown() {
+		md, _ := sh.Bundle.Data[display.MIMEMarkdown].(string)
+		out = append(out, md)
 	}
-	if len(f.answers) == 0 {
-		return "", errors.New("no more answers")
-	}
-	a := f.answers[0]
-	f.answers = f.answers[1:]
-	return a, nil
-}
-
-// useFrontend installs f for the test and restores the previous front end after it.
-func useFrontend(t *testing.T, f *frontend) {
-	old := display.SetFrontend(f)
-	t.Cleanup(func() { display.SetFrontend(old) })
+	return out
 }
 
 func TestConfirmAsk(t *testing.T) {
@@ -73,8 +42,9 @@ func TestConfirmAsk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.answer, func(t *testing.T) {
-			f := &frontend{answers: []string{tt.answer}, err: tt.inErr}
-			useFrontend(t, f)
+			f := displaytest.Install(t)
+			f.Answer([]string{tt.answer})
+			f.FailInput(tt.inErr)
 			opts := testOptions
 			opts.Confirm = sandbox.Ask
 			code := "x := \"```\"\n6 * 7"
@@ -86,19 +56,18 @@ func TestConfirmAsk(t *testing.T) {
 			} else if !errors.Is(err, tt.errIs) || !strings.Contains(err.Error(), tt.errText) {
 				t.Fatalf("error = %v, want %v", err, tt.errIs)
 			}
-			if len(f.shown) != 1 || !strings.Contains(f.shown[0], "````go\n"+code+"\n````") {
-				t.Errorf("code shown as %q", f.shown)
+			if shown := markdown(f); len(shown) != 1 || !strings.Contains(shown[0], "````go\n"+code+"\n````") {
+				t.Errorf("code shown as %q", shown)
 			}
-			if len(f.prompts) != 1 || f.prompts[0] != "Run it? [y/N] " {
-				t.Errorf("prompts %q", f.prompts)
+			if p := f.Prompts(); len(p) != 1 || p[0] != "Run it? [y/N] " {
+				t.Errorf("prompts %q", p)
 			}
 		})
 	}
 }
 
 func TestConfirmPolicies(t *testing.T) {
-	f := &frontend{}
-	useFrontend(t, f)
+	f := displaytest.Install(t)
 	opts := testOptions
 	opts.Confirm = sandbox.Never
 	if _, err := sandbox.New(opts).Run(context.Background(), "1"); !errors.Is(err, sandbox.ErrDeclined) {
@@ -125,8 +94,8 @@ func TestConfirmPolicies(t *testing.T) {
 	if _, err := sb.Run(context.Background(), "import \"net\"\nnet.Dial(\"tcp\", \"x:1\")"); !errors.Is(err, sandbox.ErrNotAllowed) || asked {
 		t.Errorf("refused code: %v, asked %v", err, asked)
 	}
-	if len(f.prompts) != 0 {
-		t.Errorf("asked although the policy decides: %q", f.prompts)
+	if p := f.Prompts(); len(p) != 0 {
+		t.Errorf("asked although the policy decides: %q", p)
 	}
 }
 
@@ -151,8 +120,8 @@ func TestToolWithModel(t *testing.T) {
 		}
 		return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: msg}}}, nil
 	})
-	f := &frontend{answers: []string{"y"}}
-	useFrontend(t, f)
+	f := displaytest.Install(t)
+	f.Answer([]string{"y"})
 	opts := testOptions
 	opts.Confirm = sandbox.Ask
 	tool, err := sandbox.New(opts).Tool()
@@ -171,20 +140,20 @@ func TestToolWithModel(t *testing.T) {
 	if toolResult != "479001600" || tr.Answer != "12 factorial is 479,001,600." {
 		t.Errorf("tool result %q, answer %q", toolResult, tr.Answer)
 	}
-	if len(f.prompts) != 1 {
-		t.Errorf("the user was asked %d times", len(f.prompts))
+	if len(f.Prompts()) != 1 {
+		t.Errorf("the user was asked %d times", len(f.Prompts()))
 	}
 	if !strings.Contains(tr.String(), "model asked run_go(") || !strings.Contains(tr.String(), "→ 479001600") {
 		t.Errorf("transcript:\n%s", tr)
 	}
 
 	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is the capital of France?")
-	if err != nil || tr.Answer != "Paris." || len(tr.Calls()) != 0 || len(f.prompts) != 1 {
+	if err != nil || tr.Answer != "Paris." || len(tr.Calls()) != 0 || len(f.Prompts()) != 1 {
 		t.Errorf("direct answer: %v %q %d calls", err, tr.Answer, len(tr.Calls()))
 	}
 
 	// Declined, and failing code: the model is told.
-	f.answers = []string{"n"}
+	f.Answer([]string{"n"})
 	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is 12 factorial?")
 	if err != nil {
 		t.Fatal(err)

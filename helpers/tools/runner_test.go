@@ -15,6 +15,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/display/displaytest"
 )
 
 // fakeModel is an OpenAI-compatible chat completions endpoint whose replies come from a script: reply gets
@@ -384,25 +385,8 @@ func TestResultText(t *testing.T) {
 	}
 }
 
-// shownBundles records what display shows.
-type shownBundles struct{ html, text []string }
-
-func (s *shownBundles) Display(b display.Bundle, id string) error {
-	h, _ := b.Data[display.MIMEHTML].(string)
-	s.html = append(s.html, h)
-	s.text = append(s.text, b.Text())
-	return nil
-}
-func (s *shownBundles) Update(b display.Bundle, id string) error { return s.Display(b, id) }
-func (s *shownBundles) Clear(bool) error                         { return nil }
-func (s *shownBundles) Input(context.Context, string, bool) (string, error) {
-	return "", errors.New("no input")
-}
-
 func TestRunShow(t *testing.T) {
-	fe := &shownBundles{}
-	old := display.SetFrontend(fe)
-	defer display.SetFrontend(old)
+	fe := displaytest.Install(t)
 	fm := &fakeModel{t: t, reply: func(n int, req openai.ChatCompletionRequest) (openai.ChatCompletionMessage, error) {
 		if n == 1 {
 			return openai.ChatCompletionMessage{ToolCalls: []openai.ToolCall{call("c", "sums", `{"a": 1, "b": 2}`)}}, nil
@@ -414,10 +398,16 @@ func TestRunShow(t *testing.T) {
 	if _, err := r.Ask(context.Background(), "m", "", "1+2?"); err != nil {
 		t.Fatal(err)
 	}
-	if len(fe.text) != 2 || fe.text[0] != `model asked sums({"a":1,"b":2}) → 3` || fe.text[1] != "answer: 3 <b>" {
-		t.Errorf("shown text: %q", fe.text)
+	var text, html []string
+	for _, sh := range fe.Shown() {
+		h, _ := sh.Bundle.Data[display.MIMEHTML].(string)
+		html = append(html, h)
+		text = append(text, sh.Bundle.Text())
 	}
-	if len(fe.html) != 2 || !strings.Contains(fe.html[0], "<code>sums({&#34;a&#34;:1,&#34;b&#34;:2})</code>") || !strings.Contains(fe.html[1], "3 &lt;b&gt;") {
-		t.Errorf("shown HTML: %q", fe.html)
+	if len(text) != 2 || text[0] != `model asked sums({"a":1,"b":2}) → 3` || text[1] != "answer: 3 <b>" {
+		t.Errorf("shown text: %q", text)
+	}
+	if len(html) != 2 || !strings.Contains(html[0], "<code>sums({&#34;a&#34;:1,&#34;b&#34;:2})</code>") || !strings.Contains(html[1], "3 &lt;b&gt;") {
+		t.Errorf("shown HTML: %q", html)
 	}
 }
