@@ -163,15 +163,19 @@ func (s *Server) execute(r *request) {
 	if done.Page != nil {
 		reply.Payload = append(reply.Payload, map[string]any{"source": "page", "data": done.Page.Data, "start": 0})
 	}
+	// Requests already waiting when the cell failed are aborted; take them before the reply goes out, so
+	// that a request the client sends after seeing the error is not caught too.
+	var queued []*wire.Message
+	if failure != nil && stopOnError {
+		queued = s.drainQueue()
+	}
 	r.reply(wire.ExecuteReply, reply)
 	if storeHistory {
 		if err := s.cfg.History.Add(count, c.Code, output.String()); err != nil {
 			s.log.Warn("saving history", "err", err)
 		}
 	}
-	if failure != nil && stopOnError {
-		s.abortQueued()
-	}
+	s.abortQueued(queued)
 }
 
 func isReset(code string) bool {
@@ -275,24 +279,32 @@ func (s *Server) Interrupt() {
 	})
 }
 
-// abortQueued answers execute requests already waiting behind a failed cell with status aborted, as
-// stop_on_error asks; other queued requests are served normally.
-func (s *Server) abortQueued() {
+// drainQueue takes the shell requests waiting to be served.
+func (s *Server) drainQueue() []*wire.Message {
+	var out []*wire.Message
 	for {
 		select {
 		case m := <-s.shellQ:
-			if m.Header.MsgType != wire.ExecuteRequest {
-				s.handleShell(m)
-				continue
-			}
-			r := &request{s: s, sock: s.shell, msg: m}
-			r.publish(wire.StatusMsg, wire.Status{ExecutionState: "busy"})
-			r.reply(wire.ExecuteReply, wire.ExecuteResultReply{Status: wire.StatusAborted, ExecutionCount: s.count,
-				Payload: []any{}, UserExpressions: map[string]any{}})
-			r.publish(wire.StatusMsg, wire.Status{ExecutionState: "idle"})
+			out = append(out, m)
 		default:
-			return
+			return out
 		}
+	}
+}
+
+// abortQueued answers execute requests that were waiting behind a failed cell with status aborted, as
+// stop_on_error asks; other requests among them are served normally, in order.
+func (s *Server) abortQueued(queued []*wire.Message) {
+	for _, m := range queued {
+		if m.Header.MsgType != wire.ExecuteRequest {
+			s.handleShell(m)
+			continue
+		}
+		r := &request{s: s, sock: s.shell, msg: m}
+		r.publish(wire.StatusMsg, wire.Status{ExecutionState: "busy"})
+		r.reply(wire.ExecuteReply, wire.ExecuteResultReply{Status: wire.StatusAborted, ExecutionCount: s.count,
+			Payload: []any{}, UserExpressions: map[string]any{}})
+		r.publish(wire.StatusMsg, wire.Status{ExecutionState: "idle"})
 	}
 }
 
