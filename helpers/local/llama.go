@@ -228,6 +228,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -325,6 +326,46 @@ func LoadBackend(path string) error {
 	}
 	loadedLibs[abs] = true
 	return nil
+}
+
+// loadedBackends returns the backend libraries loaded so far, sorted.
+func loadedBackends() []string {
+	backendsMu.Lock()
+	defer backendsMu.Unlock()
+	libs := make([]string, 0, len(loadedLibs))
+	for p := range loadedLibs {
+		libs = append(libs, p)
+	}
+	sort.Strings(libs)
+	return libs
+}
+
+// gpuNotice returns what Load tells the user when GPU layers were asked for but no GPU can take them (the
+// model then runs on the CPU, slowly for a big one), or "" when there is nothing to say.
+func gpuNotice(gpuLayers int, devs []Device, loaded []string, backendErr error) string {
+	if gpuLayers == 0 {
+		return ""
+	}
+	for _, d := range devs {
+		if d.Type == "gpu" || d.Type == "igpu" {
+			return ""
+		}
+	}
+	const onCPU = "golm: GPULayers is set, but the model runs on the CPU: "
+	switch {
+	case backendErr != nil:
+		return onCPU + "the GPU backend did not load: " + backendErr.Error()
+	case len(loaded) > 0:
+		names := make([]string, len(loaded))
+		for i, p := range loaded {
+			names[i] = filepath.Base(p)
+		}
+		return onCPU + strings.Join(names, ", ") + " is loaded but found no GPU " +
+			"(is the NVIDIA driver installed, does nvidia-smi list a GPU, and is CUDA_VISIBLE_DEVICES unset?)"
+	default:
+		return onCPU + "no GPU backend was found (build one with helpers/local/gpu/build-cuda.sh, which " +
+			"installs ~/.local/lib/golm/libggml-cuda.so, or name one in GOLM_GGML_BACKENDS)"
+	}
 }
 
 // BackendSearchPath returns the folders searched for GPU backend libraries when GOLM_GGML_BACKENDS is unset.
@@ -460,12 +501,16 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local: %w", err)
 	}
+	var backendErr error
 	if opts.Backend != "" {
 		if err := LoadBackend(opts.Backend); err != nil {
 			return nil, err
 		}
-	} else if err := autoBackends(); err != nil && opts.GPULayers != 0 {
-		fmt.Fprintf(os.Stderr, "golm: GPU backend not loaded: %v\n", err)
+	} else {
+		backendErr = autoBackends()
+	}
+	if msg := gpuNotice(opts.GPULayers, Devices(), loadedBackends(), backendErr); msg != "" {
+		fmt.Fprintln(os.Stderr, msg)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -547,6 +547,37 @@ func TestDevicesAndInfo(t *testing.T) {
 	}
 }
 
+func TestGPUNotice(t *testing.T) {
+	cpu := []Device{{Name: "CPU", Type: "cpu"}}
+	withGPU := append(cpu, Device{Name: "CUDA0", Type: "gpu"})
+	cases := []struct {
+		name      string
+		layers    int
+		devs      []Device
+		loaded    []string
+		err       error
+		want      string // substring; "" means no notice
+		wantEmpty bool
+	}{
+		{name: "CPU asked for", layers: 0, devs: cpu, wantEmpty: true},
+		{name: "GPU present", layers: -1, devs: withGPU, loaded: []string{"/x/libggml-cuda.so"}, wantEmpty: true},
+		{name: "no backend", layers: -1, devs: cpu, want: "no GPU backend was found (build one with helpers/local/gpu/build-cuda.sh"},
+		{name: "backend without a GPU", layers: 20, devs: cpu, loaded: []string{"/x/libggml-cuda.so"},
+			want: "libggml-cuda.so is loaded but found no GPU"},
+		{name: "backend failed", layers: -1, devs: cpu, err: errors.New("libcuda.so.1: cannot open shared object file"),
+			want: "the GPU backend did not load: libcuda.so.1: cannot open shared object file"},
+	}
+	for _, c := range cases {
+		got := gpuNotice(c.layers, c.devs, c.loaded, c.err)
+		switch {
+		case c.wantEmpty && got != "":
+			t.Errorf("%s: notice %q, want none", c.name, got)
+		case !c.wantEmpty && (!strings.Contains(got, c.want) || !strings.Contains(got, "runs on the CPU")):
+			t.Errorf("%s: notice %q, want it to contain %q", c.name, got, c.want)
+		}
+	}
+}
+
 // readRSS returns the resident set size of this process in bytes.
 func readRSS(t *testing.T) int64 {
 	data, err := os.ReadFile("/proc/self/statm")
@@ -643,8 +674,8 @@ func TestBackendLibrary(t *testing.T) {
 // ~/.local/lib/golm or through GOLM_GGML_BACKENDS).
 func TestGPU(t *testing.T) {
 	if !GPUAvailable() {
-		t.Skip("no GPU: no CUDA backend is loaded (nvcc and an NVIDIA GPU are needed to build one with " +
-			"helpers/local/gpu/build-cuda.sh; golm looks in ~/.local/lib/golm and GOLM_GGML_BACKENDS)")
+		// Says why: no backend, a backend that failed to load, or one that found no GPU.
+		t.Skip("no GPU: " + gpuNotice(-1, Devices(), loadedBackends(), autoBackends()))
 	}
 	t.Logf("devices: %v", Devices())
 	ctx := context.Background()
