@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -641,10 +642,25 @@ func TestLoadCloseMemory(t *testing.T) {
 // GOLM_TEST_BACKEND. On a machine without a GPU, GOLM_GGML_TARGET=ggml-cpu-haswell builds a CPU backend with
 // the same script, which checks the mechanism the CUDA backend uses: ollama's cmake build from the module
 // sources, run-time loading with ggml_backend_load, and a model running beside it.
+//
+// GOLM_TEST_BACKEND_DEVICES is how many devices loading the library must add (default 1). With 0 it checks a
+// CUDA backend on a machine without a GPU (built with Debian's nvidia-cuda-toolkit, say): the library and the
+// CUDA libraries it links load, it finds no device, Load says so, and the model runs on the CPU.
 func TestBackendLibrary(t *testing.T) {
 	lib := os.Getenv("GOLM_TEST_BACKEND")
 	if lib == "" {
 		t.Skip("GOLM_TEST_BACKEND is not set: build a backend with helpers/local/gpu/build-cuda.sh and name its libggml-*.so")
+	}
+	if os.Getenv("GOLM_GGML_BACKENDS") != "" {
+		t.Fatal("unset GOLM_GGML_BACKENDS: this test loads GOLM_TEST_BACKEND itself")
+	}
+	wantNew := 1
+	if v := os.Getenv("GOLM_TEST_BACKEND_DEVICES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("GOLM_TEST_BACKEND_DEVICES=%q: want a count", v)
+		}
+		wantNew = n
 	}
 	before := Devices()
 	if err := LoadBackend(lib); err != nil {
@@ -655,8 +671,16 @@ func TestBackendLibrary(t *testing.T) {
 	}
 	after := Devices()
 	t.Logf("devices before: %v; after: %v", before, after)
-	if len(after) <= len(before) {
-		t.Errorf("loading %s added no device", lib)
+	switch added := len(after) - len(before); {
+	case wantNew > 0 && added < wantNew:
+		t.Errorf("loading %s added %d devices, want at least %d", lib, added, wantNew)
+	case wantNew == 0 && added != 0:
+		t.Errorf("loading %s added %d devices, want none", lib, added)
+	case wantNew == 0:
+		notice := gpuNotice(-1, after, loadedBackends(), nil)
+		if want := filepath.Base(lib) + " is loaded but found no GPU"; !strings.Contains(notice, want) {
+			t.Errorf("notice %q, want it to say %q", notice, want)
+		}
 	}
 	m, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 2, GPULayers: -1})
 	if err != nil {

@@ -7,12 +7,15 @@
 #   helpers/local/gpu/build-cuda.sh                # installs into ~/.local/lib/golm
 #   helpers/local/gpu/build-cuda.sh /opt/golm/lib  # or elsewhere: then export GOLM_GGML_BACKENDS=/opt/golm/lib/libggml-cuda.so
 #
-# Needs: cmake >= 3.21, a C++ compiler, the CUDA toolkit (nvcc; Colab and Kaggle have it), Go (to find the
-# module). It takes 5–30 minutes, most of it compiling CUDA kernels; build for your GPU only (the default).
+# Needs: cmake >= 3.21 (3.24 for the default "native"), a C++ compiler, the CUDA toolkit 11.8 or newer (nvcc;
+# Colab and Kaggle have it; Debian: nvidia-cuda-toolkit from non-free), Go (to find the module). It takes 5–30
+# minutes, most of it compiling CUDA kernels (15.6 minutes on 2 cores for one GPU generation with CUDA 11.8);
+# build for your GPU only (the default).
 #
 # Environment:
-#   CUDA_ARCHITECTURES  GPU generations to compile for (default "native": the GPUs in this machine; examples:
-#                       75 = T4, 80 = A100, 86 = RTX 30xx/A10, 89 = L4/RTX 40xx, 90 = H100/H200, "75;80;86;89;90")
+#   CUDA_ARCHITECTURES  GPU generations to compile for (default "native": the GPUs in this machine, which needs
+#                       one; examples: 75 = T4, 80 = A100, 86 = RTX 30xx/A10, 89 = L4/RTX 40xx, 90 = H100/H200,
+#                       "75;80;86;89;90")
 #   GOLM_GGML_TARGET    the cmake target (default ggml-cuda; ggml-hip and ggml-vulkan work the same way, and
 #                       ggml-cpu-haswell builds a CPU backend, which tests the mechanism on a machine without a GPU)
 #   BUILD_DIR           cmake's build folder (default ~/.cache/golm/ggml-build)
@@ -38,10 +41,16 @@ ggml-cuda)
 		done
 	fi
 	command -v nvcc >/dev/null || die "nvcc not found: install the CUDA toolkit (or add its bin folder to PATH)"
+	# cmake's "native" needs a GPU to look at; say what to do instead of cmake's bare error.
+	if [ -z "${CUDA_ARCHITECTURES:-}" ] && ! nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
+		die "no NVIDIA GPU found here (nvidia-smi -L lists none), so there is no GPU to build for: to build for
+  another machine, name its GPU generation, e.g. CUDA_ARCHITECTURES=75 (T4), 80 (A100), 86, 89 (L4), 90 (H100)"
+	fi
 	;;
 esac
 
 cd "$(dirname "$0")/../../.."
+go mod download github.com/ollama/ollama || die "cannot download github.com/ollama/ollama (the version in go.mod)"
 src=$(go list -m -f '{{.Dir}}' github.com/ollama/ollama) || die "github.com/ollama/ollama is not in go.mod"
 [ -f "$src/CMakeLists.txt" ] || die "$src/CMakeLists.txt missing"
 
