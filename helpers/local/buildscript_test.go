@@ -31,6 +31,7 @@ func TestBuildCUDAScript(t *testing.T) {
 		env   []string
 		want  string // in the output
 		args  string // in cmake's recorded arguments; "" when cmake must not run
+		kit   bool   // no Go on PATH; GOLM_GGML_SRC names a copy of the sources (gpu/kit.sh)
 	}{
 		{name: "no nvcc", tools: map[string]string{"cmake": ""},
 			want: "nvcc not found: install the CUDA toolkit"},
@@ -41,6 +42,12 @@ func TestBuildCUDAScript(t *testing.T) {
 		{name: "GPU present", tools: map[string]string{"cmake": "", "nvcc": "", "nvidia-smi": smiGPU},
 			args: "-DCMAKE_CUDA_ARCHITECTURES=native"},
 		{name: "no cmake", tools: map[string]string{"nvcc": ""}, want: "cmake not found"},
+		{name: "CPU backend, CUDA kept out", tools: map[string]string{"cmake": "", "nvcc": ""},
+			env: []string{"GOLM_GGML_TARGET=ggml-cpu-haswell"}, args: "-DCMAKE_CUDA_COMPILER=NOTFOUND"},
+		{name: "sources from a kit, no Go", tools: map[string]string{"cmake": "", "nvcc": ""}, kit: true,
+			env: []string{"CUDA_ARCHITECTURES=90"}, args: "-DCMAKE_CUDA_ARCHITECTURES=90"},
+		{name: "no Go and no kit", tools: map[string]string{"cmake": "", "nvcc": ""}, kit: true,
+			want: "go not found"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,7 +82,19 @@ func TestBuildCUDAScript(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := os.Symlink(goBin, filepath.Join(dir, "go")); err != nil {
+			var env []string
+			if c.kit {
+				if c.args != "" {
+					src := filepath.Join(dir, "ollama")
+					if err := os.MkdirAll(src, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(src, "CMakeLists.txt"), nil, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					env = append(env, "GOLM_GGML_SRC="+src)
+				}
+			} else if err := os.Symlink(goBin, filepath.Join(dir, "go")); err != nil {
 				t.Fatal(err)
 			}
 			cmd := exec.Command("/bin/sh", script, filepath.Join(dir, "lib"))
@@ -87,7 +106,7 @@ func TestBuildCUDAScript(t *testing.T) {
 				"GOMODCACHE=" + goEnv(t, goBin, "GOMODCACHE"),
 				"GOCACHE=" + goEnv(t, goBin, "GOCACHE"),
 				"GOPROXY=" + goEnv(t, goBin, "GOPROXY"),
-			}, c.env...)
+			}, append(env, c.env...)...)
 			out, err := cmd.CombinedOutput()
 			if err == nil {
 				t.Fatalf("the script succeeded with stand-in tools:\n%s", out)
@@ -101,8 +120,10 @@ func TestBuildCUDAScript(t *testing.T) {
 				t.Errorf("cmake ran (%s) though the script should have stopped first", args)
 			case c.args != "" && !strings.Contains(string(args), c.args):
 				t.Errorf("cmake arguments %q, want %q", args, c.args)
-			case c.args != "" && !strings.Contains(string(args), "github.com/ollama/ollama@"):
+			case c.args != "" && !c.kit && !strings.Contains(string(args), "github.com/ollama/ollama@"):
 				t.Errorf("cmake arguments %q do not name the ollama module's sources", args)
+			case c.args != "" && c.kit && !strings.Contains(string(args), "-S "+filepath.Join(dir, "ollama")+" "):
+				t.Errorf("cmake arguments %q do not name the kit's sources", args)
 			}
 		})
 	}

@@ -18,6 +18,8 @@
 #                       "75;80;86;89;90")
 #   GOLM_GGML_TARGET    the cmake target (default ggml-cuda; ggml-hip and ggml-vulkan work the same way, and
 #                       ggml-cpu-haswell builds a CPU backend, which tests the mechanism on a machine without a GPU)
+#   GOLM_GGML_SRC       the module's sources, when Go is not there to find them (a folder holding the module's
+#                       CMakeLists.txt and ml/backend/ggml/ggml, as gpu/kit.sh copies them)
 #   BUILD_DIR           cmake's build folder (default ~/.cache/golm/ggml-build)
 #   JOBS                parallel compile jobs (default: the number of CPUs)
 set -eu
@@ -26,13 +28,16 @@ target=${GOLM_GGML_TARGET:-ggml-cuda}
 dest=${1:-$HOME/.local/lib/golm}
 build=${BUILD_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golm/ggml-build}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 4)}
+# Relative paths are the caller's, not the repository root's, where the script goes to run Go.
+case "$dest" in /*) ;; *) dest=$(pwd)/$dest ;; esac
+case "$build" in /*) ;; *) build=$(pwd)/$build ;; esac
 
 die() {
 	echo "build-cuda.sh: $*" >&2
 	exit 1
 }
 command -v cmake >/dev/null || die "cmake not found (apt-get install cmake, or pip install cmake)"
-command -v go >/dev/null || die "go not found"
+[ -n "${GOLM_GGML_SRC:-}" ] || command -v go >/dev/null || die "go not found (it finds the module's sources; or set GOLM_GGML_SRC)"
 case "$target" in
 ggml-cuda)
 	if ! command -v nvcc >/dev/null; then
@@ -49,16 +54,21 @@ ggml-cuda)
 	;;
 esac
 
-cd "$(dirname "$0")/../../.."
-go mod download github.com/ollama/ollama || die "cannot download github.com/ollama/ollama (the version in go.mod)"
-src=$(go list -m -f '{{.Dir}}' github.com/ollama/ollama) || die "github.com/ollama/ollama is not in go.mod"
+if [ -n "${GOLM_GGML_SRC:-}" ]; then
+	src=$(cd "$GOLM_GGML_SRC" && pwd) || die "GOLM_GGML_SRC=$GOLM_GGML_SRC is not a folder"
+else
+	cd "$(dirname "$0")/../../.."
+	go mod download github.com/ollama/ollama || die "cannot download github.com/ollama/ollama (the version in go.mod)"
+	src=$(go list -m -f '{{.Dir}}' github.com/ollama/ollama) || die "github.com/ollama/ollama is not in go.mod"
+fi
 [ -f "$src/CMakeLists.txt" ] || die "$src/CMakeLists.txt missing"
 
 # The module's top-level CMakeLists.txt is ollama's: it builds ggml-base and the backends as shared libraries
 # loaded at run time (GGML_BACKEND_DL), from ml/backend/ggml/ggml, the sources golm's cgo build compiles.
 # The module cache is read-only; cmake builds out of tree. Relative RPATHs ($ORIGIN) let the two libraries
 # move together.
-arch_flag=
+# For another target, CUDA is kept out of the configuration (it would need a GPU or CUDA_ARCHITECTURES).
+arch_flag=-DCMAKE_CUDA_COMPILER=NOTFOUND
 if [ "$target" = ggml-cuda ]; then
 	arch_flag="-DCMAKE_CUDA_ARCHITECTURES=${CUDA_ARCHITECTURES:-native}"
 fi
