@@ -9,6 +9,7 @@ package local
 #include <stdint.h>
 #include <pthread.h>
 #include <math.h>
+#include <setjmp.h>
 #include "llama.h"
 #include "ggml-backend.h"
 #ifdef __GLIBC__
@@ -79,7 +80,31 @@ static void golm_log(enum ggml_log_level level, const char * text, void * user) 
 	}
 }
 
-static void golm_log_init(void) { llama_log_set(golm_log, NULL); }
+// Failed asserts in llama.cpp and ggml end the process. While golm_load_model or golm_new_context runs on a
+// thread, an assert on that thread jumps back to it instead, and the call fails with the assert's message:
+// the asserts a malformed model file trips are in loading, and a notebook's kernel should not die of them.
+// The jump skips llama.cpp's clean-up, so the memory the half-done call had taken stays taken.
+static __thread jmp_buf * golm_jmp;
+
+static void golm_on_abort(const char * message) {
+	jmp_buf * j = golm_jmp;
+	if (j != NULL) {
+		golm_jmp = NULL;
+		pthread_mutex_lock(&golm_err_mu);
+		strncat(golm_err, "failed check at ", sizeof(golm_err) - strlen(golm_err) - 1);
+		strncat(golm_err, message, sizeof(golm_err) - strlen(golm_err) - 1);
+		pthread_mutex_unlock(&golm_err_mu);
+		longjmp(*j, 1);
+	}
+	// Elsewhere the process ends (ggml calls abort after this returns); say why, without ggml's gdb backtrace.
+	fprintf(stderr, "llama.cpp: %s\n", message);
+	fflush(stderr);
+}
+
+static void golm_log_init(void) {
+	llama_log_set(golm_log, NULL);
+	ggml_set_abort_callback(golm_on_abort);
+}
 static void golm_log_level(int level) { __atomic_store_n(&golm_log_min, level, __ATOMIC_RELAXED); }
 
 // golm_last_error copies the error messages logged since the last call into buf and clears them.
@@ -99,7 +124,14 @@ static struct llama_model * golm_load_model(const char * path, int32_t n_gpu_lay
 	p.use_mlock = use_mlock;
 	p.progress_callback = golm_progress;
 	p.progress_callback_user_data = state;
-	return llama_model_load_from_file(path, p);
+	jmp_buf jb;
+	if (setjmp(jb) != 0) {
+		return NULL; // a failed assert: golm_on_abort recorded it
+	}
+	golm_jmp = &jb;
+	struct llama_model * m = llama_model_load_from_file(path, p);
+	golm_jmp = NULL;
+	return m;
 }
 
 static struct llama_context * golm_new_context(struct llama_model * model, uint32_t n_ctx, uint32_t n_batch,
@@ -117,7 +149,14 @@ static struct llama_context * golm_new_context(struct llama_model * model, uint3
 	p.abort_callback = golm_abort;
 	p.abort_callback_data = state;
 	p.no_perf = true;
-	return llama_init_from_model(model, p);
+	jmp_buf jb;
+	if (setjmp(jb) != 0) {
+		return NULL; // a failed assert: golm_on_abort recorded it
+	}
+	golm_jmp = &jb;
+	struct llama_context * c = llama_init_from_model(model, p);
+	golm_jmp = NULL;
+	return c;
 }
 
 // golm_batch_set fills a batch with tokens at consecutive positions of sequence 0; the last token (or every
@@ -493,13 +532,22 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 		return nil, err
 	}
 	opts.Pooling = pooling
-	meta, err := gguf.ReadMetadata(path)
+	file, err := gguf.Open(path)
 	if errors.Is(err, gguf.ErrNotGGUF) {
 		return nil, fmt.Errorf("local: %w: llama.cpp runs GGUF files; download a GGUF version of the model "+
 			"(Hugging Face repositories named …-GGUF) or convert it with llama.cpp's convert_hf_to_gguf.py", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("local: %w", err)
+	}
+	// What llama.cpp takes on trust: a damaged file would crash the process.
+	if err := file.Check(); err != nil {
+		return nil, fmt.Errorf("local: %s: %w", path, err)
+	}
+	meta := file.Metadata()
+	meta.Path = path
+	if abs, err := filepath.Abs(path); err == nil {
+		meta.Path = abs
 	}
 	var backendErr error
 	if opts.Backend != "" {

@@ -3,14 +3,19 @@
 package local
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +31,9 @@ import (
 var testDir string
 
 func TestMain(m *testing.M) {
+	if paths := os.Getenv("GOLM_TEST_LOAD_CHILD"); paths != "" {
+		os.Exit(loadChild(filepath.SplitList(paths)))
+	}
 	dir, err := os.MkdirTemp("", "golm-local-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -523,6 +531,183 @@ func TestLoadErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "llama.cpp says: llama_model_load: error loading model: "+
 		"error loading model architecture: unknown model architecture: 'no-such-architecture'") {
 		t.Errorf("bad model: %v", err)
+	}
+}
+
+// TestDamagedModels loads tiny models damaged in ways that made llama.cpp end the process (a failed assert
+// while loading or generating, a division by zero, reads past an array's end): each must fail with a clear error, and the process must go on
+// to load and run a good model.
+func TestDamagedModels(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cases := []struct {
+		name   string
+		damage func(w *gguf.Writer) error // applied before the file is written
+		patch  func(data []byte)          // applied to the written file
+		want   string
+	}{
+		{name: "no layers", damage: func(w *gguf.Writer) error { return w.Set("llama.block_count", uint32(0)) },
+			want: "llama.cpp says: failed check at llama-hparams.cpp"},
+		{name: "experts without experts used", damage: func(w *gguf.Writer) error { return w.Set("llama.expert_count", uint32(4)) },
+			want: "failed check at llama-model.cpp:"},
+		{name: "empty vocabulary", damage: func(w *gguf.Writer) error { return w.Set("tokenizer.ggml.tokens", []string{}) },
+			want: "tokenizer.ggml.tokens is empty"},
+		{name: "short scores", damage: func(w *gguf.Writer) error { return w.Set("tokenizer.ggml.scores", []float32{1, 2, 3}) },
+			want: "tokenizer.ggml.scores has 3 entries for 640 tokens"},
+		{name: "token types as strings", damage: func(w *gguf.Writer) error { return w.Set("tokenizer.ggml.token_type", []string{"x"}) },
+			want: "tokenizer.ggml.token_type is an array of string"},
+		{name: "negative epsilon", damage: func(w *gguf.Writer) error {
+			return w.Set("llama.attention.layer_norm_rms_epsilon", float32(-1))
+		}, want: "llama.attention.layer_norm_rms_epsilon is -1"},
+		{name: "a tensor dimension of 0", patch: func(data []byte) {
+			name := []byte("token_embd.weight")
+			off := bytes.Index(data, name) + len(name) + 4 // the first dimension
+			binary.LittleEndian.PutUint64(data[off:], 0)
+		}, want: `tensor "token_embd.weight" has a dimension of 0`},
+	}
+	for _, c := range cases {
+		w, err := synth.Tiny(synth.TinyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.damage != nil {
+			if err := c.damage(w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if _, err := w.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if c.patch != nil {
+			c.patch(buf.Bytes())
+		}
+		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".gguf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Load(ctx, path, Options{Threads: 1})
+		if err == nil {
+			m.Close()
+			t.Errorf("%s: loaded", c.name)
+		} else if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %q, want it to contain %q", c.name, err, c.want)
+		}
+	}
+	m := tiny(t)
+	if res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
+		!strings.HasPrefix(synth.TinyContinuation, res.Text) || res.Text == "" {
+		t.Errorf("after the damaged models: %q %v", res.Text, err)
+	}
+}
+
+// loadChild is the child process of TestRandomlyDamagedModels: it loads each model and generates a few
+// tokens. Errors are the expected outcome; the exit status is 0 unless the process is killed by a crash.
+func loadChild(paths []string) int {
+	ctx := context.Background()
+	for _, p := range paths {
+		m, err := Load(ctx, p, Options{Threads: 1})
+		if err != nil {
+			fmt.Printf("%s: %v\n", filepath.Base(p), err)
+			continue
+		}
+		res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4})
+		fmt.Printf("%s: loaded; %q %v\n", filepath.Base(p), res.Text, err)
+		m.Close()
+	}
+	return 0
+}
+
+// TestRandomlyDamagedModels changes random bytes in the hyperparameters and the tensor descriptions of the
+// tiny model and loads each result in a child process, which must not crash (llama.cpp's asserts, divisions by
+// zero, reads past arrays). GOLM_DAMAGE_RUNS sets the number of models (default 800; the README's figure is
+// 3000) and GOLM_DAMAGE_SEED the random seed.
+func TestRandomlyDamagedModels(t *testing.T) {
+	runs, seed := 800, uint64(1)
+	if v := os.Getenv("GOLM_DAMAGE_RUNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			t.Fatalf("GOLM_DAMAGE_RUNS=%q: want a positive count", v)
+		}
+		runs = n
+	}
+	if v := os.Getenv("GOLM_DAMAGE_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("GOLM_DAMAGE_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	w, err := synth.Tiny(synth.TinyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	f, err := gguf.Read(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The regions: from the counts to the vocabulary (the hyperparameters), and the tensor descriptions.
+	vocab := bytes.Index(good, []byte("tokenizer.ggml.tokens"))
+	tensors := bytes.Index(good, []byte(f.Tensors[0].Name)) - 8
+	if vocab < 0 || tensors < 0 || int64(tensors) >= f.DataOffset {
+		t.Fatalf("layout of the tiny model: vocabulary at %d, tensors at %d, data at %d", vocab, tensors, f.DataOffset)
+	}
+	regions := [][2]int{{8, vocab}, {tensors, int(f.DataOffset)}}
+
+	rng := rand.New(rand.NewPCG(seed, 2))
+	dir := t.TempDir()
+	const batch = 40 // models per child process
+	for start := 0; start < runs; start += batch {
+		var paths []string
+		for i := start; i < min(start+batch, runs); i++ {
+			data := bytes.Clone(good)
+			r := regions[rng.IntN(len(regions))]
+			for range 1 + rng.IntN(3) {
+				pos := r[0] + rng.IntN(r[1]-r[0])
+				switch rng.IntN(4) {
+				case 0:
+					data[pos] = 0
+				case 1:
+					data[pos] = 0xff
+				case 2:
+					data[pos] ^= 1 << rng.IntN(8)
+				default:
+					data[pos] = byte(rng.IntN(256))
+				}
+			}
+			p := filepath.Join(dir, fmt.Sprintf("damaged-%04d.gguf", i))
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "GOLM_TEST_LOAD_CHILD="+strings.Join(paths, string(os.PathListSeparator)))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			// The model after the last one reported crashed the child: keep it, and show how it ended.
+			lines := strings.Split(string(out), "\n")
+			next, after := 0, 0
+			for i, l := range lines {
+				if strings.HasPrefix(l, "damaged-") {
+					next, after = slices.Index(paths, filepath.Join(dir, l[:strings.Index(l, ":")]))+1, i+1
+				}
+			}
+			kept := filepath.Join(os.TempDir(), filepath.Base(paths[next]))
+			if data, err := os.ReadFile(paths[next]); err == nil {
+				_ = os.WriteFile(kept, data, 0o644)
+			}
+			t.Fatalf("the child process crashed on %s (seed %d, model %d): %v\n%s", kept, seed, start+next, err,
+				strings.Join(lines[after:min(after+10, len(lines))], "\n"))
+		}
+		for _, p := range paths {
+			os.Remove(p)
+		}
 	}
 }
 

@@ -469,12 +469,86 @@ func FuzzRead(f *testing.F) {
 	}
 	tiny := buf.Bytes()
 	f.Add(tiny[:4096])
+	f.Add(tiny[14900:16400]) // the tensor descriptions
 	f.Add(header(3, 1, 1))
 	f.Add([]byte("GGUF\x03\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := gguf.Read(bytes.NewReader(data))
 		if err == nil {
 			_ = file.Metadata()
+			_ = file.Check()
+			for _, tensor := range file.Tensors {
+				_ = tensor.Size()
+			}
 		}
 	})
+}
+
+func TestCheck(t *testing.T) {
+	tokens := []string{"<unk>", "<s>", "</s>", "a"}
+	cases := []struct {
+		name string
+		kv   map[string]any
+		want string // "" means the check passes
+	}{
+		{"no vocabulary at all", map[string]any{}, ""},
+		{"a tensor with a dimension of 0", map[string]any{}, `tensor "output.weight" has a dimension of 0 ([4 0])`},
+		{"complete", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.scores": []float32{0, 0, 0, 1},
+			"tokenizer.ggml.token_type": []int32{2, 3, 3, 1}, "tokenizer.ggml.merges": []string{"a a"}}, ""},
+		{"tokens only", map[string]any{"tokenizer.ggml.tokens": tokens}, ""},
+		{"good epsilon", map[string]any{"general.architecture": "llama", "llama.attention.layer_norm_rms_epsilon": float32(1e-5)}, ""},
+		{"negative epsilon", map[string]any{"general.architecture": "llama", "llama.attention.layer_norm_rms_epsilon": float32(-0.5)},
+			"llama.attention.layer_norm_rms_epsilon is -0.5; it must be a small positive number"},
+		{"epsilon not a number", map[string]any{"general.architecture": "bert", "bert.attention.layer_norm_epsilon": float32(math.NaN())},
+			"bert.attention.layer_norm_epsilon is NaN"},
+		{"epsilon as an integer", map[string]any{"general.architecture": "llama", "llama.attention.layer_norm_rms_epsilon": uint32(1)},
+			"llama.attention.layer_norm_rms_epsilon is a uint32, not a float32"},
+		{"empty vocabulary", map[string]any{"tokenizer.ggml.tokens": []string{}}, "tokenizer.ggml.tokens is empty"},
+		{"tokens not strings", map[string]any{"tokenizer.ggml.tokens": []int32{1, 2}},
+			"tokenizer.ggml.tokens is an array of int32, not an array of strings"},
+		{"short scores", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.scores": []float32{1, 2, 3}},
+			"tokenizer.ggml.scores has 3 entries for 4 tokens"},
+		{"long token types", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.token_type": []int32{1, 1, 1, 1, 1}},
+			"tokenizer.ggml.token_type has 5 entries for 4 tokens"},
+		{"token types of bytes", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.token_type": []int8{1, 1, 1, 1}},
+			"tokenizer.ggml.token_type is an array of int8, not an array of int32"},
+		{"scores as a number", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.scores": float32(1)},
+			"tokenizer.ggml.scores is a float32, not an array of float32"},
+		{"merges not strings", map[string]any{"tokenizer.ggml.tokens": tokens, "tokenizer.ggml.merges": []uint32{1}},
+			"tokenizer.ggml.merges is an array of uint32, not an array of strings"},
+	}
+	for _, c := range cases {
+		w := gguf.NewWriter()
+		if err := w.AddTensor("output.weight", gguf.TensorF32, []uint64{4, 2}, make([]byte, 4*4*2)); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range c.kv {
+			if err := w.Set(k, v); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+		var buf bytes.Buffer
+		if _, err := w.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		if c.name == "a tensor with a dimension of 0" {
+			// The writer refuses such a tensor: patch its second dimension (after the name, the count and the
+			// first dimension) to 0.
+			name := []byte("output.weight")
+			off := bytes.Index(data, name) + len(name) + 4 + 8
+			binary.LittleEndian.PutUint64(data[off:], 0)
+		}
+		f, err := gguf.Read(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		err = f.Check()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
 }

@@ -48,7 +48,11 @@ func (t TensorInfo) Size() uint64 {
 	if err != nil {
 		return 0
 	}
-	return row * (t.Elements() / t.Dims[0])
+	rows := uint64(1)
+	for _, d := range t.Dims[1:] {
+		rows *= d
+	}
+	return row * rows
 }
 
 // File is the header of a GGUF file: its metadata and tensor descriptions, without the tensor data.
