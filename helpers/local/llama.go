@@ -101,6 +101,19 @@ static void golm_on_abort(const char * message) {
 	fflush(stderr);
 }
 
+// GOLM_GUARDED sets result to call's value, or to NULL when a llama.cpp check fails on this thread during it
+// (golm_on_abort records the check's text and jumps back here).
+#define GOLM_GUARDED(result, call) do { \
+	jmp_buf golm_jb_; \
+	if (setjmp(golm_jb_) != 0) { \
+		(result) = NULL; \
+		break; \
+	} \
+	golm_jmp = &golm_jb_; \
+	(result) = (call); \
+	golm_jmp = NULL; \
+} while (0)
+
 static void golm_log_init(void) {
 	llama_log_set(golm_log, NULL);
 	ggml_set_abort_callback(golm_on_abort);
@@ -124,13 +137,8 @@ static struct llama_model * golm_load_model(const char * path, int32_t n_gpu_lay
 	p.use_mlock = use_mlock;
 	p.progress_callback = golm_progress;
 	p.progress_callback_user_data = state;
-	jmp_buf jb;
-	if (setjmp(jb) != 0) {
-		return NULL; // a failed assert: golm_on_abort recorded it
-	}
-	golm_jmp = &jb;
-	struct llama_model * m = llama_model_load_from_file(path, p);
-	golm_jmp = NULL;
+	struct llama_model * m;
+	GOLM_GUARDED(m, llama_model_load_from_file(path, p));
 	return m;
 }
 
@@ -149,13 +157,8 @@ static struct llama_context * golm_new_context(struct llama_model * model, uint3
 	p.abort_callback = golm_abort;
 	p.abort_callback_data = state;
 	p.no_perf = true;
-	jmp_buf jb;
-	if (setjmp(jb) != 0) {
-		return NULL; // a failed assert: golm_on_abort recorded it
-	}
-	golm_jmp = &jb;
-	struct llama_context * c = llama_init_from_model(model, p);
-	golm_jmp = NULL;
+	struct llama_context * c;
+	GOLM_GUARDED(c, llama_init_from_model(model, p));
 	return c;
 }
 
