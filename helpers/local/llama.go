@@ -10,6 +10,7 @@ package local
 #include <pthread.h>
 #include <math.h>
 #include <setjmp.h>
+#include <dlfcn.h>
 #include "llama.h"
 #include "ggml-backend.h"
 #ifdef __GLIBC__
@@ -113,6 +114,37 @@ static void golm_on_abort(const char * message) {
 	(result) = (call); \
 	golm_jmp = NULL; \
 } while (0)
+
+// A backend library loaded at run time (libggml-cuda.so) brings its own copy of ggml's core, libggml-base.so,
+// with its own log and abort callbacks. golm_hook_base installs golm's in it: path names the library file, to
+// load it before the backend (which then uses it), or is NULL to find the copy a backend has already loaded by
+// its name. It returns 1 when both callbacks were installed.
+static int golm_hook_base(const char * path) {
+	void * h;
+	if (path != NULL) {
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	} else {
+		h = dlopen("libggml-base.so.0", RTLD_NOW | RTLD_NOLOAD);
+		if (h == NULL) {
+			h = dlopen("libggml-base.so", RTLD_NOW | RTLD_NOLOAD);
+		}
+	}
+	if (h == NULL) {
+		return 0;
+	}
+	void * set_abort = dlsym(h, "ggml_set_abort_callback");
+	void * set_log = dlsym(h, "ggml_log_set");
+	if (set_abort != NULL) {
+		((ggml_abort_callback_t (*)(ggml_abort_callback_t)) set_abort)(golm_on_abort);
+	}
+	if (set_log != NULL) {
+		((void (*)(ggml_log_callback, void *)) set_log)(golm_log, NULL);
+	}
+	if (path == NULL) {
+		dlclose(h); // the reference RTLD_NOLOAD took; a handle from a path is kept, like the backend's own
+	}
+	return set_abort != NULL && set_log != NULL;
+}
 
 static void golm_log_init(void) {
 	llama_log_set(golm_log, NULL);
@@ -294,6 +326,7 @@ var (
 	backendsErr  error
 	backendsMu   sync.Mutex
 	loadedLibs   = map[string]bool{}
+	hookedLibs   = map[string]bool{} // backends whose libggml-base got golm's log and abort callbacks
 	opCounter    atomic.Int64
 )
 
@@ -361,12 +394,28 @@ func LoadBackend(path string) error {
 	if _, err := os.Stat(abs); err != nil {
 		return fmt.Errorf("local: backend: %w", err)
 	}
+	// golm's log and failed-check handling for the backend's copy of ggml's core: loaded from beside the backend
+	// first where build-cuda.sh put it there, so that the backend's start-up messages go through golm's log too.
+	hooked := false
+	for _, name := range []string{"libggml-base.so.0", "libggml-base.so"} {
+		base := filepath.Join(filepath.Dir(abs), name)
+		if _, err := os.Stat(base); err == nil {
+			cbase := C.CString(base)
+			hooked = C.golm_hook_base(cbase) == 1
+			C.free(unsafe.Pointer(cbase))
+			break
+		}
+	}
 	cpath := C.CString(abs)
 	defer C.free(unsafe.Pointer(cpath))
 	if reg := C.ggml_backend_load(cpath); reg == nil {
 		return withReason(fmt.Errorf("local: loading ggml backend %s failed", abs))
 	}
+	if !hooked {
+		hooked = C.golm_hook_base(nil) == 1
+	}
 	loadedLibs[abs] = true
+	hookedLibs[abs] = hooked
 	return nil
 }
 

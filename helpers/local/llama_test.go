@@ -612,8 +612,12 @@ func loadChild(paths []string) int {
 			continue
 		}
 		res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4})
-		fmt.Printf("%s: loaded; %q %v\n", filepath.Base(p), res.Text, err)
-		m.Close()
+		text := ""
+		if res != nil {
+			text = res.Text
+		}
+		m.Close() // before the line below, so that a crash in Close is blamed on this model
+		fmt.Printf("%s: loaded; %q %v\n", filepath.Base(p), text, err)
 	}
 	return 0
 }
@@ -697,6 +701,10 @@ func TestRandomlyDamagedModels(t *testing.T) {
 				if strings.HasPrefix(l, "damaged-") {
 					next, after = slices.Index(paths, filepath.Join(dir, l[:strings.Index(l, ":")]))+1, i+1
 				}
+			}
+			if next >= len(paths) { // every model finished: the child crashed on its way out
+				t.Fatalf("the child process crashed after its last model (seed %d): %v\n%s", seed, err,
+					strings.Join(lines[after:min(after+10, len(lines))], "\n"))
 			}
 			kept := filepath.Join(os.TempDir(), filepath.Base(paths[next]))
 			if data, err := os.ReadFile(paths[next]); err == nil {
@@ -856,6 +864,13 @@ func TestBackendLibrary(t *testing.T) {
 	}
 	after := Devices()
 	t.Logf("devices before: %v; after: %v", before, after)
+	abs, _ := filepath.Abs(lib)
+	backendsMu.Lock()
+	hooked := hookedLibs[abs]
+	backendsMu.Unlock()
+	if !hooked {
+		t.Errorf("golm's log and abort callbacks were not installed in %s's libggml-base", lib)
+	}
 	switch added := len(after) - len(before); {
 	case wantNew > 0 && added < wantNew:
 		t.Errorf("loading %s added %d devices, want at least %d", lib, added, wantNew)

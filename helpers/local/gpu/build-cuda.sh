@@ -20,17 +20,19 @@
 #                       ggml-cpu-haswell builds a CPU backend, which tests the mechanism on a machine without a GPU)
 #   GOLM_GGML_SRC       the module's sources, when Go is not there to find them (a folder holding the module's
 #                       CMakeLists.txt and ml/backend/ggml/ggml, as gpu/kit.sh copies them)
-#   BUILD_DIR           cmake's build folder (default ~/.cache/golm/ggml-build)
+#   BUILD_DIR           cmake's build folder (default ~/.cache/golm/ggml-build-TARGET-N, N naming the sources)
 #   JOBS                parallel compile jobs (default: the number of CPUs)
 set -eu
 
 target=${GOLM_GGML_TARGET:-ggml-cuda}
 dest=${1:-$HOME/.local/lib/golm}
-build=${BUILD_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/golm/ggml-build}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 4)}
 # Relative paths are the caller's, not the repository root's, where the script goes to run Go.
 case "$dest" in /*) ;; *) dest=$(pwd)/$dest ;; esac
-case "$build" in /*) ;; *) build=$(pwd)/$build ;; esac
+build=
+if [ -n "${BUILD_DIR:-}" ]; then
+	case "$BUILD_DIR" in /*) build=$BUILD_DIR ;; *) build=$(pwd)/$BUILD_DIR ;; esac
+fi
 
 die() {
 	echo "build-cuda.sh: $*" >&2
@@ -63,6 +65,12 @@ else
 fi
 [ -f "$src/CMakeLists.txt" ] || die "$src/CMakeLists.txt missing"
 
+# cmake's cache remembers its source folder and what it found: one build folder per target and source folder
+# (a CPU-backend build records that CUDA is not wanted; a new module version has a new source folder).
+if [ -z "$build" ]; then
+	build=${XDG_CACHE_HOME:-$HOME/.cache}/golm/ggml-build-$target-$(printf %s "$src" | cksum | cut -d' ' -f1)
+fi
+
 # The module's top-level CMakeLists.txt is ollama's: it builds ggml-base and the backends as shared libraries
 # loaded at run time (GGML_BACKEND_DL), from ml/backend/ggml/ggml, the sources golm's cgo build compiles.
 # The module cache is read-only; cmake builds out of tree. Relative RPATHs ($ORIGIN) let the two libraries
@@ -70,7 +78,8 @@ fi
 # For another target, CUDA is kept out of the configuration (it would need a GPU or CUDA_ARCHITECTURES).
 arch_flag=-DCMAKE_CUDA_COMPILER=NOTFOUND
 if [ "$target" = ggml-cuda ]; then
-	arch_flag="-DCMAKE_CUDA_ARCHITECTURES=${CUDA_ARCHITECTURES:-native}"
+	# -U: a folder configured without CUDA before (BUILD_DIR shared with another target) looks again.
+	arch_flag="-UCMAKE_CUDA_COMPILER -DCMAKE_CUDA_ARCHITECTURES=${CUDA_ARCHITECTURES:-native}"
 fi
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON \
 	-DGGML_CCACHE=OFF $arch_flag

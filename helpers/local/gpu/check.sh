@@ -10,31 +10,41 @@
 #   helpers/local/gpu/check.sh [MODEL.gguf]
 #
 # Environment: CUDA_ARCHITECTURES (default native), JOBS, OUT (a folder for the logs, default
-# /tmp/golm-gpu-check) and WORK (for the built files and the synthetic model, default /tmp/golm-gpu-work). Total time on 16 cores: roughly 10 minutes for the CUDA build, 2 for the Go build, 1 for
-# the checks.
+# /tmp/golm-gpu-check) and WORK (for the built files and the synthetic model, default $TMPDIR/golm-gpu-work,
+# or /tmp/golm-gpu-work). Total time on 16 cores: roughly 10 minutes for the CUDA build, 2 for the Go build, 1
+# for the checks. It exits with status 0 only when TestGPU passed and every speed run worked.
 #
 # On a GPU machine without Go, prepare a kit where Go is (gpu/kit.sh: the test and benchmark programs and the
 # ggml sources) and point at it: GOLM_KIT=DIR helpers/local/gpu/check.sh. Then nothing is built with Go and
 # the CUDA backend is built from the kit's sources.
 set -eu
-cd "$(dirname "$0")/../../.."
-out=${OUT:-/tmp/golm-gpu-check}
+# Relative paths are the caller's; the script then works from the repository root.
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
+out=$(abs "${OUT:-/tmp/golm-gpu-check}")
 # Big files (the backend, the programs, the 390 MB model) go to WORK, so that OUT holds only the logs.
-work=${WORK:-${TMPDIR:-/tmp}/golm-gpu-work}
+work=$(abs "${WORK:-${TMPDIR:-/tmp}/golm-gpu-work}")
+kit=
+if [ -n "${GOLM_KIT:-}" ]; then
+	kit=$(cd "$GOLM_KIT" && pwd) || exit 1
+fi
+cd "$(dirname "$0")/../../.."
 mkdir -p "$out" "$work"
 lib="$work/lib"
 log() { echo "== $*" | tee -a "$out/summary.txt" >&2; }
+failed=0
 
-command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$out/gpu.txt"
+if command -v nvidia-smi >/dev/null; then
+	nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$out/gpu.txt" || true
+fi
 target=${GOLM_GGML_TARGET:-ggml-cuda}
 log "building the backend $target"
 start=$(date +%s)
-kit=${GOLM_KIT:+$(cd "$GOLM_KIT" && pwd)}
 if [ -n "$kit" ]; then
 	export GOLM_GGML_SRC="$kit/ollama"
 fi
 helpers/local/gpu/build-cuda.sh "$lib" >"$out/build-cuda.log" 2>&1 || {
 	tail -40 "$out/build-cuda.log" >&2
+	log "building $target FAILED (log: $out/build-cuda.log)"
 	exit 1
 }
 log "$target built in $(($(date +%s) - start)) s"
@@ -54,22 +64,43 @@ else
 fi
 
 log "TestGPU (tiny models, all layers on the GPU, text must equal the CPU's)"
-(cd helpers/local && "$bin/local.test" -test.run 'TestGPU|TestDevicesAndInfo' -test.v 2>&1) | tee "$out/testgpu.log" | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|devices:' >&2
-if grep -q -- '--- SKIP: TestGPU' "$out/testgpu.log"; then
+rc=0
+(cd helpers/local && "$bin/local.test" -test.run '^(TestGPU|TestDevicesAndInfo)$' -test.v) >"$out/testgpu.log" 2>&1 || rc=$?
+grep -E '^(=== RUN|--- |PASS|FAIL|ok)|devices:' "$out/testgpu.log" >&2 || tail -20 "$out/testgpu.log" >&2
+if grep -q '^--- SKIP: TestGPU (' "$out/testgpu.log"; then
 	log "TestGPU SKIPPED: $(grep -o 'no GPU: .*' "$out/testgpu.log" | head -1)"
 	exit 1
 fi
-grep -q -- '--- PASS: TestGPU' "$out/testgpu.log" || { log "TestGPU FAILED"; exit 1; }
+if [ "$rc" -ne 0 ] || ! grep -q '^--- PASS: TestGPU (' "$out/testgpu.log"; then
+	log "TestGPU FAILED (exit status $rc; log: $out/testgpu.log)"
+	exit 1
+fi
 log "TestGPU passed"
 
 large="$work/golm-bench-large.gguf"
 [ -f "$large" ] || "$bin/synthgguf" -model large -type Q8_0 "$large"
 threads=$(nproc)
+# bench cpu|gpu MODEL runs one speed measurement, its table going to the summary; a failure is logged and
+# remembered. The CPU figures are taken with no GPU backend at all (with one loaded, ggml may offload big
+# prompt batches).
+bench() {
+	case "$1" in
+	cpu) set -- env GOLM_GGML_BACKENDS= "$bin/bench" -model "$2" -n 128 -rounds 3 -threads "$threads" ;;
+	gpu) set -- "$bin/bench" -model "$2" -n 128 -rounds 3 -threads "$threads" -gpu-layers -1 ;;
+	esac
+	if "$@" >"$out/bench-run.txt" 2>>"$out/bench.log"; then
+		tee -a "$out/summary.txt" <"$out/bench-run.txt"
+	else
+		log "FAILED: $* (log: $out/bench.log)"
+		failed=1
+	fi
+}
 for model in "$large" "$@"; do
 	log "speed of $(basename "$model"): CPU ($threads threads)"
-	# No GPU backend at all for the CPU figures (with one loaded, ggml may offload big prompt batches).
-	GOLM_GGML_BACKENDS= "$bin/bench" -model "$model" -n 128 -rounds 3 -threads "$threads" 2>>"$out/bench.log" | tee -a "$out/summary.txt"
+	bench cpu "$model"
 	log "speed of $(basename "$model"): GPU (all layers)"
-	"$bin/bench" -model "$model" -n 128 -rounds 3 -threads "$threads" -gpu-layers -1 2>>"$out/bench.log" | tee -a "$out/summary.txt"
+	bench gpu "$model"
 done
+rm -f "$out/bench-run.txt"
 log "done; logs in $out"
+exit "$failed"

@@ -8,13 +8,20 @@
 #   DIR/ollama/           the module's CMakeLists.txt and ml/backend/ggml/ggml: the sources of the CUDA backend
 #   DIR/VERSION           the commit it was made from
 #
-#   helpers/local/gpu/kit.sh .gpukit                  # about 60 MB
+#   helpers/local/gpu/kit.sh .gpukit                  # about 25 MB
 #   GOLM_KIT=.gpukit helpers/local/gpu/check.sh       # then, on the GPU machine, from the repository root
 #
-# The programs are built for x86-64-v3 (helpers/local/cgoflags.sh), like golm's kernel.
+# The programs are built like golm's kernel (helpers/local/cgoflags.sh: x86-64-v3 where this machine has it),
+# for this machine's OS and processor, and linked dynamically to the C and C++ libraries: the GPU machine needs
+# the same processor family, a glibc at least as new as this one's, and libstdc++.
 set -eu
 dir=${1:?usage: kit.sh DIR}
 case "$dir" in /*) ;; *) dir=$(pwd)/$dir ;; esac
+# DIR is replaced: refuse a folder that holds something other than a kit.
+if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ] && [ ! -f "$dir/VERSION" ]; then
+	echo "kit.sh: $dir is not empty and is not a kit: name a new folder" >&2
+	exit 1
+fi
 cd "$(dirname "$0")/../../.."
 
 go mod download github.com/ollama/ollama
