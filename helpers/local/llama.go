@@ -549,6 +549,16 @@ func SystemInfo() string {
 	return C.GoString(C.llama_print_system_info())
 }
 
+// threadCount returns the number of threads to use when asked for n: def when n is not positive, and at most
+// the number of CPUs (llama.cpp's threads spin while they wait for each other, so threads beyond the cores
+// make it far slower: 1000 threads on 2 cores took over a minute for four tokens).
+func threadCount(n, def, cpus int) int {
+	if n <= 0 {
+		n = def
+	}
+	return max(1, min(n, cpus))
+}
+
 // Model is a loaded GGUF model with its inference context. Its methods may be called from several goroutines;
 // generations run one at a time. Call Close to free its memory.
 type Model struct {
@@ -651,13 +661,10 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 		m.nBatch = 512
 	}
 	m.nBatch = min(m.nBatch, m.nCtx)
-	m.threads = opts.Threads
-	if m.threads <= 0 {
-		m.threads = runtime.GOMAXPROCS(0) // the CPUs this process may use (affinity and cgroup quota)
-	}
-	bt := opts.BatchThreads
-	if bt <= 0 {
-		bt = m.threads
+	m.threads = threadCount(opts.Threads, runtime.GOMAXPROCS(0), runtime.NumCPU())
+	bt := m.threads
+	if opts.BatchThreads > 0 {
+		bt = threadCount(opts.BatchThreads, m.threads, runtime.NumCPU())
 	}
 	m.ctx = C.golm_new_context(m.model, C.uint32_t(m.nCtx), C.uint32_t(m.nBatch), C.uint32_t(m.nBatch),
 		C.int32_t(m.threads), C.int32_t(bt), false, C.LLAMA_POOLING_TYPE_UNSPECIFIED, m.state)
@@ -863,14 +870,15 @@ func (m *Model) tokenize(text string, addSpecial bool) ([]C.llama_token, error) 
 	}
 }
 
-// Piece returns the text of one token, such as " Jeremy"; special tokens show their text, such as "<s>".
+// Piece returns the text of one token, such as " Jeremy"; special tokens show their text, such as "<s>". An id
+// outside the vocabulary gives "<invalid token id N: …>".
 func (m *Model) Piece(id int) string {
 	m.life.RLock()
 	defer m.life.RUnlock()
 	if m.closed {
 		return ""
 	}
-	return string(m.piece(C.llama_token(id), true))
+	return m.pieceOf(id)
 }
 
 // Pieces returns the text of each token.
@@ -882,9 +890,18 @@ func (m *Model) Pieces(ids []int) []string {
 	}
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = string(m.piece(C.llama_token(id), true))
+		out[i] = m.pieceOf(id)
 	}
 	return out
+}
+
+// pieceOf is Piece for an id from the caller: llama.cpp throws a C++ exception for an id outside the
+// vocabulary, which would end the process.
+func (m *Model) pieceOf(id int) string {
+	if n := int(C.llama_vocab_n_tokens(m.vocab)); id < 0 || id >= n {
+		return fmt.Sprintf("<invalid token id %d: the vocabulary has %d tokens>", id, n)
+	}
+	return string(m.piece(C.llama_token(id), true))
 }
 
 func (m *Model) piece(tok C.llama_token, special bool) []byte {

@@ -719,6 +719,51 @@ func TestRandomlyDamagedModels(t *testing.T) {
 	}
 }
 
+// TestBadArguments passes values that used to end the process or hang it: they must give an answer at once.
+func TestBadArguments(t *testing.T) {
+	m := tiny(t)
+	for _, id := range []int{-1, m.VocabSize(), 1 << 33} {
+		want := fmt.Sprintf("<invalid token id %d: the vocabulary has %d tokens>", id, m.VocabSize())
+		if got := m.Piece(id); got != want {
+			t.Errorf("Piece(%d) = %q, want %q", id, got, want)
+		}
+		if got := m.Pieces([]int{m.BOS(), id}); len(got) != 2 || got[0] != "<s>" || got[1] != want {
+			t.Errorf("Pieces(BOS, %d) = %q", id, got)
+		}
+		if _, err := m.Detokenize([]int{id}); err == nil {
+			t.Errorf("Detokenize(%d) succeeded", id)
+		}
+		if m.IsEndOfGeneration(id) {
+			t.Errorf("IsEndOfGeneration(%d) = true", id)
+		}
+	}
+	// Far more threads than CPUs made four tokens take over a minute; they are capped at the CPU count.
+	many, err := Load(context.Background(), tinyPath(gguf.TensorF32), Options{Threads: 1000, BatchThreads: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer many.Close()
+	if want := fmt.Sprintf("CPU with %d threads", runtime.NumCPU()); !strings.Contains(many.String(), want) {
+		t.Errorf("String() = %q, want %q", many.String(), want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if res, err := many.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
+		!strings.HasPrefix(synth.TinyContinuation, res.Text) {
+		t.Errorf("with Threads: 1000: %v", err)
+	}
+}
+
+func TestThreadCount(t *testing.T) {
+	for _, c := range []struct{ n, def, cpus, want int }{
+		{0, 4, 8, 4}, {-3, 4, 8, 4}, {2, 4, 8, 2}, {1000, 4, 8, 8}, {0, 16, 8, 8}, {0, 0, 8, 1},
+	} {
+		if got := threadCount(c.n, c.def, c.cpus); got != c.want {
+			t.Errorf("threadCount(%d, %d, %d) = %d, want %d", c.n, c.def, c.cpus, got, c.want)
+		}
+	}
+}
+
 func TestDevicesAndInfo(t *testing.T) {
 	devs := Devices()
 	if len(devs) == 0 || devs[0].Type != "cpu" {

@@ -35,7 +35,9 @@ type Options struct {
 	// BatchSize is the most prompt tokens evaluated in one step; 0 means 512.
 	BatchSize int
 	// Threads is the number of CPU threads for generation; 0 means one per CPU this process may use
-	// (runtime.GOMAXPROCS). On CPUs with hyper-threading, the number of physical cores is often faster.
+	// (runtime.GOMAXPROCS), and more than the machine's CPUs are lowered to that number (llama.cpp's threads
+	// spin while they wait, so extra ones slow it down badly). On CPUs with hyper-threading, the number of
+	// physical cores is often faster.
 	Threads int
 	// BatchThreads is the number of threads for prompt processing; 0 means Threads.
 	BatchThreads int
