@@ -348,6 +348,9 @@ func (s *Server) sampling(temp, topP *float64, seed *int64, stop []string, prese
 		o.Temperature = *temp
 	}
 	if topP != nil {
+		if *topP < 0 || *topP > 1 {
+			return o, fmt.Errorf("top_p %v is outside [0, 1]", *topP)
+		}
 		o.TopP = *topP
 	}
 	if seed != nil {
@@ -473,6 +476,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
 		return
+	}
+	for name, v := range map[string]*int{"max_tokens": req.MaxTokens, "max_completion_tokens": req.MaxCompletionTokens} {
+		if v != nil && *v < 1 {
+			writeError(w, http.StatusBadRequest, "invalid_request_error",
+				fmt.Sprintf("%s must be at least 1, not %d", name, *v))
+			return
+		}
 	}
 	opts.MaxTokens = -1
 	if s.opts.DefaultMaxTokens > 0 {
@@ -625,6 +635,11 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	}
 	opts.MaxTokens = 16 // OpenAI's default for completions
 	if req.MaxTokens != nil {
+		if *req.MaxTokens < 0 {
+			writeError(w, http.StatusBadRequest, "invalid_request_error",
+				fmt.Sprintf("max_tokens must not be negative, not %d", *req.MaxTokens))
+			return
+		}
 		opts.MaxTokens = *req.MaxTokens
 		if opts.MaxTokens == 0 {
 			opts.MaxTokens = 16
