@@ -308,6 +308,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteRangeInts(code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteGoroutines(code, c)); err != nil {
+		return nil, err
+	}
 	if err := s.checkRedefinitions(src, c); err != nil {
 		return nil, err
 	}

@@ -72,6 +72,12 @@ func TestCells(t *testing.T) {
 		{code: `&Point{3, 4}`, result: "&Point{X: 3, Y: 4}"},
 		{code: `[]Point{{1, 2}}`, result: "[]Point{{X: 1, Y: 2}}"},
 		{code: `errors.New("boom")`, result: "boom"},
+		// A method with a pointer receiver called last on a variable holding a value: no result to show (it used
+		// to fail with "reflect.Set: value of type context.Context is not assignable to type func()").
+		{code: "var mu sync.Mutex\nmu.Lock()", result: "<none>"},
+		{code: "mu.Unlock()", result: "<none>"},
+		{code: "var sb strings.Builder\nsb.WriteString(\"abc\")", result: "3"},
+		{code: "sb.Len()", result: "3"},
 		{code: `os.Setenv("GOLM_TEST_VAR", "1")`, result: "<none>"},
 		{code: `os.Chdir("/nonexistent-golm")`, result: "chdir /nonexistent-golm: no such file or directory"},
 		{code: `time.Duration(1500) * time.Millisecond`, result: "1.5s"},
@@ -215,5 +221,58 @@ func TestStatementsRunOnce(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if got := out.String(); got != "" {
 		t.Fatalf("earlier statements ran again: %q", got)
+	}
+}
+
+// TestGoroutinePanics checks that a panic in a goroutine a cell starts with a function literal is reported and
+// leaves the session as it was (in the interpreter it would end the process), in every place such a goroutine
+// can be written.
+func TestGoroutinePanics(t *testing.T) {
+	s, out, errb := newSession(t)
+	ctx := context.Background()
+	cells := []struct {
+		code, stdout, stderr string
+	}{
+		{code: "answer := 42"},
+		{code: "go func() { panic(\"boom\") }()\ntime.Sleep(200 * time.Millisecond)",
+			stderr: "panic in a goroutine: boom\n(golm stopped that goroutine"},
+		{code: `var wg sync.WaitGroup
+for i := 0; i < 3; i++ {
+	wg.Add(1)
+	go func(n int) {
+		defer wg.Done()
+		if n == 1 {
+			panic(fmt.Errorf("worker %d failed", n))
+		}
+		fmt.Println("worker", n, "done")
+	}(i)
+}
+wg.Wait()`, stdout: "done", stderr: "panic in a goroutine: worker 1 failed"},
+		{code: "func startWorker(done chan bool) {\n\tgo func() { defer close(done); var m map[string]int; m[\"x\"] = 1 }()\n}"},
+		{code: "done := make(chan bool)\nstartWorker(done)\n<-done", stderr: "panic in a goroutine: assignment to entry in nil map"},
+		// A goroutine that recovers by itself: golm says nothing.
+		{code: "quiet := make(chan any)\ngo func() { defer func() { quiet <- recover() }(); panic(\"mine\") }()\n<-quiet", stderr: ""},
+		{code: "fmt.Println(answer)", stdout: "42\n"},
+	}
+	for _, c := range cells {
+		out.Reset()
+		errb.Reset()
+		if _, err := s.Execute(ctx, c.code); err != nil {
+			t.Fatalf("%q: %v", c.code, err)
+		}
+		if c.stdout != "" && !strings.Contains(out.String(), c.stdout) {
+			t.Errorf("%q printed %q, want %q", c.code, out.String(), c.stdout)
+		}
+		if c.stderr == "" && strings.Contains(errb.String(), "panic in a goroutine") {
+			t.Errorf("%q: stderr %q, want no report", c.code, errb.String())
+		}
+		if c.stderr != "" && !strings.Contains(errb.String(), c.stderr) {
+			t.Errorf("%q: stderr %q, want %q", c.code, errb.String(), c.stderr)
+		}
+	}
+	// The added code keeps the cell's lines: an error on line 3 is reported on line 3.
+	_, err := s.Execute(ctx, "go func() {\n}()\nundefinedThing()")
+	if err == nil || !strings.Contains(err.Error(), "3") || !strings.Contains(err.Error(), "undefinedThing") {
+		t.Errorf("line of an error after a goroutine: %v", err)
 	}
 }

@@ -97,6 +97,7 @@ func (s *Session) symbols() interp.Exports {
 	out[runtimePkg+"/rt"] = map[string]reflect.Value{
 		"Context": reflect.ValueOf(s.Context),
 		"Clear":   reflect.ValueOf(clearValue),
+		"GoPanic": reflect.ValueOf(s.goPanic),
 	}
 	return out
 }

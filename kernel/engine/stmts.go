@@ -126,6 +126,51 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 	return src
 }
 
+// goRecover is put first in the body of each function literal a cell starts as a goroutine: a panic there
+// would end the whole session (a Go program ends when any goroutine panics), so it is reported instead and
+// the session goes on. It is interpreted code, since the interpreter recovers panics before compiled deferred
+// functions run.
+const goRecover = " defer func() { if __golm_r := recover(); __golm_r != nil { __golm.GoPanic(__golm_r) } }();"
+
+// rewriteGoroutines adds goRecover to the goroutines a cell starts with a function literal (go func() {...}()),
+// wherever they are in the cell. Other go statements (go f(x)) are left as written: wrapping their call in a
+// closure would change when the arguments are evaluated, and the interpreter's closures get that wrong.
+func (s *Session) rewriteGoroutines(src string, c *cell.Cell) string {
+	var at []int
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		visit := func(n ast.Node) bool {
+			if g, ok := n.(*ast.GoStmt); ok {
+				if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+					at = append(at, p.Start+p.Offset(lit.Body.Lbrace)+1)
+				}
+			}
+			return true
+		}
+		for _, d := range p.Decls {
+			ast.Inspect(d, visit)
+		}
+		for _, st := range p.Stmts {
+			ast.Inspect(st, visit)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(at)))
+	for _, pos := range at {
+		src = src[:pos] + goRecover + src[pos:]
+	}
+	return src
+}
+
+// goPanic reports a panic that a cell's goroutine recovered (see goRecover).
+func (s *Session) goPanic(r any) {
+	msg := fmt.Sprint(r)
+	if err, ok := r.(error); ok {
+		msg = err.Error()
+	}
+	fmt.Fprintf(s.opts.Stderr, "panic in a goroutine: %s\n(golm stopped that goroutine; in a program the panic would "+
+		"end it. The session goes on.)\n", msg)
+}
+
 var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
 	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
 

@@ -341,7 +341,9 @@ func TestStopOnErrorAbortsQueued(t *testing.T) {
 func TestCrashRestartsSession(t *testing.T) {
 	c, _ := startKernel(t, 0)
 	c.execute("x := 1")
-	rep, out := c.execute("go func() { panic(\"lost\") }()\ntime.Sleep(time.Second)")
+	// A goroutine started as go f(): its panic ends the session (see TestGoroutinePanicKeepsSession for one
+	// started with a function literal).
+	rep, out := c.execute("func lose() { panic(\"lost\") }\ngo lose()\ntime.Sleep(time.Second)")
 	if content(rep)["ename"] != "SessionCrashed" || !strings.Contains(string(rep.Content), "restarted") {
 		t.Fatalf("reply %s", rep.Content)
 	}
@@ -352,6 +354,41 @@ func TestCrashRestartsSession(t *testing.T) {
 	if content(rep)["status"] != "ok" {
 		t.Fatalf("after crash: %s", rep.Content)
 	}
+}
+
+func TestGoroutinePanicKeepsSession(t *testing.T) {
+	c, _ := startKernel(t, 0)
+	c.execute("x := 1")
+	rep, out := c.execute("go func() { panic(\"lost\") }()\ntime.Sleep(300 * time.Millisecond)")
+	if content(rep)["status"] != "ok" {
+		t.Fatalf("reply %s", rep.Content)
+	}
+	var stderr string
+	for _, m := range out {
+		if m.Header.MsgType == "stream" && content(m)["name"] == "stderr" {
+			stderr += content(m)["text"].(string)
+		}
+	}
+	if !strings.Contains(stderr, "panic in a goroutine: lost") || !strings.Contains(stderr, "The session goes on") {
+		t.Errorf("stderr %q", stderr)
+	}
+	rep, out = c.execute("x + 1")
+	if content(rep)["status"] != "ok" || !strings.Contains(fmt.Sprint(resultTexts(out)), "2") {
+		t.Fatalf("after the panic: %s %s", rep.Content, types(out))
+	}
+}
+
+// resultTexts collects the text/plain of execute_result messages.
+func resultTexts(ms []*wire.Message) []string {
+	var r []string
+	for _, m := range ms {
+		if m.Header.MsgType == "execute_result" {
+			if d, ok := content(m)["data"].(map[string]any); ok {
+				r = append(r, fmt.Sprint(d["text/plain"]))
+			}
+		}
+	}
+	return r
 }
 
 func TestUnstoppableCellRestartsAfterGrace(t *testing.T) {

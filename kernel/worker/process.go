@@ -403,6 +403,15 @@ func (p *Process) crash() *Crash {
 			line = line[:i]
 		}
 		c.Reason = "a panic outside the cell (in a goroutine) crashed the session: " + strings.TrimPrefix(line, "panic: ")
+	case strings.Contains(tail, "fatal error: "):
+		line := tail[strings.LastIndex(tail, "fatal error: ")+len("fatal error: "):]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		c.Reason = "a fatal error of the Go runtime ended the session: " + line
+		if strings.Contains(line, "concurrent map") {
+			c.Reason += " (goroutines that share a map must take turns: guard it with a sync.Mutex)"
+		}
 	case errors.As(p.exitErr, &exit) && exit.ExitCode() >= 0:
 		c.Reason = fmt.Sprintf("the session exited with status %d (os.Exit in compiled code?)", exit.ExitCode())
 	case errors.As(p.exitErr, &exit):
