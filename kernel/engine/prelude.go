@@ -123,12 +123,6 @@ func (s *Session) prelude() error {
 	return nil
 }
 
-// shimEdit is a replacement of slices.Sort by __golm_slices_Sort in a cell's source.
-type shimEdit struct {
-	start, end int
-	text       string
-}
-
 // rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort) in a cell, unless
 // the name is declared by the session or the cell. It returns the new source, or an error for a function of
 // those packages that golm does not provide.
@@ -137,10 +131,9 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 	for _, n := range append(append(append(info.Vars, info.Consts...), info.Funcs...), info.Types...) {
 		declared[n] = true
 	}
-	var edits []shimEdit
+	var edits []srcEdit
 	var problem error
-	for i := range c.Pieces {
-		p := &c.Pieces[i]
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
 		unresolved := map[*ast.Ident]bool{}
 		for _, id := range p.Unresolved {
 			unresolved[id] = true
@@ -158,7 +151,7 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 			}
 			return true
 		}
-		visit := func(n ast.Node) bool {
+		return func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
 				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isShim(sel) {
 					// The interpreter cannot instantiate a generic function with a slice or map whose type
@@ -167,8 +160,8 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 					for _, arg := range call.Args {
 						if conv, ok := s.conversion(ctx, src, arg); ok {
 							edits = append(edits,
-								shimEdit{start: p.Start + p.Offset(arg.Pos()), end: p.Start + p.Offset(arg.Pos()), text: conv + "("},
-								shimEdit{start: p.Start + p.Offset(arg.End()), end: p.Start + p.Offset(arg.End()), text: ")"})
+								srcEdit{start: p.Start + p.Offset(arg.Pos()), end: p.Start + p.Offset(arg.Pos()), text: conv + "("},
+								srcEdit{start: p.Start + p.Offset(arg.End()), end: p.Start + p.Offset(arg.End()), text: ")"})
 						}
 					}
 				}
@@ -187,31 +180,18 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 				}
 				return true
 			}
-			edits = append(edits, shimEdit{
+			edits = append(edits, srcEdit{
 				start: p.Start + p.Offset(sel.Pos()),
 				end:   p.Start + p.Offset(sel.End()),
 				text:  "__golm_" + id.Name + "_" + sel.Sel.Name,
 			})
 			return true
 		}
-		for _, d := range p.Decls {
-			ast.Inspect(d, visit)
-		}
-		for _, st := range p.Stmts {
-			ast.Inspect(st, visit)
-		}
-	}
+	})
 	if problem != nil {
 		return "", problem
 	}
-	if len(edits) == 0 {
-		return src, nil
-	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
-	for _, e := range edits {
-		src = src[:e.start] + e.text + src[e.end:]
-	}
-	return src, nil
+	return applyEdits(src, edits), nil
 }
 
 // conversion returns the type to convert an argument of a generic stand-in to, when the argument is a

@@ -73,19 +73,43 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 	return nil
 }
 
-// rangeEdit replaces the header of a range-over-integer loop.
-type rangeEdit struct {
+// srcEdit replaces src[start:end] of a cell's source with text.
+type srcEdit struct {
 	start, end int
 	text       string
+}
+
+// applyEdits applies non-overlapping edits to src, the last first, so that earlier positions stay valid;
+// edits at the same position are applied in the order given, each going before the one applied already.
+func applyEdits(src string, edits []srcEdit) string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	for _, e := range edits {
+		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src
+}
+
+// inspectPieces walks every declaration and statement of each piece of c with the visitor that visitor(p)
+// returns for that piece (see ast.Inspect).
+func inspectPieces(c *cell.Cell, visitor func(p *cell.Piece) func(ast.Node) bool) {
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		visit := visitor(p)
+		for _, d := range p.Decls {
+			ast.Inspect(d, visit)
+		}
+		for _, st := range p.Stmts {
+			ast.Inspect(st, visit)
+		}
+	}
 }
 
 // rewriteRangeInts turns loops over an integer (for i := range 10, Go 1.22), which the interpreter cannot
 // compile, into three-clause loops, wherever they are in the cell.
 func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
-	var edits []rangeEdit
-	for i := range c.Pieces {
-		p := &c.Pieces[i]
-		visit := func(n ast.Node) bool {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
 			r, ok := n.(*ast.RangeStmt)
 			if !ok || r.Value != nil || !s.isInt(r.X) {
 				return true
@@ -102,28 +126,15 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 				k := p.Text(r.Key)
 				header = fmt.Sprintf("%s = 0; %s < %s; %s++", k, k, limit, k)
 			}
-			edits = append(edits, rangeEdit{
+			edits = append(edits, srcEdit{
 				start: p.Start + p.Offset(r.For) + len("for"),
 				end:   p.Start + p.Offset(r.Body.Lbrace),
 				text:  " " + header + " ",
 			})
 			return true
 		}
-		for _, d := range p.Decls {
-			ast.Inspect(d, visit)
-		}
-		for _, st := range p.Stmts {
-			ast.Inspect(st, visit)
-		}
-	}
-	if len(edits) == 0 {
-		return src
-	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
-	for _, e := range edits {
-		src = src[:e.start] + e.text + src[e.end:]
-	}
-	return src
+	})
+	return applyEdits(src, edits)
 }
 
 // goRecover is put first in the body of each function literal a cell starts as a goroutine: a panic there
@@ -136,29 +147,19 @@ const goRecover = " defer func() { if __golm_r := recover(); __golm_r != nil { _
 // wherever they are in the cell. Other go statements (go f(x)) are left as written: wrapping their call in a
 // closure would change when the arguments are evaluated, and the interpreter's closures get that wrong.
 func (s *Session) rewriteGoroutines(src string, c *cell.Cell) string {
-	var at []int
-	for i := range c.Pieces {
-		p := &c.Pieces[i]
-		visit := func(n ast.Node) bool {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
 			if g, ok := n.(*ast.GoStmt); ok {
 				if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
-					at = append(at, p.Start+p.Offset(lit.Body.Lbrace)+1)
+					at := p.Start + p.Offset(lit.Body.Lbrace) + 1
+					edits = append(edits, srcEdit{start: at, end: at, text: goRecover})
 				}
 			}
 			return true
 		}
-		for _, d := range p.Decls {
-			ast.Inspect(d, visit)
-		}
-		for _, st := range p.Stmts {
-			ast.Inspect(st, visit)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(at)))
-	for _, pos := range at {
-		src = src[:pos] + goRecover + src[pos:]
-	}
-	return src
+	})
+	return applyEdits(src, edits)
 }
 
 // goPanic reports a panic that a cell's goroutine recovered (see goRecover).
