@@ -90,15 +90,7 @@ func TestBuildCUDAScript(t *testing.T) {
 			}
 			// PATH holds only the stand-ins and the real tools the script uses besides them, so that a CUDA
 			// toolkit or GPU driver installed on this machine does not change the answers.
-			for _, tool := range []string{"dirname", "grep", "nproc", "mkdir", "cp", "cksum", "cut"} {
-				p, err := exec.LookPath(tool)
-				if err != nil {
-					t.Skipf("%s is not on PATH", tool)
-				}
-				if err := os.Symlink(p, filepath.Join(dir, tool)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			linkTools(t, dir, "dirname", "grep", "nproc", "mkdir", "cp", "cksum", "cut")
 			var env []string
 			if !c.cache {
 				env = append(env, "BUILD_DIR="+filepath.Join(dir, "build"))
@@ -150,6 +142,20 @@ func TestBuildCUDAScript(t *testing.T) {
 				t.Errorf("cmake arguments %q do not name the kit's sources", args)
 			}
 		})
+	}
+}
+
+// linkTools links the named programs from PATH into dir, for a PATH that holds nothing else.
+func linkTools(t *testing.T, dir string, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("%s is not on PATH", tool)
+		}
+		if err := os.Symlink(p, filepath.Join(dir, tool)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -232,16 +238,8 @@ echo "stand-in table: $* backends=$GOLM_GGML_BACKENDS"
 				}
 			}
 			path := filepath.Join(dir, "tools")
-			for _, tool := range []string{"dirname", "grep", "nproc", "mkdir", "cp", "cksum", "cut", "tee", "cat",
-				"date", "tail", "rm", "basename", "env", "head", "pwd"} {
-				p, err := exec.LookPath(tool)
-				if err != nil {
-					t.Skipf("%s is not on PATH", tool)
-				}
-				if err := os.Symlink(p, filepath.Join(path, tool)); err != nil {
-					t.Fatal(err)
-				}
-			}
+			linkTools(t, path, "dirname", "grep", "nproc", "mkdir", "cp", "cksum", "cut", "tee", "cat", "date",
+				"tail", "rm", "basename", "env", "head", "pwd")
 			cmd := exec.Command("/bin/sh", script)
 			cmd.Env = []string{"PATH=" + path, "HOME=" + dir, "GOLM_KIT=" + filepath.Join(dir, "kit"),
 				"OUT=" + filepath.Join(dir, "out"), "WORK=" + filepath.Join(dir, "work"), "JOBS=2",

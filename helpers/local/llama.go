@@ -619,8 +619,10 @@ func Load(ctx context.Context, path string, opts Options) (*Model, error) {
 	} else {
 		backendErr = autoBackends()
 	}
-	if msg := gpuNotice(opts.GPULayers, Devices(), loadedBackends(), backendErr); msg != "" {
-		fmt.Fprintln(os.Stderr, msg)
+	if opts.GPULayers != 0 { // only then can there be something to say, and the devices are worth listing
+		if msg := gpuNotice(opts.GPULayers, Devices(), loadedBackends(), backendErr); msg != "" {
+			fmt.Fprintln(os.Stderr, msg)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
