@@ -234,14 +234,10 @@ func stopList(raw json.RawMessage) []string {
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
-			err.Error(), Type: "invalid_request_error"})
+	if !decodeBody(w, r, &req) {
 		return
 	}
-	if req.Model == "" {
-		writeError(w, http.StatusBadRequest, apiError{Message: "you must provide a model parameter",
-			Type: "invalid_request_error", Code: "missing_required_parameter"})
+	if !requireModel(w, req.Model) {
 		return
 	}
 	if len(req.Messages) == 0 {

@@ -79,14 +79,10 @@ type completionResponse struct {
 
 func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	var req completionRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
-			err.Error(), Type: "invalid_request_error"})
+	if !decodeBody(w, r, &req) {
 		return
 	}
-	if req.Model == "" {
-		writeError(w, http.StatusBadRequest, apiError{Message: "you must provide a model parameter",
-			Type: "invalid_request_error", Code: "missing_required_parameter"})
+	if !requireModel(w, req.Model) {
 		return
 	}
 	prompts := promptStrings(req.Prompt)

@@ -29,14 +29,10 @@ type embeddingData struct {
 
 func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	var req embeddingRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
-			err.Error(), Type: "invalid_request_error"})
+	if !decodeBody(w, r, &req) {
 		return
 	}
-	if req.Model == "" {
-		writeError(w, http.StatusBadRequest, apiError{Message: "you must provide a model parameter",
-			Type: "invalid_request_error", Code: "missing_required_parameter"})
+	if !requireModel(w, req.Model) {
 		return
 	}
 	inputs := promptStrings(req.Input)

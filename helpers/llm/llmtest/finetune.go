@@ -236,9 +236,7 @@ func numberOr(v any, def float64) float64 {
 
 func (s *Server) handleCreateJob(w http.ResponseWriter, r *http.Request) {
 	var req jobRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
-			err.Error(), Type: "invalid_request_error"})
+	if !decodeBody(w, r, &req) {
 		return
 	}
 	bad := func(param, format string, args ...any) {

@@ -427,6 +427,26 @@ func formFields(contentType string, body []byte) map[string]string {
 	return out
 }
 
+// decodeBody decodes a request's JSON body into v, or answers 400 as OpenAI does and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
+			err.Error(), Type: "invalid_request_error"})
+		return false
+	}
+	return true
+}
+
+// requireModel answers 400 as OpenAI does, and returns false, when a request names no model.
+func requireModel(w http.ResponseWriter, model string) bool {
+	if model == "" {
+		writeError(w, http.StatusBadRequest, apiError{Message: "you must provide a model parameter",
+			Type: "invalid_request_error", Code: "missing_required_parameter"})
+		return false
+	}
+	return true
+}
+
 // apiError is the body of OpenAI's error responses: {"error": {...}}.
 // An empty Code is written as null.
 type apiError struct {
