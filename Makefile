@@ -50,7 +50,7 @@ test:
 
 # Regenerate the interpreter's symbol tables and documentation index (after changing a helper's API or docs).
 generate:
-	$(GO) generate ./kernel/symbols ./kernel/docs
+	$(GO) generate ./symbols ./internal/kernel/docs
 
 # Regenerate notebooks/ from lessons/.
 lessons:

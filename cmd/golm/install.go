@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/golm-dev/golm/kernel/kernelspec"
+	"github.com/golm-dev/golm/internal/kernel/kernelspec"
 )
 
 func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -14,12 +14,12 @@ import (
 	"syscall"
 
 	"github.com/golm-dev/golm/helpers/tokens"
-	"github.com/golm-dev/golm/kernel/docs"
-	"github.com/golm-dev/golm/kernel/engine"
-	"github.com/golm-dev/golm/kernel/history"
-	"github.com/golm-dev/golm/kernel/server"
-	"github.com/golm-dev/golm/kernel/symbols"
-	"github.com/golm-dev/golm/kernel/worker"
+	"github.com/golm-dev/golm/internal/kernel/docs"
+	"github.com/golm-dev/golm/internal/kernel/engine"
+	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/internal/kernel/server"
+	"github.com/golm-dev/golm/symbols"
+	"github.com/golm-dev/golm/internal/kernel/worker"
 )
 
 func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {

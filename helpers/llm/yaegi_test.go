@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/symbols"
 
 	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
@@ -13,8 +13,8 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 )
 
-// The interpreter's symbol tables come from the kernel (package kernel/symbols, generated with
-// go generate ./kernel/symbols), so these tests call the package exactly as notebook cells do.
+// The interpreter's symbol tables come from the kernel (package symbols, generated with
+// go generate ./symbols), so these tests call the package exactly as notebook cells do.
 
 // TestFromInterpretedCells calls the package the way notebook cells do: through the yaegi interpreter, with
 // interpreted closures, option structs and go-openai values.

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/symbols"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
 
-// The interpreter's symbol tables come from the kernel (package kernel/symbols, generated with
-// go generate ./kernel/symbols), so these tests call the package exactly as notebook cells do.
+// The interpreter's symbol tables come from the kernel (package symbols, generated with
+// go generate ./symbols), so these tests call the package exactly as notebook cells do.
 
 // newInterp returns an interpreter with the standard library and the symbols above, writing to out.
 func newInterp(t *testing.T, out *bytes.Buffer) *interp.Interpreter {

@@ -1,7 +1,7 @@
 // Package docs holds the documentation of the packages cells can use (the standard library and the
 // packages of package symbols), so that inspect requests (Shift+Tab in Jupyter, or "?strings.Repeat") show
 // signatures and doc comments without a Go installation. The index is generated with go generate
-// ./kernel/docs; a test fails when it is stale.
+// ./internal/kernel/docs; a test fails when it is stale.
 package docs
 
 import (

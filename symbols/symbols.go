@@ -1,6 +1,13 @@
-// Package symbols holds the interpreter's symbol tables for the compiled packages that cells can use
-// beyond the standard library: golm's helpers and the third-party packages the course builds on. The
-// tables are generated with yaegi's extractor (go generate ./kernel/symbols); a test fails when they are
+// Package symbols holds yaegi symbol tables for the compiled packages that golm's cells can use beyond the
+// standard library: golm's helpers and the third-party packages the course builds on. It is golm's public
+// seam to the interpreter: the kernel loads these tables, and so can any program or test that runs a
+// github.com/traefik/yaegi interpreter and wants the helpers inside it:
+//
+//	i := interp.New(interp.Options{})
+//	i.Use(stdlib.Symbols)
+//	i.Use(symbols.Symbols)
+//
+// The tables are generated with yaegi's extractor (go generate ./symbols); a test fails when they are
 // stale.
 package symbols
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/symbols"
 )
 
 // TestCompiledValues runs cells that use the preloaded compiled packages, as the lessons do.

@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
-	"github.com/golm-dev/golm/kernel/history"
-	"github.com/golm-dev/golm/kernel/wire"
-	"github.com/golm-dev/golm/kernel/worker"
+	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/internal/kernel/wire"
+	"github.com/golm-dev/golm/internal/kernel/worker"
 )
 
 // Config configures a kernel server.

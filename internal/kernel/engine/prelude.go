@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )

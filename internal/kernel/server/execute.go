@@ -8,9 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/golm-dev/golm/kernel/cell"
-	"github.com/golm-dev/golm/kernel/wire"
-	"github.com/golm-dev/golm/kernel/worker"
+	"github.com/golm-dev/golm/internal/cell"
+	"github.com/golm-dev/golm/internal/kernel/wire"
+	"github.com/golm-dev/golm/internal/kernel/worker"
 )
 
 // startWorker starts a worker process unless one is running.

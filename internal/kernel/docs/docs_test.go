@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/golm-dev/golm/kernel/docs/internal/build"
+	"github.com/golm-dev/golm/internal/kernel/docs/internal/build"
 )
 
 func TestLookup(t *testing.T) {
@@ -37,6 +37,6 @@ func TestIndexIsFresh(t *testing.T) {
 	}
 	got, err := os.ReadFile("docs.json.gz")
 	if err != nil || !bytes.Equal(got, want) {
-		t.Fatal("docs.json.gz is stale: run go generate ./kernel/docs")
+		t.Fatal("docs.json.gz is stale: run go generate ./internal/kernel/docs")
 	}
 }

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
-	"github.com/golm-dev/golm/kernel/history"
-	"github.com/golm-dev/golm/kernel/symbols"
-	"github.com/golm-dev/golm/kernel/wire"
-	"github.com/golm-dev/golm/kernel/worker"
+	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/symbols"
+	"github.com/golm-dev/golm/internal/kernel/wire"
+	"github.com/golm-dev/golm/internal/kernel/worker"
 )
 
 // The test binary doubles as the worker process.

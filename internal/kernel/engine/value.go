@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/golm-dev/golm/helpers/display"
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // resultVar returns the session variable that holds the last expression of a cell. It changes after the

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/helpers/display"
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // Magics lists the magic commands, for %help and completion.

@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"sort"
 
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // The interpreter mishandles some statements at the top level of a cell, where it runs them in a

@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/golm-dev/golm/kernel/symbols"
-	"github.com/golm-dev/golm/kernel/symbols/internal/extract"
+	"github.com/golm-dev/golm/symbols"
+	"github.com/golm-dev/golm/symbols/internal/extract"
 )
 
 func main() {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/golm-dev/golm/kernel/docs/internal/build"
+	"github.com/golm-dev/golm/internal/kernel/docs/internal/build"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // The interpreter fails to compile some top-level short variable declarations whose value comes out of a

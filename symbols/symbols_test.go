@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/golm-dev/golm/kernel/symbols/internal/extract"
+	"github.com/golm-dev/golm/symbols/internal/extract"
 )
 
-// TestTablesAreFresh fails when a helper's exported API changed without go generate ./kernel/symbols.
+// TestTablesAreFresh fails when a helper's exported API changed without go generate ./symbols.
 func TestTablesAreFresh(t *testing.T) {
 	if testing.Short() {
 		t.Skip("regenerating the tables type-checks every package from source; skipped with -short")
@@ -20,12 +20,12 @@ func TestTablesAreFresh(t *testing.T) {
 	}
 	have, _ := filepath.Glob("zz_*.go")
 	if len(have) != len(want) {
-		t.Errorf("%d generated files, want %d: run go generate ./kernel/symbols", len(have), len(want))
+		t.Errorf("%d generated files, want %d: run go generate ./symbols", len(have), len(want))
 	}
 	for name, data := range want {
 		got, err := os.ReadFile(name)
 		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("%s is stale: run go generate ./kernel/symbols", name)
+			t.Errorf("%s is stale: run go generate ./symbols", name)
 		}
 	}
 }

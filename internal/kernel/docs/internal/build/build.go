@@ -16,7 +16,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/symbols"
 	"github.com/traefik/yaegi/stdlib"
 )
 

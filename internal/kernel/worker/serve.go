@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/helpers/display"
-	"github.com/golm-dev/golm/kernel/engine"
+	"github.com/golm-dev/golm/internal/kernel/engine"
 	"github.com/traefik/yaegi/interp"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // importAll evaluates the cell's own imports that the session lacks, and imports the packages the cell

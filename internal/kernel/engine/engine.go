@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/helpers/display"
-	"github.com/golm-dev/golm/kernel/cell"
+	"github.com/golm-dev/golm/internal/cell"
 	"github.com/traefik/yaegi/interp"
 )
 

@@ -5,7 +5,7 @@ import (
 	"reflect"
 
 	"fmt"
-	"github.com/golm-dev/golm/kernel/symbols"
+	"github.com/golm-dev/golm/symbols"
 	"github.com/traefik/yaegi/interp"
 	"os"
 	"strings"
