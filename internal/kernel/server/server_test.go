@@ -13,9 +13,9 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/golm-dev/golm/internal/kernel/history"
-	"github.com/golm-dev/golm/symbols"
 	"github.com/golm-dev/golm/internal/kernel/wire"
 	"github.com/golm-dev/golm/internal/kernel/worker"
+	"github.com/golm-dev/golm/symbols"
 )
 
 // The test binary doubles as the worker process.
