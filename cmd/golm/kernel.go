@@ -18,8 +18,8 @@ import (
 	"github.com/golm-dev/golm/internal/kernel/engine"
 	"github.com/golm-dev/golm/internal/kernel/history"
 	"github.com/golm-dev/golm/internal/kernel/server"
-	"github.com/golm-dev/golm/symbols"
 	"github.com/golm-dev/golm/internal/kernel/worker"
+	"github.com/golm-dev/golm/symbols"
 )
 
 func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
