@@ -53,6 +53,7 @@ func init() {
 		"Config":           reflect.ValueOf((*llm.Config)(nil)),
 		"Conversation":     reflect.ValueOf((*llm.Conversation)(nil)),
 		"Cost":             reflect.ValueOf((*llm.Cost)(nil)),
+		"EmbedOptions":     reflect.ValueOf((*llm.EmbedOptions)(nil)),
 		"Error":            reflect.ValueOf((*llm.Error)(nil)),
 		"LogProbs":         reflect.ValueOf((*llm.LogProbs)(nil)),
 		"Price":            reflect.ValueOf((*llm.Price)(nil)),

@@ -27,6 +27,7 @@ func init() {
 		"SchemaOf":        reflect.ValueOf(tools.SchemaOf),
 
 		// type definitions
+		"AskOptions": reflect.ValueOf((*tools.AskOptions)(nil)),
 		"Call":       reflect.ValueOf((*tools.Call)(nil)),
 		"ChatFunc":   reflect.ValueOf((*tools.ChatFunc)(nil)),
 		"Chatter":    reflect.ValueOf((*tools.Chatter)(nil)),
@@ -45,10 +46,10 @@ func init() {
 
 // _github_com_golm_dev_golm_helpers_tools_Chatter is an interface wrapper for Chatter type
 type _github_com_golm_dev_golm_helpers_tools_Chatter struct {
-	IValue interface{}
-	WChat  func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	IValue                interface{}
+	WCreateChatCompletion func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
-func (W _github_com_golm_dev_golm_helpers_tools_Chatter) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
-	return W.WChat(ctx, req)
+func (W _github_com_golm_dev_golm_helpers_tools_Chatter) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	return W.WCreateChatCompletion(ctx, req)
 }

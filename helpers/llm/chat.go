@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -45,11 +46,24 @@ func Messages(user, system string) []openai.ChatCompletionMessage {
 	return append(msgs, User(user))
 }
 
-// ChatOptions are the commonly used settings of a chat request. The zero value means the client's default
-// model and the server's defaults for the rest.
+// ChatOptions are the settings of Ask, Chat, Complete and a Conversation: the last, optional argument of
+// each. The zero value means the client's default model, no system prompt, no streaming and the server's
+// defaults for the rest.
 type ChatOptions struct {
-	// Model is the model; empty means the client's default.
+	// Model is the model; empty means the client's default (DefaultModel, or DefaultCompletionModel for
+	// Complete).
 	Model string
+	// System is a system prompt: instructions that shape the answer. It is sent first, before the
+	// messages, unless they already begin with a system message. Complete has no roles and ignores it.
+	System string
+	// Stream shows the answer live as it arrives: in a notebook as Markdown (plain text for Complete),
+	// updated about ten times a second; on a terminal, written to standard output. The call still returns
+	// the whole answer.
+	Stream bool
+	// StreamTo, when not nil, receives each piece of the answer as it arrives instead of the live display
+	// (setting it implies Stream). It must be a compiled writer such as os.Stdout, a *strings.Builder, a
+	// *bytes.Buffer or a file: the interpreter cannot keep a writer type declared in a cell in this field.
+	StreamTo io.Writer
 	// Temperature is the sampling temperature (0 to 2); 0 means the server's default: use ZeroTemperature
 	// for a temperature of zero.
 	Temperature float32
@@ -83,8 +97,12 @@ func isReasoningModel(model string) bool {
 	return false
 }
 
-// Request builds the chat completion request that Send would send.
-func (c *Client) Request(messages []openai.ChatCompletionMessage, opts ChatOptions) openai.ChatCompletionRequest {
+// Request builds the chat completion request that Chat would send.
+func (c *Client) Request(messages []openai.ChatCompletionMessage, options ...ChatOptions) openai.ChatCompletionRequest {
+	opts, _ := oneOptions(options) // Chat reports extra options; a request is built from the first
+	if opts.System != "" && (len(messages) == 0 || messages[0].Role != openai.ChatMessageRoleSystem) {
+		messages = append([]openai.ChatCompletionMessage{System(opts.System)}, messages...)
+	}
 	req := openai.ChatCompletionRequest{
 		Model:       orDefault(opts.Model, c.model),
 		Messages:    append([]openai.ChatCompletionMessage(nil), messages...),
@@ -171,26 +189,53 @@ func (c *Client) newReply(resp openai.ChatCompletionResponse, model string, d ti
 	return r
 }
 
-// Send sends messages with options and returns the answer.
-func (c *Client) Send(ctx context.Context, messages []openai.ChatCompletionMessage, opts ChatOptions) (*Reply, error) {
-	req := c.Request(messages, opts)
+// oneOptions returns the options of a call that takes them as its last, optional argument: the zero value
+// when none are given, an error when more than one are.
+func oneOptions[T any](opts []T) (T, error) {
+	var zero T
+	switch len(opts) {
+	case 0:
+		return zero, nil
+	case 1:
+		return opts[0], nil
+	default:
+		return opts[0], fmt.Errorf("llm: %d option structs given; pass at most one %T", len(opts), zero)
+	}
+}
+
+// Chat sends a conversation (the messages, oldest first) and returns the model's reply with its
+// accounting. Options are optional: ChatOptions{Model: ..., System: ..., Stream: true, ...}.
+//
+//	reply, err := client.Chat(ctx, []openai.ChatCompletionMessage{llm.User("What is money?")})
+func (c *Client) Chat(ctx context.Context, messages []openai.ChatCompletionMessage, opts ...ChatOptions) (*Reply, error) {
+	o, err := oneOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	req := c.Request(messages, o)
+	if o.Stream || o.StreamTo != nil {
+		return c.streamChat(ctx, req, o.StreamTo)
+	}
 	start := time.Now()
-	resp, err := c.Chat(ctx, req)
+	resp, err := c.CreateChatCompletion(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	return c.newReply(resp, req.Model, time.Since(start)), nil
 }
 
-// Ask sends one question, with a system prompt when system is not empty, to the default model and returns
-// the answer's text: the one-line helper for notebook cells.
+// Ask sends one question to the model and returns the answer's text: the one-line helper for notebook
+// cells. Options are optional; System sets a system prompt and Stream shows the answer live.
 //
-//	answer, err := client.Ask(ctx, "What is money?",
-//		"You are an Aussie LLM that uses Aussie slang and analogies whenever possible.")
-func (c *Client) Ask(ctx context.Context, user, system string) (string, error) {
-	r, err := c.Send(ctx, Messages(user, system), ChatOptions{})
-	if err != nil {
+//	answer, err := client.Ask(ctx, "What is money?")
+//	answer, err = client.Ask(ctx, "What is money?", llm.ChatOptions{
+//		System: "You are an Aussie LLM that uses Aussie slang and analogies whenever possible.",
+//		Stream: true,
+//	})
+func (c *Client) Ask(ctx context.Context, question string, opts ...ChatOptions) (string, error) {
+	r, err := c.Chat(ctx, []openai.ChatCompletionMessage{User(question)}, opts...)
+	if r == nil {
 		return "", err
 	}
-	return r.Text, nil
+	return r.Text, err
 }

@@ -121,14 +121,16 @@ func (c *Client) HTTPClient() *http.Client { return c.http }
 // BaseURL returns the API's base URL.
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// Model returns the default chat model.
-func (c *Client) Model() string { return c.model }
+// DefaultModel returns the default chat model: the one Ask and Chat use when ChatOptions.Model is empty.
+func (c *Client) DefaultModel() string { return c.model }
 
-// EmbeddingModel returns the default embedding model.
-func (c *Client) EmbeddingModel() string { return c.embeddingModel }
+// DefaultEmbeddingModel returns the default embedding model: the one Embed uses when EmbedOptions.Model is
+// empty.
+func (c *Client) DefaultEmbeddingModel() string { return c.embeddingModel }
 
-// CompletionModel returns the default model of the legacy completions endpoint.
-func (c *Client) CompletionModel() string { return c.completionModel }
+// DefaultCompletionModel returns the default model of the legacy completions endpoint: the one Complete uses
+// when ChatOptions.Model is empty.
+func (c *Client) DefaultCompletionModel() string { return c.completionModel }
 
 // Usage returns the tracker that records every call of this client (and of clients sharing it).
 func (c *Client) Usage() *Usage { return c.usage }
@@ -180,10 +182,10 @@ func (c *Client) record(op, model string, u openai.Usage, d time.Duration) Call 
 	return call
 }
 
-// Chat sends a chat completion request as it is (tools, response formats and all), with retries and usage
-// accounting, and returns the raw response. An empty Model means the client's default. For streaming use
-// ChatStream.
-func (c *Client) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+// CreateChatCompletion sends a chat completion request as it is (tools, response formats and all), with
+// retries and usage accounting, and returns the raw response: go-openai's call of the same name, through
+// this client. An empty Model means the client's default. For streaming use StreamChatCompletion.
+func (c *Client) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	if req.Model == "" {
 		req.Model = c.model
 	}
@@ -196,14 +198,14 @@ func (c *Client) Chat(ctx context.Context, req openai.ChatCompletionRequest) (op
 	return resp, nil
 }
 
-// ChatStream sends a chat completion request as a stream. onChunk, when not nil, is called with each chunk
+// StreamChatCompletion sends a chat completion request as a stream. onChunk, when not nil, is called with each chunk
 // as it arrives; the chunks are also assembled into the returned response (content, tool calls with their
 // arguments joined, finish reasons, log-probabilities and usage), as if the request had not been
 // streamed. Usage is requested with stream_options.include_usage unless the request sets StreamOptions.
 //
 // A stream that ends before the server finishes it returns the partial response and a *StreamError:
 // cut off (errors.Is(err, ErrStreamCut)) or stopped by ctx (errors.Is(err, context.Canceled)).
-func (c *Client) ChatStream(ctx context.Context, req openai.ChatCompletionRequest,
+func (c *Client) StreamChatCompletion(ctx context.Context, req openai.ChatCompletionRequest,
 	onChunk func(openai.ChatCompletionStreamResponse)) (openai.ChatCompletionResponse, error) {
 	if req.Model == "" {
 		req.Model = c.model

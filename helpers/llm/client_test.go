@@ -68,8 +68,8 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.BaseURL() != "http://localhost:8080/v1" || c.Model() != "llama3" || c.EmbeddingModel() != llm.DefaultEmbeddingModel ||
-		c.CompletionModel() != llm.DefaultCompletionModel {
+	if c.BaseURL() != "http://localhost:8080/v1" || c.DefaultModel() != "llama3" || c.DefaultEmbeddingModel() != llm.DefaultEmbeddingModel ||
+		c.DefaultCompletionModel() != llm.DefaultCompletionModel {
 		t.Errorf("client %v", c)
 	}
 	t.Setenv("OPENAI_BASE_URL", "")
@@ -100,7 +100,7 @@ func TestMissingKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Ask(ctx, "hi", ""); err != nil {
+	if _, err := c.Ask(ctx, "hi"); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := s.LastRequest(); r.Header.Get("Authorization") != "" {
@@ -137,9 +137,9 @@ func TestKeyNeverShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, chatErr := c.Ask(ctx, "hi", "")
-	_, embedErr := c.Embed(ctx, "", []string{"x"})
-	_, modelsErr := c.Models(ctx)
+	_, chatErr := c.Ask(ctx, "hi")
+	_, embedErr := c.Embed(ctx, []string{"x"})
+	_, modelsErr := c.ListModels(ctx)
 	_, jobsErr := c.FineTuningJobs(ctx, 0)
 	if !errors.Is(chatErr, llm.ErrAPIKeyRejected) || !strings.Contains(chatErr.Error(), "the API key was rejected") {
 		t.Errorf("chat error: %v", chatErr)
@@ -175,7 +175,7 @@ func TestWrongKey(t *testing.T) {
 	s := llmtest.NewServerConfig(llmtest.Config{APIKey: "sk-the-right-key-000000"})
 	defer s.Close()
 	c, _ := llm.New(llm.Config{BaseURL: s.URL, APIKey: testKey})
-	_, err := c.Ask(ctx, "hi", "")
+	_, err := c.Ask(ctx, "hi")
 	if !errors.Is(err, llm.ErrAPIKeyRejected) {
 		t.Fatalf("err = %v", err)
 	}
@@ -194,7 +194,7 @@ func TestWrongKey(t *testing.T) {
 func TestAskAndSend(t *testing.T) {
 	s, c, _ := setup(t)
 	s.When("What is money?", llmtest.Reply{Text: "Money's like footy tickets, mate.", PromptTokens: 30, CompletionTokens: 8})
-	answer, err := c.Ask(ctx, "What is money?", "You are an Aussie LLM.")
+	answer, err := c.Ask(ctx, "What is money?", llm.ChatOptions{System: "You are an Aussie LLM."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestAskAndSend(t *testing.T) {
 		t.Errorf("no key sent")
 	}
 
-	reply, err := c.Send(ctx, []openai.ChatCompletionMessage{llm.User("What is money?")}, llm.ChatOptions{Model: "gpt-4o",
+	reply, err := c.Chat(ctx, []openai.ChatCompletionMessage{llm.User("What is money?")}, llm.ChatOptions{Model: "gpt-4o",
 		Temperature: llm.ZeroTemperature, MaxTokens: 50, Stop: []string{"END"}, Seed: 7, JSON: true})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestAskAndSend(t *testing.T) {
 		t.Errorf("request body %v", body)
 	}
 	// Reasoning models get max_completion_tokens.
-	if _, err := c.Send(ctx, llm.Messages("x", ""), llm.ChatOptions{Model: "o4-mini", MaxTokens: 50}); err != nil {
+	if _, err := c.Chat(ctx, llm.Messages("x", ""), llm.ChatOptions{Model: "o4-mini", MaxTokens: 50}); err != nil {
 		t.Fatal(err)
 	}
 	r, _ = s.LastRequest()
@@ -271,7 +271,7 @@ func TestChatRawWithTools(t *testing.T) {
 	req := openai.ChatCompletionRequest{Messages: llm.Messages("What is 6+3?", "Use tools."),
 		Tools: []openai.Tool{{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: "sums",
 			Parameters: map[string]any{"type": "object"}}}}}
-	resp, err := c.Chat(ctx, req)
+	resp, err := c.CreateChatCompletion(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestChatRawWithTools(t *testing.T) {
 	}
 	// Streamed, the fragments are joined into whole calls.
 	var chunks int
-	resp, err = c.ChatStream(ctx, req, func(openai.ChatCompletionStreamResponse) { chunks++ })
+	resp, err = c.StreamChatCompletion(ctx, req, func(openai.ChatCompletionStreamResponse) { chunks++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,10 +307,10 @@ func TestConversation(t *testing.T) {
 	s.Add(llmtest.Rule{Contains: "What is money?", Reply: &llmtest.Reply{Text: "Dosh, mate.", PromptTokens: 10, CompletionTokens: 3}})
 	s.Add(llmtest.Rule{Contains: "Is it edible?", Reply: &llmtest.Reply{Text: "Nah.", PromptTokens: 20, CompletionTokens: 1}})
 	cv := c.NewConversation("You are an Aussie LLM.")
-	if a, err := cv.Say(ctx, "What is money?"); err != nil || a != "Dosh, mate." {
+	if a, err := cv.Ask(ctx, "What is money?"); err != nil || a != "Dosh, mate." {
 		t.Fatalf("%q %v", a, err)
 	}
-	if a, err := cv.Say(ctx, "Is it edible?"); err != nil || a != "Nah." {
+	if a, err := cv.Ask(ctx, "Is it edible?"); err != nil || a != "Nah." {
 		t.Fatalf("%q %v", a, err)
 	}
 	r, _ := s.LastRequest()
@@ -332,7 +332,7 @@ func TestConversation(t *testing.T) {
 	}
 	// A failed call leaves the history as it was.
 	s.Enqueue(llmtest.Reply{Status: 400, Error: "bad"})
-	if _, err := cv.Say(ctx, "fail"); err == nil || len(cv.Messages) != 5 {
+	if _, err := cv.Ask(ctx, "fail"); err == nil || len(cv.Messages) != 5 {
 		t.Errorf("after failure: %v, %d messages", err, len(cv.Messages))
 	}
 	cv.Reset()
@@ -340,7 +340,7 @@ func TestConversation(t *testing.T) {
 		t.Errorf("after reset %s", cv)
 	}
 	cv.Add(llm.User("What is money?"))
-	if r, err := cv.Send(ctx); err != nil || r.Text != "Dosh, mate." || len(cv.Messages) != 3 {
+	if r, err := cv.Reply(ctx); err != nil || r.Text != "Dosh, mate." || len(cv.Messages) != 3 {
 		t.Errorf("Send: %v %v", r, err)
 	}
 }
@@ -399,7 +399,7 @@ func TestStreamCutOff(t *testing.T) {
 	}
 	// Tool calls cut off are reported too.
 	s.Enqueue(llmtest.Reply{ToolCalls: []llmtest.ToolCall{{Name: "f", Arguments: `{"long": "arguments here"}`}}, DropAfter: 2})
-	_, err = c.ChatStream(ctx, openai.ChatCompletionRequest{Messages: llm.Messages("x", "")}, nil)
+	_, err = c.StreamChatCompletion(ctx, openai.ChatCompletionRequest{Messages: llm.Messages("x", "")}, nil)
 	if !errors.Is(err, llm.ErrStreamCut) {
 		t.Errorf("tool stream err = %v", err)
 	}
@@ -432,7 +432,7 @@ func TestStreamMarkdownDisplay(t *testing.T) {
 	s, c, _ := setup(t)
 	s.When("money", llmtest.Reply{Text: "**Money** is " + strings.Repeat("dosh ", 100)})
 	start := time.Now()
-	text, err := c.AskStream(ctx, "What is money?", "")
+	text, err := c.Ask(ctx, "What is money?", llm.ChatOptions{Stream: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,11 +464,11 @@ func TestStreamMarkdownDisplay(t *testing.T) {
 	}
 	// A conversation streams too.
 	cv := c.NewConversation("")
-	if a, err := cv.SayStream(ctx, "money?"); err != nil || !strings.HasPrefix(a, "**Money**") || len(cv.Messages) != 2 {
+	if a, err := cv.Ask(ctx, "money?", llm.ChatOptions{Stream: true}); err != nil || !strings.HasPrefix(a, "**Money**") || len(cv.Messages) != 2 {
 		t.Errorf("SayStream %q %v", a, err)
 	}
 	s.Enqueue(llmtest.Reply{Text: "one two three", DropAfter: 1})
-	if a, err := cv.SayStream(ctx, "again"); err == nil || a != "one" || len(cv.Messages) != 2 {
+	if a, err := cv.Ask(ctx, "again", llm.ChatOptions{Stream: true}); err == nil || a != "one" || len(cv.Messages) != 2 {
 		t.Errorf("cut SayStream %q %v %d", a, err, len(cv.Messages))
 	}
 }
@@ -479,7 +479,7 @@ func TestRetriesThroughClient(t *testing.T) {
 	s.Enqueue(llmtest.Reply{Status: 503})
 	s.Enqueue(llmtest.Reply{Drop: true})
 	s.Enqueue(llmtest.Reply{Text: "finally"})
-	a, err := c.Ask(ctx, "x", "")
+	a, err := c.Ask(ctx, "x")
 	if err != nil || a != "finally" {
 		t.Fatalf("%q %v", a, err)
 	}
@@ -510,7 +510,7 @@ func TestRetriesThroughClient(t *testing.T) {
 	var mine []string
 	c.SetOnRetry(func(e llm.RetryEvent) { mine = append(mine, e.String()) })
 	s.Enqueue(llmtest.Reply{Status: 502})
-	if _, err := c.Ask(ctx, "x", ""); err != nil || len(mine) != 1 {
+	if _, err := c.Ask(ctx, "x"); err != nil || len(mine) != 1 {
 		t.Errorf("SetOnRetry: %v %v", mine, err)
 	}
 }
@@ -521,7 +521,7 @@ func TestRetriesExhausted(t *testing.T) {
 	var log bytes.Buffer
 	c, _ := llm.New(llm.Config{BaseURL: s.URL, Log: &log, Retry: llm.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}})
 	s.Add(llmtest.Rule{Times: 3, Reply: &llmtest.Reply{Status: 429, RetryAfterMs: "1"}})
-	_, err := c.Ask(ctx, "x", "")
+	_, err := c.Ask(ctx, "x")
 	if !errors.Is(err, llm.ErrRateLimited) || !strings.Contains(err.Error(), "rate limited (HTTP 429)") {
 		t.Errorf("err = %v", err)
 	}
@@ -534,12 +534,12 @@ func TestRetriesExhausted(t *testing.T) {
 	s.ClearRequests()
 	s.Enqueue(llmtest.Reply{Status: 429, ErrorType: "insufficient_quota", ErrorCode: "insufficient_quota",
 		Error: "You exceeded your current quota."})
-	_, err = c.Ask(ctx, "x", "")
+	_, err = c.Ask(ctx, "x")
 	if !errors.Is(err, llm.ErrQuota) || len(s.Requests()) != 1 {
 		t.Errorf("quota: %v after %d requests", err, len(s.Requests()))
 	}
 	s.Add(llmtest.Rule{Times: 3, Reply: &llmtest.Reply{Status: 500}})
-	if _, err = c.Ask(ctx, "x", ""); !errors.Is(err, llm.ErrServer) {
+	if _, err = c.Ask(ctx, "x"); !errors.Is(err, llm.ErrServer) {
 		t.Errorf("server: %v", err)
 	}
 }
@@ -550,7 +550,7 @@ func TestCancelWhileWaiting(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	c.SetOnRetry(func(llm.RetryEvent) { cancel() })
 	start := time.Now()
-	_, err := c.Ask(cctx, "x", "")
+	_, err := c.Ask(cctx, "x")
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("err = %v", err)
 	}
@@ -650,7 +650,7 @@ func TestEmbed(t *testing.T) {
 	for i := range texts {
 		texts[i] = fmt.Sprintf("text number %d", i)
 	}
-	vecs, err := c.Embed(ctx, "", texts)
+	vecs, err := c.Embed(ctx, texts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +675,7 @@ func TestEmbed(t *testing.T) {
 	s2 := llmtest.NewServer()
 	defer s2.Close()
 	c2, _ := llm.New(llm.Config{BaseURL: s2.URL})
-	vs, err := c2.Embed(ctx, "", []string{"Who is Jeremy Howard?",
+	vs, err := c2.Embed(ctx, []string{"Who is Jeremy Howard?",
 		"Jeremy Howard is an Australian data scientist and entrepreneur.",
 		"Tony Blair is a British politician who was Prime Minister."})
 	if err != nil {
@@ -747,12 +747,12 @@ func TestFilesAndFineTuning(t *testing.T) {
 	if _, err := c.CancelFineTuningJob(ctx, job.ID); err == nil {
 		t.Error("cancelled a finished job")
 	}
-	models, err := c.Models(ctx)
+	models, err := c.ListModels(ctx)
 	if err != nil || models[len(models)-1] != job.FineTunedModel {
 		t.Errorf("models %v %v", models, err)
 	}
 	// The fine-tuned model is priced as one.
-	if _, err := c.Send(ctx, llm.Messages("x", ""), llm.ChatOptions{Model: job.FineTunedModel}); err != nil {
+	if _, err := c.Chat(ctx, llm.Messages("x", ""), llm.ChatOptions{Model: job.FineTunedModel}); err != nil {
 		t.Fatal(err)
 	}
 	if last := c.Usage().Last(); !last.Cost.Known {
@@ -774,13 +774,13 @@ func TestFilesAndFineTuning(t *testing.T) {
 func TestWithModelSharesUsage(t *testing.T) {
 	_, c, _ := setup(t)
 	big := c.WithModel("gpt-4o")
-	if big.Model() != "gpt-4o" || c.Model() != llm.DefaultModel || big.Usage() != c.Usage() {
+	if big.DefaultModel() != "gpt-4o" || c.DefaultModel() != llm.DefaultModel || big.Usage() != c.Usage() {
 		t.Errorf("WithModel: %v %v", big, c)
 	}
-	if _, err := big.Ask(ctx, "x", ""); err != nil {
+	if _, err := big.Ask(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Ask(ctx, "x", ""); err != nil {
+	if _, err := c.Ask(ctx, "x"); err != nil {
 		t.Fatal(err)
 	}
 	by := c.Usage().ByModel()
@@ -793,8 +793,8 @@ func TestWithModelSharesUsage(t *testing.T) {
 	defer s.Close()
 	c1, _ := llm.New(llm.Config{BaseURL: s.URL, Usage: u})
 	c2, _ := llm.New(llm.Config{BaseURL: s.URL, Usage: u})
-	c1.Ask(ctx, "a", "")
-	c2.Ask(ctx, "b", "")
+	c1.Ask(ctx, "a")
+	c2.Ask(ctx, "b")
 	if u.Total().Calls != 2 {
 		t.Errorf("shared total %v", u.Total())
 	}
@@ -806,7 +806,7 @@ func TestConnectionRefused(t *testing.T) {
 	ts.Close()
 	c, _ := llm.New(llm.Config{BaseURL: url + "/v1", Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond},
 		Log: io.Discard})
-	_, err := c.Ask(ctx, "x", "")
+	_, err := c.Ask(ctx, "x")
 	if err == nil || !strings.Contains(err.Error(), "cannot reach "+url+"/v1") {
 		t.Errorf("err = %v", err)
 	}
@@ -816,7 +816,7 @@ func TestNotFoundHint(t *testing.T) {
 	s := llmtest.NewServer()
 	defer s.Close()
 	c, _ := llm.New(llm.Config{BaseURL: strings.TrimSuffix(s.URL, "/v1")})
-	_, err := c.Ask(ctx, "x", "")
+	_, err := c.Ask(ctx, "x")
 	if err == nil || !strings.Contains(err.Error(), "HTTP 404") || !strings.Contains(err.Error(), "/v1") {
 		t.Errorf("err = %v", err)
 	}
@@ -828,7 +828,7 @@ func TestStreamMarkdownInATerminal(t *testing.T) {
 	defer display.SetFrontend(old)
 	s, c, _ := setup(t)
 	s.When("story", llmtest.Reply{Text: "Once upon a time"})
-	text, err := c.AskStream(ctx, "a story", "")
+	text, err := c.Ask(ctx, "a story", llm.ChatOptions{Stream: true})
 	if err != nil || text != "Once upon a time" || out.String() != "Once upon a time\n" {
 		t.Errorf("%q %v, terminal got %q", text, err, out.String())
 	}

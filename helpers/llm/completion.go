@@ -3,7 +3,6 @@ package llm
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -11,10 +10,10 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Completion sends a request to the legacy completions endpoint (/v1/completions: text in, text out, no
-// chat roles) as it is, with retries and usage accounting. An empty Model means the client's completion
-// model.
-func (c *Client) Completion(ctx context.Context, req openai.CompletionRequest) (openai.CompletionResponse, error) {
+// CreateCompletion sends a request to the legacy completions endpoint (/v1/completions: text in, text out,
+// no chat roles) as it is, with retries and usage accounting: go-openai's call of the same name, through
+// this client. An empty Model means the client's completion model.
+func (c *Client) CreateCompletion(ctx context.Context, req openai.CompletionRequest) (openai.CompletionResponse, error) {
 	if req.Model == "" {
 		req.Model = c.completionModel
 	}
@@ -53,12 +52,24 @@ func (c *Client) completionRequest(prompt string, opts ChatOptions) openai.Compl
 }
 
 // Complete continues a prompt with the legacy completions endpoint, the way base models are used (the
-// talk's "continue this story"). Options apply as for chat; MaxTokens 0 means the server's default (16 on
-// OpenAI's API). The Reply's Message is an assistant message with the text.
-func (c *Client) Complete(ctx context.Context, prompt string, opts ChatOptions) (*Reply, error) {
-	req := c.completionRequest(prompt, opts)
+// talk's "continue this story"). Options are optional and apply as for Chat (System is ignored: the
+// endpoint has no roles); MaxTokens 0 means the server's default (16 on OpenAI's API); Stream shows the
+// continuation live as plain text. The Reply's Message is an assistant message with the text.
+//
+//	story, err := client.Complete(ctx, "Once upon a time", llm.ChatOptions{Model: "davinci-002", MaxTokens: 60})
+func (c *Client) Complete(ctx context.Context, prompt string, opts ...ChatOptions) (*Reply, error) {
+	o, err := oneOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	req := c.completionRequest(prompt, o)
+	if o.Stream || o.StreamTo != nil {
+		return c.streamLive(ctx, o.StreamTo, false, func(ctx context.Context, onText func(string)) (*Reply, error) {
+			return c.streamCompletion(ctx, req, onText)
+		})
+	}
 	start := time.Now()
-	resp, err := c.Completion(ctx, req)
+	resp, err := c.CreateCompletion(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +89,9 @@ func (c *Client) Complete(ctx context.Context, prompt string, opts ChatOptions) 
 	return r, nil
 }
 
-// CompleteStreamTo is Complete with the continuation streamed into w as it arrives. A stream that ends
-// early returns the partial text in the Reply and a *StreamError.
-func (c *Client) CompleteStreamTo(ctx context.Context, w io.Writer, prompt string, opts ChatOptions) (*Reply, error) {
-	req := c.completionRequest(prompt, opts)
+// streamCompletion sends a legacy completion request as a stream, calling onText with each piece of the
+// first choice. A stream that ends early returns the partial text in the Reply and a *StreamError.
+func (c *Client) streamCompletion(ctx context.Context, req openai.CompletionRequest, onText func(string)) (*Reply, error) {
 	req.Stream = true
 	req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	start := time.Now()
@@ -119,9 +129,7 @@ func (c *Client) CompleteStreamTo(ctx context.Context, w io.Writer, prompt strin
 			}
 			if ch.Text != "" {
 				text.WriteString(ch.Text)
-				if _, werr := io.WriteString(w, ch.Text); werr != nil {
-					return r, fmt.Errorf("llm: writing the stream: %w", werr)
-				}
+				onText(ch.Text)
 			}
 			if ch.FinishReason != "" {
 				r.FinishReason, finished = ch.FinishReason, true

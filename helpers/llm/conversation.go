@@ -2,7 +2,6 @@ package llm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -38,14 +37,27 @@ func (c *Client) NewConversation(system string) *Conversation {
 // Add appends a message to the history without sending anything.
 func (cv *Conversation) Add(m openai.ChatCompletionMessage) { cv.Messages = append(cv.Messages, m) }
 
-// Send sends the history as it is and appends the answer to it.
-func (cv *Conversation) Send(ctx context.Context) (*Reply, error) {
-	r, err := cv.client.Send(ctx, cv.Messages, cv.Options)
+// Reply sends the history as it is and appends the model's reply to it. Options are optional and override
+// the conversation's Options for this call.
+func (cv *Conversation) Reply(ctx context.Context, opts ...ChatOptions) (*Reply, error) {
+	o, err := cv.options(opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := cv.client.Chat(ctx, cv.Messages, o)
 	if err != nil {
 		return nil, err
 	}
 	cv.account(r)
 	return r, nil
+}
+
+// options returns the options of one call: the conversation's, or the ones given.
+func (cv *Conversation) options(opts []ChatOptions) (ChatOptions, error) {
+	if len(opts) == 0 {
+		return cv.Options, nil
+	}
+	return oneOptions(opts)
 }
 
 func (cv *Conversation) account(r *Reply) {
@@ -60,29 +72,21 @@ func (cv *Conversation) account(r *Reply) {
 	}
 }
 
-// Say adds a user message, sends the history and returns the answer's text, which joins the history. If
-// the call fails, the user message is taken back out, so that Say can simply be called again.
-func (cv *Conversation) Say(ctx context.Context, user string) (string, error) {
-	n := len(cv.Messages)
-	cv.Add(User(user))
-	r, err := cv.Send(ctx)
+// Ask adds a user message, sends the history and returns the answer's text, which joins the history.
+// Options are optional and override the conversation's Options for this call (Stream: true shows the answer
+// live). If the call fails, the user message is taken back out, so that Ask can simply be called again; a
+// stream that ends early adds nothing to the history and returns the partial text with its error.
+func (cv *Conversation) Ask(ctx context.Context, question string, opts ...ChatOptions) (string, error) {
+	o, err := cv.options(opts)
 	if err != nil {
-		cv.Messages = cv.Messages[:n]
 		return "", err
 	}
-	return r.Text, nil
-}
-
-// SayStream is Say with the answer streamed live into the notebook as Markdown (see
-// Client.StreamMarkdown). If the stream ends early, the partial answer is not added to the history.
-func (cv *Conversation) SayStream(ctx context.Context, user string) (string, error) {
 	n := len(cv.Messages)
-	cv.Add(User(user))
-	r, err := cv.client.StreamMarkdown(ctx, cv.Messages, cv.Options)
+	cv.Add(User(question))
+	r, err := cv.client.Chat(ctx, cv.Messages, o)
 	if err != nil {
 		cv.Messages = cv.Messages[:n]
-		var se *StreamError
-		if errors.As(err, &se) && r != nil {
+		if r != nil {
 			return r.Text, err
 		}
 		return "", err

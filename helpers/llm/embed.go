@@ -12,9 +12,9 @@ import (
 // maxEmbeddingBatch is the most inputs OpenAI accepts in one embeddings request.
 const maxEmbeddingBatch = 2048
 
-// Embeddings sends an embeddings request as it is, with retries and usage accounting. An empty Model
-// means the client's embedding model.
-func (c *Client) Embeddings(ctx context.Context, req openai.EmbeddingRequest) (openai.EmbeddingResponse, error) {
+// CreateEmbeddings sends an embeddings request as it is, with retries and usage accounting: go-openai's call
+// of the same name, through this client. An empty Model means the client's embedding model.
+func (c *Client) CreateEmbeddings(ctx context.Context, req openai.EmbeddingRequest) (openai.EmbeddingResponse, error) {
 	if req.Model == "" {
 		req.Model = openai.EmbeddingModel(c.embeddingModel)
 	}
@@ -27,14 +27,32 @@ func (c *Client) Embeddings(ctx context.Context, req openai.EmbeddingRequest) (o
 	return resp, nil
 }
 
-// Embed returns the embedding vectors of texts, in order, with model (empty means the client's
-// embedding model). Large inputs are sent in batches of 2048 texts.
-func (c *Client) Embed(ctx context.Context, model string, texts []string) ([][]float32, error) {
-	model = orDefault(model, c.embeddingModel)
+// EmbedOptions are the settings of Embed. The zero value means the client's embedding model and the model's
+// own number of dimensions.
+type EmbedOptions struct {
+	// Model is the embedding model; empty means the client's default (DefaultEmbeddingModel).
+	Model string
+	// Dimensions asks models that support it (text-embedding-3-*) for shorter vectors; 0 means the model's
+	// own size.
+	Dimensions int
+}
+
+// Embed returns the embedding vectors of texts, in order. Options are optional. Large inputs are sent in
+// batches of 2048 texts.
+//
+//	vecs, err := client.Embed(ctx, []string{"What is money?", "Money is a medium of exchange."})
+//	llm.Cosine(vecs[0], vecs[1])
+func (c *Client) Embed(ctx context.Context, texts []string, opts ...EmbedOptions) ([][]float32, error) {
+	o, err := oneOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	model := orDefault(o.Model, c.embeddingModel)
 	out := make([][]float32, 0, len(texts))
 	for start := 0; start < len(texts); start += maxEmbeddingBatch {
 		batch := texts[start:min(start+maxEmbeddingBatch, len(texts))]
-		resp, err := c.Embeddings(ctx, openai.EmbeddingRequest{Input: batch, Model: openai.EmbeddingModel(model)})
+		resp, err := c.CreateEmbeddings(ctx, openai.EmbeddingRequest{Input: batch,
+			Model: openai.EmbeddingModel(model), Dimensions: o.Dimensions})
 		if err != nil {
 			return nil, err
 		}
@@ -55,15 +73,6 @@ func (c *Client) Embed(ctx context.Context, model string, texts []string) ([][]f
 		out = append(out, vecs...)
 	}
 	return out, nil
-}
-
-// EmbedOne returns the embedding vector of one text (see Embed).
-func (c *Client) EmbedOne(ctx context.Context, model, text string) ([]float32, error) {
-	vecs, err := c.Embed(ctx, model, []string{text})
-	if err != nil {
-		return nil, err
-	}
-	return vecs[0], nil
 }
 
 // Cosine returns the cosine similarity of two vectors: 1 for the same direction, 0 for unrelated ones. It

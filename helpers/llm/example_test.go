@@ -22,8 +22,9 @@ func ExampleClient_Ask() {
 		fmt.Println(err)
 		return
 	}
-	answer, err := client.Ask(context.Background(), "What is money?",
-		"You are an Aussie LLM that uses Aussie slang and analogies whenever possible.")
+	answer, err := client.Ask(context.Background(), "What is money?", llm.ChatOptions{
+		System: "You are an Aussie LLM that uses Aussie slang and analogies whenever possible.",
+	})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -32,15 +33,15 @@ func ExampleClient_Ask() {
 	// Output: Money, mate, is like a footy ticket: you swap it for the good stuff.
 }
 
-// Streaming into a writer, for programs; in a notebook, AskStream and StreamMarkdown show the answer live
-// as Markdown.
-func ExampleClient_StreamTo() {
+// Streaming into a writer, for programs; in a notebook, ChatOptions{Stream: true} shows the answer live as
+// Markdown instead.
+func ExampleChatOptions_streamTo() {
 	srv := llmtest.NewServer()
 	defer srv.Close()
 	srv.When("story", llmtest.Reply{Text: "Once upon a time, it rained live frogs on a panda breeding facility."})
 
 	client, _ := llm.New(llm.Config{BaseURL: srv.URL})
-	reply, err := client.StreamTo(context.Background(), os.Stdout, llm.Messages("Tell me a story.", ""), llm.ChatOptions{})
+	reply, err := client.Chat(context.Background(), llm.Messages("Tell me a story.", ""), llm.ChatOptions{StreamTo: os.Stdout})
 	fmt.Println()
 	if err != nil {
 		fmt.Println(err)
@@ -59,13 +60,13 @@ func ExampleUsage() {
 	srv.When("money", llmtest.Reply{Text: "Dosh.", PromptTokens: 1000, CompletionTokens: 500})
 
 	client, _ := llm.New(llm.Config{BaseURL: srv.URL, Model: "gpt-4o-mini"})
-	reply, err := client.Send(context.Background(), llm.Messages("What is money?", ""), llm.ChatOptions{})
+	reply, err := client.Chat(context.Background(), llm.Messages("What is money?", ""))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("this call:", reply.Cost)
-	client.Send(context.Background(), llm.Messages("And money again?", ""), llm.ChatOptions{Model: "gpt-4o"})
+	client.Chat(context.Background(), llm.Messages("And money again?", ""), llm.ChatOptions{Model: "gpt-4o"})
 	fmt.Println(client.Usage())
 	// Output:
 	// this call: $0.000450 (0.045¢)
@@ -85,7 +86,7 @@ func ExampleConversation() {
 	client, _ := llm.New(llm.Config{BaseURL: srv.URL})
 	chat := client.NewConversation("You are an Aussie LLM.")
 	for _, q := range []string{"What is money?", "Is it edible?"} {
-		answer, err := chat.Say(context.Background(), q)
+		answer, err := chat.Ask(context.Background(), q)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -108,7 +109,7 @@ func ExampleRetryPolicy() {
 
 	client, _ := llm.New(llm.Config{BaseURL: srv.URL, Log: os.Stdout, // a notebook shows standard error
 		Retry: llm.RetryPolicy{MaxAttempts: 5, MaxServerDelay: 30 * time.Second}})
-	answer, err := client.Ask(context.Background(), "Hello?", "")
+	answer, err := client.Ask(context.Background(), "Hello?")
 	fmt.Println(answer, err)
 	// Output:
 	// llm: rate limited (HTTP 429), retrying in 200ms, as the server asks (attempt 2/5)

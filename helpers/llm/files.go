@@ -11,8 +11,9 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Models returns the ids of the models the server offers.
-func (c *Client) Models(ctx context.Context) ([]string, error) {
+// ListModels returns the ids of the models the server offers (go-openai's ListModels returns the whole
+// list objects; use OpenAI().ListModels for those).
+func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 	list, err := c.oa.ListModels(ctx)
 	if err != nil {
 		return nil, c.explain("models", err)

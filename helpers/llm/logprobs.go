@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"math"
@@ -145,19 +144,4 @@ func sortAlternatives(a []TokenAlternative) {
 		}
 		return a[i].Token < a[j].Token
 	})
-}
-
-// AskLogProbs asks one question (with a system prompt when system is not empty) and returns the answer's
-// tokens with their probabilities and the top alternatives at each position (0 to 20): the way today's
-// chat API shows log-probabilities (logprobs and top_logprobs). Reasoning models do not give them.
-func (c *Client) AskLogProbs(ctx context.Context, user, system string, top int) (*LogProbs, error) {
-	r, err := c.Send(ctx, Messages(user, system), ChatOptions{LogProbs: true, TopLogProbs: top})
-	if err != nil {
-		return nil, err
-	}
-	if r.LogProbs == nil {
-		return nil, &Error{Op: "chat", Message: fmt.Sprintf("the server gave no log-probabilities for model %s "+
-			"(reasoning models and some servers do not)", r.Model)}
-	}
-	return r.LogProbs, nil
 }

@@ -17,17 +17,19 @@ import (
 // looks smooth without flooding the notebook with messages.
 const DisplayInterval = 100 * time.Millisecond
 
-// StreamFunc streams the answer to messages, calling onText with each piece of text as it arrives, and
-// returns the whole answer. When the stream ends early the error is a *StreamError and the Reply, not nil,
-// holds the partial answer.
-func (c *Client) StreamFunc(ctx context.Context, messages []openai.ChatCompletionMessage, opts ChatOptions,
-	onText func(text string)) (*Reply, error) {
-	req := c.Request(messages, opts)
+// streamChat sends req as a stream and returns the whole answer. The pieces go to w when it is not nil, and
+// otherwise to a live display (see ChatOptions.Stream). When the stream ends early the error is a
+// *StreamError and the Reply, not nil, holds the partial answer.
+func (c *Client) streamChat(ctx context.Context, req openai.ChatCompletionRequest, w io.Writer) (*Reply, error) {
+	return c.streamLive(ctx, w, true, func(ctx context.Context, onText func(string)) (*Reply, error) {
+		return c.streamChatFunc(ctx, req, onText)
+	})
+}
+
+// streamChatFunc streams req, calling onText with each piece of text of the first choice.
+func (c *Client) streamChatFunc(ctx context.Context, req openai.ChatCompletionRequest, onText func(string)) (*Reply, error) {
 	start := time.Now()
-	resp, err := c.ChatStream(ctx, req, func(ch openai.ChatCompletionStreamResponse) {
-		if onText == nil {
-			return
-		}
+	resp, err := c.StreamChatCompletion(ctx, req, func(ch openai.ChatCompletionStreamResponse) {
 		for _, choice := range ch.Choices {
 			if choice.Index == 0 && choice.Delta.Content != "" {
 				onText(choice.Delta.Content)
@@ -41,14 +43,37 @@ func (c *Client) StreamFunc(ctx context.Context, messages []openai.ChatCompletio
 	return c.newReply(resp, req.Model, time.Since(start)), err
 }
 
-// StreamTo streams the answer to messages into w as it arrives (a program's standard output, a file, a
-// buffer) and returns the whole answer; see StreamFunc for early ends. A failed write stops the stream.
-func (c *Client) StreamTo(ctx context.Context, w io.Writer, messages []openai.ChatCompletionMessage,
-	opts ChatOptions) (*Reply, error) {
+// streamFunc is a streaming call that hands each piece of text to onText.
+type streamFunc func(ctx context.Context, onText func(string)) (*Reply, error)
+
+// streamLive runs a streaming call with its pieces going to w, or, when w is nil, to the live display of
+// the current front end: a display updated in a notebook (Markdown when markdown is set, else plain text),
+// standard output on a terminal.
+func (c *Client) streamLive(ctx context.Context, w io.Writer, markdown bool, call streamFunc) (*Reply, error) {
+	if w == nil {
+		t, ok := display.Current().(display.Terminal)
+		if !ok {
+			return streamToSink(ctx, display.New(nil), DisplayInterval, markdown, call)
+		}
+		w = os.Stdout
+		if t.Out != nil {
+			w = t.Out
+		}
+		r, err := streamToWriter(ctx, w, call)
+		if r != nil && r.Text != "" {
+			_, _ = io.WriteString(w, "\n")
+		}
+		return r, err
+	}
+	return streamToWriter(ctx, w, call)
+}
+
+// streamToWriter writes each piece to w; a failed write stops the stream.
+func streamToWriter(ctx context.Context, w io.Writer, call streamFunc) (*Reply, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var werr error
-	r, err := c.StreamFunc(ctx, messages, opts, func(text string) {
+	r, err := call(ctx, func(text string) {
 		if werr != nil {
 			return
 		}
@@ -62,41 +87,26 @@ func (c *Client) StreamTo(ctx context.Context, w io.Writer, messages []openai.Ch
 	return r, err
 }
 
-// markdownSink is what a live display needs: display.Display satisfies it.
-type markdownSink interface {
+// liveSink is what a live display needs: display.Display satisfies it.
+type liveSink interface {
 	Markdown(md string) error
+	Text(s string) error
 }
 
-// StreamMarkdown streams the answer to messages into a new display in the notebook, rendered as Markdown
-// and updated as the text arrives (at most about ten times a second, and always with the final text), and
-// returns the whole answer. If the stream ends early, the display shows the partial text with a note
-// saying so. Outside a notebook (when display's front end is its Terminal) the text is written to the
-// terminal as it arrives instead, followed by a newline.
-func (c *Client) StreamMarkdown(ctx context.Context, messages []openai.ChatCompletionMessage,
-	opts ChatOptions) (*Reply, error) {
-	if t, ok := display.Current().(display.Terminal); ok {
-		var w io.Writer = os.Stdout
-		if t.Out != nil {
-			w = t.Out
-		}
-		r, err := c.StreamTo(ctx, w, messages, opts)
-		if r != nil && r.Text != "" {
-			_, _ = io.WriteString(w, "\n")
-		}
-		return r, err
+// streamToSink shows the text in sink as it arrives, at most once per interval and always with the final
+// text. If the stream ends early, the display shows the partial text with a note saying so.
+func streamToSink(ctx context.Context, sink liveSink, every time.Duration, markdown bool, call streamFunc) (*Reply, error) {
+	show := sink.Text
+	if markdown {
+		show = sink.Markdown
 	}
-	return c.streamToSink(ctx, display.New(nil), DisplayInterval, messages, opts)
-}
-
-func (c *Client) streamToSink(ctx context.Context, sink markdownSink, every time.Duration,
-	messages []openai.ChatCompletionMessage, opts ChatOptions) (*Reply, error) {
 	var text strings.Builder
 	var last time.Time
-	r, err := c.StreamFunc(ctx, messages, opts, func(piece string) {
+	r, err := call(ctx, func(piece string) {
 		text.WriteString(piece)
 		if now := time.Now(); now.Sub(last) >= every {
 			last = now
-			_ = sink.Markdown(text.String())
+			_ = show(text.String())
 		}
 	})
 	final := text.String()
@@ -109,16 +119,6 @@ func (c *Client) streamToSink(ctx context.Context, sink markdownSink, every time
 	case err != nil:
 		final = "" // the call failed before any text: the error is returned, not shown twice
 	}
-	_ = sink.Markdown(final) // always show the final text, however recent the last update
+	_ = show(final) // always show the final text, however recent the last update
 	return r, err
-}
-
-// AskStream asks one question, with a system prompt when system is not empty, streams the answer live into
-// the notebook as Markdown (see StreamMarkdown) and returns its text.
-func (c *Client) AskStream(ctx context.Context, user, system string) (string, error) {
-	r, err := c.StreamMarkdown(ctx, Messages(user, system), ChatOptions{})
-	if r == nil {
-		return "", err
-	}
-	return r.Text, err
 }

@@ -48,22 +48,22 @@ func TestFromInterpretedCells(t *testing.T) {
 		client, err := llm.New(llm.Config{BaseURL: "` + srv.URL + `",
 			Retry: llm.RetryPolicy{MaxAttempts: 3, OnRetry: func(e llm.RetryEvent) { retries++; fmt.Println("retry:", e) }}})
 		fmt.Println(err)`,
-		`answer, err := client.Ask(ctx, "What is money?", "You are an Aussie LLM that uses Aussie slang.")
+		`answer, err := client.Ask(ctx, "What is money?", llm.ChatOptions{System: "You are an Aussie LLM that uses Aussie slang."})
 		fmt.Println(answer, err, retries)`,
-		`reply, err := client.Send(ctx, []openai.ChatCompletionMessage{llm.System("Be brief."), llm.User("What is money?")},
+		`reply, err := client.Chat(ctx, []openai.ChatCompletionMessage{llm.System("Be brief."), llm.User("What is money?")},
 			llm.ChatOptions{Model: "gpt-4o", MaxTokens: 50, Temperature: llm.ZeroTemperature})
 		fmt.Println(reply.Text, reply.Cost, err)`,
 		`pieces := []string{}
 		r2, err := client.StreamFunc(ctx, llm.Messages("a story", ""), llm.ChatOptions{}, func(p string) { pieces = append(pieces, p) })
 		fmt.Println(len(pieces), r2.Text, err)`,
-		`text, err := client.AskStream(ctx, "another story", "")
+		`text, err := client.Ask(ctx, "another story", llm.ChatOptions{Stream: true})
 		fmt.Println(text, err)`,
 		`cv := client.NewConversation("You are an Aussie LLM.")
-		a, err := cv.Say(ctx, "What is money?")
+		a, err := cv.Ask(ctx, "What is money?")
 		fmt.Println(a, err, len(cv.Messages))`,
 		`lp, err := client.AskLogProbs(ctx, "What is money?", "", 2)
 		fmt.Println(len(lp.Tokens), len(lp.Tokens[0].Top), err)`,
-		`vecs, err := client.Embed(ctx, "", []string{"a b", "a b"})
+		`vecs, err := client.Embed(ctx, []string{"a b", "a b"})
 		fmt.Printf("%.3f %v\n", llm.Cosine(vecs[0], vecs[1]), err)`,
 		`client.SetOnRetry(func(e llm.RetryEvent) { fmt.Println("hook:", e.StatusCode) })`,
 		`fmt.Println(client.Usage().Total().Calls)`,

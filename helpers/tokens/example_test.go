@@ -59,10 +59,10 @@ func ExampleForModel() {
 	// davinci                r50k_base
 }
 
-func ExampleEncodingForModel() {
-	name, err := tokens.EncodingForModel("gpt-4o-2024-08-06")
+func ExampleEncodingNameForModel() {
+	name, err := tokens.EncodingNameForModel("gpt-4o-2024-08-06")
 	fmt.Println(name, err)
-	_, err = tokens.EncodingForModel("llama-3")
+	_, err = tokens.EncodingNameForModel("llama-3")
 	fmt.Println(errors.Is(err, tokens.ErrUnknownModel))
 	// Output:
 	// o200k_base <nil>

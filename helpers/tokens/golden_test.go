@@ -208,18 +208,18 @@ func TestModelsMatchTiktoken(t *testing.T) {
 		t.Fatalf("golden file has %d models", len(g.Models))
 	}
 	for model, want := range g.Models {
-		got, err := EncodingForModel(model)
+		got, err := EncodingNameForModel(model)
 		switch want {
 		case "p50k_edit": // not provided
 			if !errors.Is(err, ErrUnknownModel) {
-				t.Errorf("EncodingForModel(%q) = %q, %v; want ErrUnknownModel", model, got, err)
+				t.Errorf("EncodingNameForModel(%q) = %q, %v; want ErrUnknownModel", model, got, err)
 			}
 			continue
 		case "gpt2": // identical to r50k_base
 			want = R50kBase
 		}
 		if err != nil || got != want {
-			t.Errorf("EncodingForModel(%q) = %q, %v; tiktoken says %q", model, got, err, want)
+			t.Errorf("EncodingNameForModel(%q) = %q, %v; tiktoken says %q", model, got, err, want)
 		}
 	}
 }

@@ -131,10 +131,11 @@ func Models() []string {
 	return names
 }
 
-// EncodingForModel returns the name of the encoding of an OpenAI model, such as "o200k_base" for "gpt-4o".
+// EncodingNameForModel returns the name of the encoding of an OpenAI model, such as "o200k_base" for
+// "gpt-4o" (ForModel returns the encoding itself).
 // Model names are matched without regard to case or surrounding spaces; dated snapshots and variants
 // ("gpt-4o-2024-08-06", "gpt-4-32k", "ft:gpt-3.5-turbo:org::id") are matched by their family's prefix.
-func EncodingForModel(model string) (string, error) {
+func EncodingNameForModel(model string) (string, error) {
 	m := strings.ToLower(strings.TrimSpace(model))
 	if enc, ok := modelEncodings[m]; ok {
 		return enc, nil
@@ -161,3 +162,8 @@ func quoted(names []string) []string {
 	}
 	return q
 }
+
+// EncodingForModel returns the name of the encoding of an OpenAI model.
+//
+// Deprecated: use EncodingNameForModel (tiktoken-go's EncodingForModel returns an encoder, not a name).
+func EncodingForModel(model string) (string, error) { return EncodingNameForModel(model) }

@@ -71,9 +71,9 @@ func Get(name string) (*Encoding, error) {
 }
 
 // ForModel returns the encoding an OpenAI model uses, such as o200k_base for "gpt-4o" and p50k_base for
-// "text-davinci-003" (see EncodingForModel for how names are matched).
+// "text-davinci-003" (see EncodingNameForModel for how names are matched).
 func ForModel(model string) (*Encoding, error) {
-	name, err := EncodingForModel(model)
+	name, err := EncodingNameForModel(model)
 	if err != nil {
 		return nil, err
 	}

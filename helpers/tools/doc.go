@@ -29,7 +29,7 @@
 // # The allow-list and the loop
 //
 // A Toolbox holds the tools a model may call; nothing else runs. A Runner sends a conversation and the tools
-// to a model — any Chatter: the golm client *llm.Client, an *openai.Client wrapped by FromOpenAI, or a
+// to a model — any Chatter: the golm client *llm.Client, go-openai's *openai.Client, or a
 // function wrapped in ChatFunc — runs the calls the model asks for, several in one reply included, answers
 // each with a "tool" message quoting its tool_call_id, and repeats until the model answers in text or
 // MaxSteps requests were made. Whatever the model gets wrong — invalid JSON, arguments of the wrong type, a

@@ -72,7 +72,7 @@ func ExampleRunner() {
 		return
 	}
 	r := tools.NewRunner(model, box) // with the API: tools.NewRunner(client, box), client from llm.NewClient()
-	tr, err := r.Ask(context.Background(), "gpt-4o", "You must use the sums function.", "What is 6+3?")
+	tr, err := r.Ask(context.Background(), "What is 6+3?", tools.AskOptions{Model: "gpt-4o", System: "You must use the sums function."})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -32,9 +32,9 @@ func TestRunnerWithFakeServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []int
-	r := tools.NewRunner(tools.FromOpenAI(openai.NewClientWithConfig(cfg)), box)
+	r := tools.NewRunner(openai.NewClientWithConfig(cfg), box)
 	r.OnStep = func(s tools.Step) { seen = append(seen, len(s.Calls)) }
-	tr, err := r.Ask(context.Background(), "gpt-4o", "You must use the sums function.", "What is 6+3?")
+	tr, err := r.Ask(context.Background(), "What is 6+3?", tools.AskOptions{Model: "gpt-4o", System: "You must use the sums function."})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,25 +12,24 @@ import (
 	"github.com/golm-dev/golm/helpers/display"
 )
 
-// Chatter sends a chat completion request to a model. The golm client, *llm.Client, satisfies it; wrap an
-// *openai.Client with FromOpenAI, and any other function of the same shape in ChatFunc.
+// Chatter sends a chat completion request to a model. The golm client, *llm.Client, and go-openai's
+// *openai.Client both satisfy it; ChatFunc turns any function of the same shape into one.
 type Chatter interface {
-	Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
-// ChatFunc adapts a function to Chatter, for example tools.ChatFunc(client.CreateChatCompletion) or a
-// scripted model in a test.
+// ChatFunc adapts a function to Chatter, for example a scripted model in a test.
 type ChatFunc func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 
-// Chat calls f.
-func (f ChatFunc) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+// CreateChatCompletion calls f.
+func (f ChatFunc) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	return f(ctx, req)
 }
 
 // FromOpenAI adapts a go-openai client to Chatter.
-func FromOpenAI(c *openai.Client) Chatter {
-	return ChatFunc(c.CreateChatCompletion)
-}
+//
+// Deprecated: an *openai.Client is a Chatter as it is.
+func FromOpenAI(c *openai.Client) Chatter { return c }
 
 // DefaultMaxSteps is the step limit of a Runner whose MaxSteps is zero.
 const DefaultMaxSteps = 10
@@ -66,14 +65,33 @@ func (r *Runner) SetOnStep(f func(Step)) *Runner {
 	return r
 }
 
-// Ask runs the loop for one question with an optional system prompt and returns the transcript.
-func (r *Runner) Ask(ctx context.Context, model, system, question string) (*Transcript, error) {
+// AskOptions are the settings of Runner.Ask. The zero value means the client's default model and no system
+// prompt.
+type AskOptions struct {
+	// Model is the model; empty means the client's default (for *llm.Client; go-openai's client needs one).
+	Model string
+	// System is a system prompt, for example "You must use the sums function to answer."
+	System string
+}
+
+// Ask runs the loop for one question and returns the transcript; its Answer is the model's final text.
+// Options are optional.
+//
+//	tr, err := runner.Ask(ctx, "What is 6+3?", tools.AskOptions{System: "You must use the sums function."})
+func (r *Runner) Ask(ctx context.Context, question string, opts ...AskOptions) (*Transcript, error) {
+	if len(opts) > 1 {
+		return &Transcript{}, fmt.Errorf("tools: %d option structs given; pass at most one AskOptions", len(opts))
+	}
+	var o AskOptions
+	if len(opts) == 1 {
+		o = opts[0]
+	}
 	var msgs []openai.ChatCompletionMessage
-	if system != "" {
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system})
+	if o.System != "" {
+		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: o.System})
 	}
 	msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: question})
-	return r.Run(ctx, openai.ChatCompletionRequest{Model: model, Messages: msgs})
+	return r.Run(ctx, openai.ChatCompletionRequest{Model: o.Model, Messages: msgs})
 }
 
 // Run sends req to the model and runs the tool calls it asks for until it gives a final answer. When
@@ -105,7 +123,7 @@ func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Tr
 			return tr, fmt.Errorf("tools: step %d: %w", n, err)
 		}
 		req.Messages = tr.Messages
-		resp, err := r.Client.Chat(ctx, req)
+		resp, err := r.Client.CreateChatCompletion(ctx, req)
 		if err != nil {
 			return tr, fmt.Errorf("tools: step %d: asking the model: %w", n, err)
 		}

@@ -75,7 +75,7 @@ func (f *fakeModel) client() Chatter {
 	f.t.Cleanup(srv.Close)
 	cfg := openai.DefaultConfig("test-key")
 	cfg.BaseURL = srv.URL + "/v1"
-	return FromOpenAI(openai.NewClientWithConfig(cfg))
+	return openai.NewClientWithConfig(cfg)
 }
 
 func call(id, name, args string) openai.ToolCall {
@@ -113,7 +113,7 @@ func TestRunSums(t *testing.T) {
 	r := NewRunner(fm.client(), sumsBox(t))
 	var steps []string
 	r.OnStep = func(s Step) { steps = append(steps, s.String()) }
-	tr, err := r.Ask(context.Background(), "gpt-4o", "You must use the function to answer.", "What is 6+3?")
+	tr, err := r.Ask(context.Background(), "What is 6+3?", AskOptions{Model: "gpt-4o", System: "You must use the function to answer."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestRunToolFailuresGoBackToTheModel(t *testing.T) {
 		}
 		return openai.ChatCompletionMessage{Content: "done"}, nil
 	}}
-	tr, err := NewRunner(fm.client(), box).Ask(context.Background(), "m", "", "go")
+	tr, err := NewRunner(fm.client(), box).Ask(context.Background(), "go", AskOptions{Model: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestRunStepLimit(t *testing.T) {
 	}}
 	r := NewRunner(fm.client(), sumsBox(t))
 	r.MaxSteps = 3
-	tr, err := r.Ask(context.Background(), "m", "", "loop")
+	tr, err := r.Ask(context.Background(), "loop", AskOptions{Model: "m"})
 	if !errors.Is(err, ErrStepLimit) {
 		t.Fatalf("error = %v, want ErrStepLimit", err)
 	}
@@ -254,7 +254,7 @@ func TestRunModelErrors(t *testing.T) {
 		}
 		return openai.ChatCompletionMessage{}, errors.New("overloaded")
 	}}
-	tr, err := NewRunner(fm.client(), sumsBox(t)).Ask(context.Background(), "m", "", "q")
+	tr, err := NewRunner(fm.client(), sumsBox(t)).Ask(context.Background(), "q", AskOptions{Model: "m"})
 	if err == nil || !strings.Contains(err.Error(), "tools: step 2: asking the model:") || !strings.Contains(err.Error(), "overloaded") {
 		t.Fatalf("error = %v", err)
 	}
@@ -267,11 +267,11 @@ func TestRunNoChoices(t *testing.T) {
 	chat := ChatFunc(func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 		return openai.ChatCompletionResponse{}, nil
 	})
-	_, err := NewRunner(chat, nil).Ask(context.Background(), "m", "", "q")
+	_, err := NewRunner(chat, nil).Ask(context.Background(), "q", AskOptions{Model: "m"})
 	if err == nil || !strings.Contains(err.Error(), "no choices") {
 		t.Errorf("error = %v", err)
 	}
-	if _, err := (&Runner{}).Ask(context.Background(), "m", "", "q"); err == nil {
+	if _, err := (&Runner{}).Ask(context.Background(), "q", AskOptions{Model: "m"}); err == nil {
 		t.Error("a runner without a client ran")
 	}
 }
@@ -288,7 +288,7 @@ func TestRunContext(t *testing.T) {
 		return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{
 			ToolCalls: []openai.ToolCall{call("c", "stop", "{}")}}}}}, nil
 	})
-	tr, err := NewRunner(chat, box).Ask(ctx, "m", "", "q")
+	tr, err := NewRunner(chat, box).Ask(ctx, "q", AskOptions{Model: "m"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
@@ -302,7 +302,7 @@ func TestRunOnStepPanics(t *testing.T) {
 		return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Content: "hi"}}}}, nil
 	})
 	r := NewRunner(chat, nil).SetOnStep(func(Step) { panic("watcher bug") })
-	tr, err := r.Ask(context.Background(), "m", "", "q")
+	tr, err := r.Ask(context.Background(), "q", AskOptions{Model: "m"})
 	if err == nil || !strings.Contains(err.Error(), "OnStep panicked: watcher bug") || len(tr.Steps) != 1 {
 		t.Errorf("error = %v, %d steps", err, len(tr.Steps))
 	}
@@ -395,7 +395,7 @@ func TestRunShow(t *testing.T) {
 	}}
 	r := NewRunner(fm.client(), sumsBox(t))
 	r.Show = true
-	if _, err := r.Ask(context.Background(), "m", "", "1+2?"); err != nil {
+	if _, err := r.Ask(context.Background(), "1+2?", AskOptions{Model: "m"}); err != nil {
 		t.Fatal(err)
 	}
 	var text, html []string

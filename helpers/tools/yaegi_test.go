@@ -121,19 +121,19 @@ func TestInterpretedTool(t *testing.T) {
 		})`,
 		`r := tools.NewRunner(chat, box)
 		r.OnStep = func(s tools.Step) { fmt.Println("step", s.N, len(s.Calls)) }
-		tr, err := r.Ask(context.Background(), "m", "", "What is 6+3?")
+		tr, err := r.Ask(context.Background(), "What is 6+3?", tools.AskOptions{Model: "m"})
 		fmt.Println(tr)
 		fmt.Println("error:", err)`,
 		`type model struct{ answer string }`,
-		`func (m *model) Chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+		`func (m *model) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 			return openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Role: "assistant", Content: m.answer}}}}, nil
 		}`,
 		`r2 := tools.NewRunner(&model{answer: "Paris"}, box).SetOnStep(func(s tools.Step) { fmt.Println("r2 step", s.Final()) })
-		tr2, err := r2.Ask(context.Background(), "m", "", "What is the capital of France?")
+		tr2, err := r2.Ask(context.Background(), "What is the capital of France?", tools.AskOptions{Model: "m"})
 		fmt.Println(tr2, err)`,
 		`r3 := &tools.Runner{Client: chat, Tools: box, MaxSteps: 1, OnStep: func(s tools.Step) { fmt.Println("r3 step", s.N) }}
 		n = 0
-		_, err = r3.Ask(context.Background(), "m", "", "q")
+		_, err = r3.Ask(context.Background(), "q", tools.AskOptions{Model: "m"})
 		fmt.Println(err)`,
 	)
 	want := strings.Join([]string{
