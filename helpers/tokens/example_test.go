@@ -134,9 +134,9 @@ func ExampleEncoding_Pieces() {
 	// [\xf0\x9f \xa6 \x80]
 }
 
-func ExampleEncoding_Show() {
+func ExampleEncoding_Tokenize() {
 	enc, _ := tokens.Get("p50k_base")
-	t := enc.Show("They are splashing")
+	t := enc.Tokenize("They are splashing")
 	// In a notebook, t as the last expression of a cell shows coloured pieces (t.HTML()).
 	fmt.Println(t)
 	fmt.Println(t.Len(), t.IDs[2], t.Pieces[2])
@@ -149,7 +149,7 @@ func ExampleEncoding_Show() {
 
 func ExampleTokenized_HTML() {
 	enc, _ := tokens.Get("r50k_base")
-	h := enc.Show("Hi there").HTML()
+	h := enc.Tokenize("Hi there").HTML()
 	fmt.Println(strings.Count(h, "<span title="), strings.Contains(h, `title="612 &#34; there&#34;"`))
 	// Output:
 	// 2 true

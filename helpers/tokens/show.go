@@ -26,9 +26,9 @@ type Tokenized struct {
 	raw      []string // the bytes of each token
 }
 
-// Show splits text into tokens and returns them as a value that a notebook displays as coloured pieces (see
-// Tokenized).
-func (e *Encoding) Show(text string) Tokenized {
+// Tokenize splits text into tokens and returns them with their ids and pieces, as a value that a notebook
+// displays as coloured pieces (see Tokenized): the last expression of a cell, or display.Show(t).
+func (e *Encoding) Tokenize(text string) Tokenized {
 	ids, raw := e.encode(text, true)
 	pieces := make([]string, len(raw))
 	for i, p := range raw {
@@ -185,3 +185,8 @@ func writeVisible(sb *strings.Builder, s string) {
 		i += n
 	}
 }
+
+// Show splits text into tokens, as Tokenize does.
+//
+// Deprecated: use Tokenize (Show is display.Show's name: render a value).
+func (e *Encoding) Show(text string) Tokenized { return e.Tokenize(text) }

@@ -333,7 +333,7 @@ func TestShowString(t *testing.T) {
 		{R50kBase, "!", "r50k_base: 1 token, 1 character\n\"!\"\n[0]"},
 	}
 	for _, tt := range tests {
-		s := mustGet(t, tt.encoding).Show(tt.text)
+		s := mustGet(t, tt.encoding).Tokenize(tt.text)
 		if got := s.String(); got != tt.want {
 			t.Errorf("%s: Show(%q).String() =\n%s\nwant\n%s", tt.encoding, tt.text, got, tt.want)
 		}

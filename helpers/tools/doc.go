@@ -36,7 +36,7 @@
 // missing argument, a function that is not in the toolbox — and whatever the function does wrong — an error,
 // a panic — goes back to the model as "error: ..." in the tool result, so that it can correct itself; none
 // of it panics. The calls of one reply run one after the other, in order. Every step can be watched
-// (Runner.OnStep, Runner.Show) and the Transcript that Run returns renders as text or HTML:
+// (Runner.OnStep, Runner.Stream) and the Transcript that Run returns renders as text or HTML:
 //
 //	model asked sums({"a":6,"b":3}) → 9
 //	answer: 6 + 3 = 9

@@ -49,7 +49,11 @@ type Runner struct {
 	// OnStep, when set, is called after each step, with the model's reply and the calls it made; a panic in it
 	// ends the run with an error.
 	OnStep func(Step)
-	// Show displays each step as it happens (with display.Show: HTML in a notebook, text in a program).
+	// Stream shows each step live as it happens (with display.Show: HTML in a notebook, text in a program).
+	Stream bool
+	// Show is the old name of Stream.
+	//
+	// Deprecated: use Stream.
 	Show bool
 }
 
@@ -157,7 +161,7 @@ func (r *Runner) Run(ctx context.Context, req openai.ChatCompletionRequest) (*Tr
 
 // report shows the step and calls OnStep; a panic in OnStep ends the run with an error.
 func (r *Runner) report(s Step) (err error) {
-	if r.Show {
+	if r.Stream || r.Show {
 		_ = display.Show(s) // showing is best effort; the transcript keeps everything
 	}
 	if r.OnStep != nil {

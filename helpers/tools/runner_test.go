@@ -394,7 +394,7 @@ func TestRunShow(t *testing.T) {
 		return openai.ChatCompletionMessage{Content: "3 <b>"}, nil
 	}}
 	r := NewRunner(fm.client(), sumsBox(t))
-	r.Show = true
+	r.Stream = true
 	if _, err := r.Ask(context.Background(), "1+2?", AskOptions{Model: "m"}); err != nil {
 		t.Fatal(err)
 	}
