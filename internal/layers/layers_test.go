@@ -147,7 +147,7 @@ func TestRulesCatchBadImports(t *testing.T) {
 	}{
 		{"wire imports golm", graph{m("internal/kernel/wire"): {"fmt", m("helpers/display")}}, 1},
 		{"engine reaches the server through another package", graph{
-			m("internal/kernel/engine"): {m("internal/kernel/history")},
+			m("internal/kernel/engine"):  {m("internal/kernel/history")},
 			m("internal/kernel/history"): {m("internal/kernel/server")}}, 1},
 		{"a helper's test imports the engine", graph{
 			m("helpers/llm"): {"fmt"}, m("helpers/llm") + " [test]": {m("internal/kernel/engine")}}, 1},
