@@ -16,10 +16,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
 	"github.com/golm-dev/golm/internal/kernel/history"
 	"github.com/golm-dev/golm/internal/kernel/wire"
 	"github.com/golm-dev/golm/internal/kernel/worker"
+	"github.com/golm-dev/golm/internal/kernel/zmtp"
 )
 
 // Config configures a kernel server.
@@ -36,6 +36,9 @@ type Config struct {
 	InterruptGrace time.Duration
 	// Version is golm's version, for kernel_info.
 	Version string
+	// MaxMessageBytes caps one incoming message on shell, control and stdin (0: 256 MiB; golm reads
+	// GOLM_MAX_MESSAGE_BYTES). Larger messages end their connection before they are read.
+	MaxMessageBytes int64
 }
 
 // Server is a running kernel.
@@ -43,10 +46,12 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	signer  *wire.Signer
+	replay  *wire.ReplayGuard
 	session string
 
+	net                          *zmtp.Group
 	shell, control, stdin, iopub *socket
-	hb                           zmq4.Socket
+	hb                           *zmtp.Socket
 
 	shellQ chan *wire.Message
 	inputs chan *wire.Message
@@ -86,6 +91,8 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Log,
 		signer:  signer,
+		replay:  wire.NewReplayGuard(0),
+		net:     zmtp.NewGroup(zmtp.Limits{MaxMessageBytes: cfg.MaxMessageBytes}, cfg.Log),
 		session: wire.NewID(),
 		shellQ:  make(chan *wire.Message, 256),
 		inputs:  make(chan *wire.Message, 1),
@@ -97,39 +104,65 @@ func New(cfg Config) (*Server, error) {
 type socket struct {
 	name string
 	mu   sync.Mutex
-	s    zmq4.Socket
+	s    *zmtp.Socket
 }
 
 func (s *socket) send(frames [][]byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.s.SendMulti(zmq4.NewMsgFrom(frames...))
+	return s.s.Send(frames)
+}
+
+// wireLimits returns the limits on what peers can make the kernel hold.
+func (s *Server) wireLimits() zmtp.Limits { return s.net.Limits() }
+
+// listen binds the five sockets of the connection file.
+func (s *Server) listen() error {
+	c := s.cfg.Conn
+	binds := []struct {
+		kind zmtp.Kind
+		name string
+		port int
+		dst  **zmtp.Socket
+	}{
+		{zmtp.Router, "shell", c.ShellPort, nil}, {zmtp.Router, "control", c.ControlPort, nil},
+		{zmtp.Router, "stdin", c.StdinPort, nil}, {zmtp.Pub, "iopub", c.IOPubPort, nil},
+		{zmtp.Rep, "heartbeat", c.HBPort, &s.hb},
+	}
+	socks := []**socket{&s.shell, &s.control, &s.stdin, &s.iopub}
+	for i, b := range binds {
+		z, err := s.net.Listen(b.kind, b.name, c.Endpoint(b.port))
+		if err != nil {
+			s.closeSockets()
+			return fmt.Errorf("listening on %s: %w", c.Endpoint(b.port), err)
+		}
+		if b.dst != nil {
+			*b.dst = z
+		} else {
+			*socks[i] = &socket{name: b.name, s: z}
+		}
+	}
+	return nil
+}
+
+// closeSockets closes the sockets that are open.
+func (s *Server) closeSockets() {
+	for _, sock := range []*socket{s.shell, s.control, s.stdin, s.iopub} {
+		if sock != nil {
+			sock.s.Close()
+		}
+	}
+	if s.hb != nil {
+		s.hb.Close()
+	}
 }
 
 // Run serves until the kernel is shut down by a shutdown_request or ctx is cancelled.
 func (s *Server) Run(ctx context.Context) error {
-	sctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c := s.cfg.Conn
-	s.shell = &socket{name: "shell", s: zmq4.NewRouter(sctx, zmq4.WithID(zmq4.SocketIdentity("golm-shell")))}
-	s.control = &socket{name: "control", s: zmq4.NewRouter(sctx, zmq4.WithID(zmq4.SocketIdentity("golm-control")))}
-	s.stdin = &socket{name: "stdin", s: zmq4.NewRouter(sctx, zmq4.WithID(zmq4.SocketIdentity("golm-stdin")))}
-	s.iopub = &socket{name: "iopub", s: zmq4.NewPub(sctx)}
-	s.hb = zmq4.NewRep(sctx)
-	binds := []struct {
-		sock zmq4.Socket
-		port int
-	}{{s.shell.s, c.ShellPort}, {s.control.s, c.ControlPort}, {s.stdin.s, c.StdinPort}, {s.iopub.s, c.IOPubPort}, {s.hb, c.HBPort}}
-	for _, b := range binds {
-		if err := b.sock.Listen(c.Endpoint(b.port)); err != nil {
-			return fmt.Errorf("listening on %s: %w", c.Endpoint(b.port), err)
-		}
+	if err := s.listen(); err != nil {
+		return err
 	}
-	defer func() {
-		for _, b := range binds {
-			b.sock.Close()
-		}
-	}()
+	defer s.closeSockets()
 	s.publish(nil, wire.StatusMsg, wire.Status{ExecutionState: "starting"})
 	go s.startWorker()
 	go s.heartbeat()
@@ -182,35 +215,31 @@ func (s *Server) Shutdown() { s.stop.Do(func() { close(s.done) }) }
 // heartbeat echoes pings on the heartbeat socket.
 func (s *Server) heartbeat() {
 	for {
-		msg, err := s.hb.Recv()
+		msg, err := s.hb.Recv(context.Background())
 		if err != nil {
 			return
 		}
 		if err := s.hb.Send(msg); err != nil {
-			return
+			s.log.Warn("heartbeat", "err", err)
 		}
 	}
 }
 
-// receive reads messages from a socket, drops those that are malformed or badly signed, and hands the
-// others on.
+// receive reads messages from a socket, drops those that are malformed, badly signed or replayed, and
+// hands the others on.
 func (s *Server) receive(sock *socket, handle func(*wire.Message)) {
 	for {
-		msg, err := sock.s.Recv()
+		frames, err := sock.s.Recv(context.Background())
 		if err != nil {
-			select {
-			case <-s.done:
-				return
-			default:
+			if !errors.Is(err, zmtp.ErrClosed) {
+				s.log.Warn("receive failed", "socket", sock.name, "err", err)
 			}
-			if errors.Is(err, context.Canceled) {
-				return
-			}
-			s.log.Warn("receive failed", "socket", sock.name, "err", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
+			return
 		}
-		m, err := wire.Parse(msg.Frames, s.signer)
+		m, err := wire.Parse(frames, s.signer)
+		if err == nil {
+			err = s.replay.Check(m)
+		}
 		if err != nil {
 			s.log.Warn("dropped a message", "socket", sock.name, "err", err)
 			continue

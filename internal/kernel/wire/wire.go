@@ -44,7 +44,11 @@ type Message struct {
 	Metadata     map[string]any
 	Content      json.RawMessage
 	Buffers      [][]byte
+	digest       []byte // the verified HMAC, decoded; nil when signing is off
 }
+
+// Digest returns the message's verified HMAC (decoded from hex), or nil when messages are not signed.
+func (m *Message) Digest() []byte { return m.digest }
 
 // Decode unmarshals the content into v, wrapping errors with the message type.
 func (m *Message) Decode(v any) error {
@@ -94,21 +98,22 @@ func (s *Signer) sign(parts [][]byte) []byte {
 	return out
 }
 
-// verify checks a hex signature in constant time.
-func (s *Signer) verify(sig []byte, parts [][]byte) bool {
+// verify checks a hex signature in constant time and returns the decoded digest (nil when signing is
+// off).
+func (s *Signer) verify(sig []byte, parts [][]byte) ([]byte, bool) {
 	if !s.Enabled() {
-		return true
+		return nil, true
 	}
 	got := make([]byte, hex.DecodedLen(len(sig)))
 	n, err := hex.Decode(got, sig)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	mac := hmac.New(s.scheme, s.key)
 	for _, p := range parts {
 		mac.Write(p)
 	}
-	return hmac.Equal(got[:n], mac.Sum(nil))
+	return got[:n], hmac.Equal(got[:n], mac.Sum(nil))
 }
 
 // Errors returned by Parse.
@@ -134,10 +139,11 @@ func Parse(frames [][]byte, s *Signer) (*Message, error) {
 	if len(rest) < 5 {
 		return nil, ErrShort
 	}
-	if !s.verify(rest[0], rest[1:5]) {
+	digest, ok := s.verify(rest[0], rest[1:5])
+	if !ok {
 		return nil, ErrBadSignature
 	}
-	m := &Message{Identities: frames[:delim]}
+	m := &Message{Identities: frames[:delim], digest: digest}
 	if err := json.Unmarshal(rest[1], &m.Header); err != nil {
 		return nil, fmt.Errorf("decoding header: %w", err)
 	}
