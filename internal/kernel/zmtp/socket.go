@@ -134,6 +134,8 @@ type Group struct {
 	log        *slog.Logger
 	pending    *semaphore.Weighted
 	handshakes *semaphore.Weighted
+	// afterHandshake, if set, runs on each connection after its handshake (tests use it to panic).
+	afterHandshake func()
 }
 
 // NewGroup returns a group with the given limits (zero fields take their defaults) and logger (nil:
@@ -344,6 +346,9 @@ func (s *Socket) serve(nc net.Conn) {
 	}
 	handshaking = false
 	s.g.handshakes.Release(1)
+	if s.g.afterHandshake != nil {
+		s.g.afterHandshake()
+	}
 	if !s.add(c) {
 		return
 	}
