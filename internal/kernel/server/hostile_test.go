@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-zeromq/zmq4"
+	"github.com/golm-dev/golm/internal/kernel/wire"
 )
 
 // Hostile peers: raw TCP connections that speak just enough ZMTP to reach the framing code, and never a
@@ -177,5 +180,33 @@ func TestHostilePeers(t *testing.T) {
 				t.Fatalf("after the attack, execute_reply status %v", st)
 			}
 		})
+	}
+}
+
+// TestReplayIsDropped: a signed message sent again, on the same socket or another, is not run again.
+func TestReplayIsDropped(t *testing.T) {
+	c, _ := startKernel(t, 0)
+	if rep, _ := c.execute("n := 0"); content(rep)["status"] != "ok" {
+		t.Fatal(rep.Content)
+	}
+	h := wire.NewHeader(wire.ExecuteRequest, c.session, "tester")
+	frames, err := wire.Frames(nil, h, nil, nil, map[string]any{"code": "n++"}, c.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.shell.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+		t.Fatal(err)
+	}
+	c.reply(c.shell, wire.ExecuteReply)
+	c.waitIdle(h.MsgID, 5*time.Second)
+	// The same frames again, on shell and on control.
+	_ = c.shell.SendMulti(zmq4.NewMsgFrom(frames...))
+	_ = c.control.SendMulti(zmq4.NewMsgFrom(frames...))
+	rep, ms := c.execute("n")
+	if content(rep)["status"] != "ok" {
+		t.Fatal(rep.Content)
+	}
+	if got := resultTexts(ms); len(got) != 1 || got[0] != "1" {
+		t.Fatalf("n = %q after one execution and two replays, want 1", got)
 	}
 }
