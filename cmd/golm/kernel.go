@@ -46,7 +46,11 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hist, err := history.Open(history.DefaultPath())
+	maxMessage, err := maxMessageBytes()
+	if err != nil {
+		return err
+	}
+	hist, err := history.Open(history.DefaultPath(), history.KeepOutputs(os.Getenv(history.OutputsEnv) == "1"))
 	if err != nil {
 		log.Warn("history is kept in memory only", "err", err)
 		hist, _ = history.Open("")
@@ -58,9 +62,10 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 			Env:         append(os.Environ(), "GOLM_MEMORY_LIMIT="+strconv.FormatInt(limit, 10)),
 			MemoryLimit: limit + limit/10,
 		},
-		History: hist,
-		Log:     log,
-		Version: version,
+		History:         hist,
+		Log:             log,
+		Version:         version,
+		MaxMessageBytes: maxMessage,
 	})
 	if err != nil {
 		return err
@@ -91,6 +96,20 @@ func runWorker(_ context.Context, _ []string, _, _ io.Writer) error {
 			tokens.InstallOfflineLoader()
 		},
 	})
+}
+
+// maxMessageBytes reads GOLM_MAX_MESSAGE_BYTES ("64MiB", bytes): the largest message a client may send
+// the kernel; 0 (unset) takes the default, 256 MiB.
+func maxMessageBytes() (int64, error) {
+	v := os.Getenv("GOLM_MAX_MESSAGE_BYTES")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := parseBytes(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("GOLM_MAX_MESSAGE_BYTES: want a positive size such as 64MiB, got %q", v)
+	}
+	return n, nil
 }
 
 // memoryLimit reads GOLM_MEMORY_LIMIT ("8GiB", "512MB", bytes), or takes 80% of the machine's memory.

@@ -1,5 +1,11 @@
-// Package history keeps the inputs (and text outputs) of executed cells across kernel sessions, and
-// answers Jupyter's history requests: the last n entries, a range of a session, and a glob search.
+// Package history keeps the inputs of executed cells across kernel sessions, and answers Jupyter's
+// history requests: the last n entries, a range of a session, and a glob search.
+//
+// The history file is private to its user (created 0600 in a 0700 folder; a file found with wider
+// permissions is narrowed). It holds inputs only: cell outputs can hold secrets (a printed API key, a
+// response), so they are kept in memory for this session and written to the file only when the store is
+// opened with KeepOutputs (golm does so when GOLM_HISTORY_OUTPUTS=1). Opening a file without it removes
+// outputs an earlier session wrote.
 package history
 
 import (
@@ -9,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -24,24 +31,42 @@ type Entry struct {
 // Store is a history file (JSON lines) and the entries read from it. Several kernels may append to the
 // same file; each writes whole lines.
 type Store struct {
-	mu      sync.Mutex
-	path    string
-	session int
-	entries []Entry
-	max     int
+	mu          sync.Mutex
+	path        string
+	session     int
+	entries     []Entry
+	max         int
+	keepOutputs bool
 }
+
+// OutputsEnv is the environment variable that, set to 1, makes golm keep cell outputs in the history
+// file.
+const OutputsEnv = "GOLM_HISTORY_OUTPUTS"
+
+// Option configures Open.
+type Option func(*Store)
+
+// KeepOutputs writes cells' text outputs to the history file too (by default only inputs are written).
+func KeepOutputs(on bool) Option { return func(s *Store) { s.keepOutputs = on } }
 
 // MaxEntries bounds how many past entries a store keeps in memory.
 const MaxEntries = 10000
 
 // Open reads a history file ("" keeps history in memory only) and starts a new session numbered after the
 // last one in it.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{path: path, max: MaxEntries}
+	for _, o := range opts {
+		o(s)
+	}
 	if path != "" {
 		f, err := os.Open(path)
 		switch {
 		case err == nil:
+			if err := narrow(f); err != nil {
+				f.Close()
+				return nil, err
+			}
 			sc := bufio.NewScanner(f)
 			sc.Buffer(make([]byte, 1<<20), 16<<20)
 			for sc.Scan() {
@@ -59,9 +84,58 @@ func Open(path string) (*Store, error) {
 		if len(s.entries) > s.max {
 			s.entries = s.entries[len(s.entries)-s.max:]
 		}
+		if !s.keepOutputs && slices.ContainsFunc(s.entries, func(e Entry) bool { return e.Output != "" }) {
+			if err := s.dropOutputs(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	s.session++
 	return s, nil
+}
+
+// narrow makes an existing history file private to its owner.
+func narrow(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			return fmt.Errorf("history: making %s private: %w", f.Name(), err)
+		}
+	}
+	return nil
+}
+
+// dropOutputs rewrites the file with the entries read, outputs removed (an earlier session wrote them).
+// The outputs stay in memory.
+func (s *Store) dropOutputs() error {
+	var buf []byte
+	for _, e := range s.entries {
+		e.Output = ""
+		line, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		buf = append(append(buf, line...), '\n')
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".history-*")
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf); err != nil {
+		tmp.Close()
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("history: removing outputs from %s: %w", s.path, err)
+	}
+	return nil
 }
 
 // DefaultPath returns $XDG_DATA_HOME/golm/history.jsonl (~/.local/share/golm/history.jsonl).
@@ -80,8 +154,8 @@ func DefaultPath() string {
 // Session returns the number of this kernel's session.
 func (s *Store) Session() int { return s.session }
 
-// Add records a cell of this session. Errors writing the file are returned but the entry is kept in
-// memory.
+// Add records a cell of this session: input and output in memory, the output in the file only with
+// KeepOutputs. Errors writing the file are returned but the entry is kept in memory.
 func (s *Store) Add(line int, input, output string) error {
 	e := Entry{Session: s.session, Line: line, Input: input, Output: output}
 	s.mu.Lock()
@@ -92,6 +166,9 @@ func (s *Store) Add(line int, input, output string) error {
 	s.mu.Unlock()
 	if s.path == "" {
 		return nil
+	}
+	if !s.keepOutputs {
+		e.Output = ""
 	}
 	data, err := json.Marshal(e)
 	if err != nil {
@@ -105,6 +182,9 @@ func (s *Store) Add(line int, input, output string) error {
 		return fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
+	if err := narrow(f); err != nil {
+		return err
+	}
 	if _, err := f.Write(append(data, '\n')); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}

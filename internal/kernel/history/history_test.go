@@ -1,7 +1,9 @@
 package history
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +73,69 @@ func TestInMemory(t *testing.T) {
 	_ = s.Add(1, "x", "1")
 	if got := s.Tail(1); len(got) != 1 || got[0].Output != "1" {
 		t.Fatalf("%+v", got)
+	}
+}
+
+// TestFilePrivacy: the file is 0600 (an existing wider one is narrowed) and holds outputs only when asked.
+func TestFilePrivacy(t *testing.T) {
+	cases := []struct {
+		name    string
+		keep    bool
+		prior   string      // file content before Open
+		mode    os.FileMode // of the prior file
+		outputs bool        // whether outputs may be on disk afterwards
+	}{
+		{"new file, inputs only", false, "", 0, false},
+		{"new file, outputs asked for", true, "", 0, true},
+		{"old file with outputs and wide permissions", false,
+			`{"session":1,"line":1,"input":"key","output":"sk-secret"}` + "\n", 0o644, false},
+		{"old file with outputs, outputs asked for", true,
+			`{"session":1,"line":1,"input":"key","output":"sk-secret"}` + "\n", 0o644, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "golm", "history.jsonl")
+			if c.prior != "" {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(c.prior), c.mode); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, c.mode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := Open(path, KeepOutputs(c.keep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Add(1, `fmt.Println(os.Getenv("KEY"))`, "sk-secret\n"); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+			}
+			data, _ := os.ReadFile(path)
+			if got := strings.Contains(string(data), "sk-secret"); got != c.outputs {
+				t.Errorf("outputs on disk: %v, want %v:\n%s", got, c.outputs, data)
+			}
+			if !strings.Contains(string(data), `os.Getenv(\"KEY\")`) {
+				t.Errorf("input missing from the file:\n%s", data)
+			}
+			// This session's outputs stay in memory for history requests.
+			if got := s.Tail(1); got[0].Output != "sk-secret\n" {
+				t.Errorf("in memory: %+v", got)
+			}
+			if c.prior != "" {
+				if got := s.Range(1, 1, 0); len(got) != 1 || got[0].Output != "sk-secret" {
+					t.Errorf("earlier session in memory: %+v", got)
+				}
+			}
+		})
 	}
 }
