@@ -305,7 +305,7 @@ type conn struct {
 	s        *Socket
 	nc       net.Conn
 	id       []byte
-	out      chan [][]byte // message frames; a nil first frame marks a command (frames[1] is the frame)
+	out      chan outMsg
 	queued   atomic.Int64
 	done     chan struct{}
 	once     sync.Once
@@ -321,13 +321,21 @@ func (c *conn) close() {
 	})
 }
 
+// outMsg is a message to send, or a whole command frame (raw).
+type outMsg struct {
+	frames [][]byte
+	raw    []byte
+}
+
+func (m outMsg) size() int64 { return size(m.frames) + int64(len(m.raw)) }
+
 // maxSubscriptions caps the topics one PUB peer may subscribe to.
 const maxSubscriptions = 1024
 
 // serve runs a connection: handshake, writer, and the read loop. A panic anywhere in it is logged and
 // ends only this connection.
 func (s *Socket) serve(nc net.Conn) {
-	c := &conn{s: s, nc: nc, out: make(chan [][]byte, 1024), done: make(chan struct{}), subs: map[string]struct{}{}}
+	c := &conn{s: s, nc: nc, out: make(chan outMsg, 1024), done: make(chan struct{}), subs: map[string]struct{}{}}
 	handshaking := true
 	defer func() {
 		if handshaking {
@@ -526,7 +534,7 @@ func (s *Socket) command(c *conn, cmd command) bool {
 			s.g.log.Warn("zmtp: malformed PING", "socket", s.name)
 			return false
 		}
-		c.enqueue([][]byte{nil, encodeCommand("PONG", cmd.data[2:])})
+		c.enqueue(outMsg{raw: encodeCommand("PONG", cmd.data[2:])})
 	case "SUBSCRIBE", "CANCEL":
 		if s.kind == Pub {
 			c.subscribe(string(cmd.data), cmd.name == "SUBSCRIBE")
@@ -568,15 +576,16 @@ func size(frames [][]byte) int64 {
 	return n
 }
 
-// enqueue queues frames for the writer; it drops them (and reports false) when the peer's queue is full.
-func (c *conn) enqueue(frames [][]byte) bool {
-	n := size(frames)
+// enqueue queues a message for the writer; it drops it (and reports false) when the peer's queue is
+// full.
+func (c *conn) enqueue(m outMsg) bool {
+	n := m.size()
 	if c.queued.Add(n) > c.s.g.lim.SendQueueBytes {
 		c.queued.Add(-n)
 		return false
 	}
 	select {
-	case c.out <- frames:
+	case c.out <- m:
 		return true
 	default:
 		c.queued.Add(-n)
@@ -597,22 +606,21 @@ func (c *conn) writer() {
 	}()
 	for {
 		select {
-		case frames := <-c.out:
-			bufs := make(net.Buffers, 0, 2*len(frames))
-			if frames[0] == nil {
-				bufs = append(bufs, frames[1])
-			} else {
-				for i, f := range frames {
-					var fl byte
-					if i < len(frames)-1 {
-						fl = flagMore
-					}
-					bufs = append(bufs, frameHeader(fl, len(f)), f)
+		case m := <-c.out:
+			bufs := make(net.Buffers, 0, 2*len(m.frames)+1)
+			if m.raw != nil {
+				bufs = append(bufs, m.raw)
+			}
+			for i, f := range m.frames {
+				var fl byte
+				if i < len(m.frames)-1 {
+					fl = flagMore
 				}
+				bufs = append(bufs, frameHeader(fl, len(f)), f)
 			}
 			_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 			_, err := bufs.WriteTo(c.nc)
-			c.queued.Add(-size(frames))
+			c.queued.Add(-m.size())
 			if err != nil {
 				if !closedErr(err) {
 					c.s.g.log.Warn("zmtp: write failed; dropped the connection", "socket", c.s.name, "err", err)
@@ -684,7 +692,7 @@ func (s *Socket) Send(frames [][]byte) error {
 		s.mu.Lock()
 		c := s.byID[string(frames[0])]
 		s.mu.Unlock()
-		if c != nil && len(frames) > 1 && !c.enqueue(frames[1:]) {
+		if c != nil && len(frames) > 1 && !c.enqueue(outMsg{frames: frames[1:]}) {
 			return fmt.Errorf("zmtp: %s: peer's send queue is full, message dropped", s.name)
 		}
 	case Pub:
@@ -697,7 +705,7 @@ func (s *Socket) Send(frames [][]byte) error {
 		}
 		s.mu.Unlock()
 		for _, c := range targets {
-			if !c.enqueue(frames) {
+			if !c.enqueue(outMsg{frames: frames}) {
 				s.g.log.Warn("zmtp: subscriber's send queue is full, message dropped", "socket", s.name)
 			}
 		}
@@ -709,7 +717,7 @@ func (s *Socket) Send(frames [][]byte) error {
 		if c == nil {
 			return fmt.Errorf("zmtp: %s: Send without a request", s.name)
 		}
-		c.enqueue(append(append([][]byte{}, env...), frames...))
+		c.enqueue(outMsg{frames: append(append([][]byte{}, env...), frames...)})
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func TestRouterWithDealer(t *testing.T) {
 	if !equalFrames(got, "dealer-1", "a", "", string(big)) {
 		t.Fatalf("router got %q", got)
 	}
-	if err := s.Send([][]byte{[]byte("dealer-1"), []byte("x"), big}); err != nil {
+	if err := s.Send([][]byte{[]byte("dealer-1"), nil, []byte("x"), big}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Send([][]byte{[]byte("nobody"), []byte("lost")}); err != nil {
@@ -78,7 +78,7 @@ func TestRouterWithDealer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equalFrames(msg.Frames, "x", string(big)) {
+	if !equalFrames(msg.Frames, "", "x", string(big)) {
 		t.Fatalf("dealer got %q", msg.Frames)
 	}
 }
