@@ -19,7 +19,8 @@
 //     or small message at a time;
 //   - a frame body must arrive within Limits.FrameTimeout plus one second a MiB;
 //   - what the kernel sends to a peer that does not read is dropped past Limits.SendQueueBytes;
-//   - a panic while serving a connection is recovered and logged, and that connection is closed.
+//   - a panic while serving a connection is recovered and logged, and that connection is closed;
+//   - the log takes at most a few lines a second from a group, however many peers misbehave.
 package zmtp
 
 import (
@@ -131,7 +132,7 @@ func (l Limits) withDefaults() Limits {
 // Group is a set of sockets that share the handshake and pending-message budgets.
 type Group struct {
 	lim        Limits
-	log        *slog.Logger
+	log        *limitedLog
 	pending    *semaphore.Weighted
 	handshakes *semaphore.Weighted
 	// afterHandshake, if set, runs on each connection after its handshake (tests use it to panic).
@@ -147,7 +148,7 @@ func NewGroup(lim Limits, log *slog.Logger) *Group {
 	}
 	return &Group{
 		lim:        lim,
-		log:        log,
+		log:        &limitedLog{log: log},
 		pending:    semaphore.NewWeighted(lim.PendingBytes),
 		handshakes: semaphore.NewWeighted(int64(lim.MaxHandshakes)),
 	}
