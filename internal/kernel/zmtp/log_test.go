@@ -26,4 +26,3 @@ func TestLimitedLog(t *testing.T) {
 		t.Fatalf("no count of what was left out:\n%s", buf.String())
 	}
 }
-
