@@ -51,9 +51,10 @@ func (h *retryHook) report(ev RetryEvent) {
 }
 
 // NewClient returns a client configured from the environment (see ConfigFromEnv): OPENAI_API_KEY,
-// OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_MODEL. It fails with ErrNoAPIKey, and a message saying how to
-// set the key, when no key is set for OpenAI's own API; a local server (OPENAI_BASE_URL pointing
-// elsewhere) needs none.
+// OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_MODEL. When no key is set for OpenAI's own API it returns an
+// error of kind ErrNoAPIKey, saying how to set a key or point at a local server (which needs none), and
+// still a usable client: every call it makes returns that same error at once, without a request, so a
+// notebook without a key runs to its end with one clear message per call instead of a nil client.
 func NewClient() (*Client, error) { return New(ConfigFromEnv()) }
 
 // New returns a client for a configuration (see Config for the defaults of empty fields).
@@ -63,8 +64,9 @@ func New(cfg Config) (*Client, error) {
 		return nil, &Error{Op: "config", Message: fmt.Sprintf("the base URL %q must start with http:// or https:// "+
 			"(for a local server, something like http://localhost:8080/v1)", displayURL(base))}
 	}
+	var keyErr error
 	if cfg.APIKey == "" && needsKey(base) {
-		return nil, &Error{Op: "config", Kind: ErrNoAPIKey, Message: missingKeyMessage}
+		keyErr = &Error{Op: "config", Kind: ErrNoAPIKey, Message: missingKeyMessage}
 	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
@@ -83,6 +85,9 @@ func New(cfg Config) (*Client, error) {
 	policy := cfg.Retry
 	policy.OnRetry = nil // reported through the hook, which SetOnRetry can change
 	hc.Transport = &RetryTransport{Base: sseGuard{base: inner}, Policy: policy, Report: hook.report}
+	if keyErr != nil {
+		hc.Transport = refuse{keyErr}
+	}
 
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = base
@@ -108,7 +113,19 @@ func New(cfg Config) (*Client, error) {
 	if c.prices == nil {
 		c.prices = DefaultPrices()
 	}
-	return c, nil
+	return c, keyErr
+}
+
+// refuse is the transport of a client that cannot call its server (no key for OpenAI's API): every request
+// fails with err, before anything is sent.
+type refuse struct{ err error }
+
+// RoundTrip returns the error.
+func (r refuse) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return nil, r.err
 }
 
 // OpenAI returns the underlying go-openai client, which shares this client's HTTP client (retries

@@ -143,5 +143,5 @@ const missingKeyMessage = "OPENAI_API_KEY is not set. Get a key at https://platf
 	"in the environment before starting Jupyter (export OPENAI_API_KEY=sk-...), or in a cell with " +
 	"os.Setenv(\"OPENAI_API_KEY\", key) reading the key from somewhere that is not the notebook " +
 	"(display.Password asks for it without showing it). To use a local OpenAI-compatible server " +
-	"instead (llama.cpp's llama-server, Ollama, vLLM), set OPENAI_BASE_URL to its URL, such as " +
-	"http://localhost:8080/v1; a local server needs no key."
+	"instead (golm serve MODEL.gguf, llama.cpp's llama-server, Ollama, vLLM), set OPENAI_BASE_URL to its " +
+	"URL, such as http://127.0.0.1:8080/v1; a local server needs no key."

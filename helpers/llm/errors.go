@@ -114,8 +114,11 @@ func (c *Client) explain(op string, err error) error {
 	}
 	var le *Error
 	var se *StreamError
-	if errors.As(err, &le) || errors.As(err, &se) {
+	if errors.As(err, &se) {
 		return err
+	}
+	if errors.As(err, &le) {
+		return le // our own error, from the transport (the URL wrapper adds nothing for the reader)
 	}
 	e := &Error{Op: op, Err: err}
 	var apiErr *openai.APIError
