@@ -84,6 +84,12 @@ type ChatOptions struct {
 	// JSON asks for an answer that is a JSON object (response_format json_object); the prompt must
 	// mention JSON.
 	JSON bool
+	// ReasoningEffort sets how long a reasoning model thinks before answering: "none", "low", "medium",
+	// "high", "xhigh" or "max", depending on the model (see openai.ReasoningEffort*); empty means the
+	// model's default. GPT-6 models take Temperature, TopP, log-probabilities and tools only with "none":
+	// when you ask for those and leave ReasoningEffort empty, golm sends "none" to the models that accept
+	// it (see CreateChatCompletion).
+	ReasoningEffort string
 }
 
 // isReasoningModel reports whether a model takes max_completion_tokens instead of max_tokens.
@@ -128,7 +134,8 @@ func (c *Client) Request(messages []openai.ChatCompletionMessage, options ...Cha
 	if opts.JSON {
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
-	return req
+	req.ReasoningEffort = opts.ReasoningEffort
+	return fitReasoning(req)
 }
 
 // Reply is an answer with its accounting.
@@ -238,4 +245,23 @@ func (c *Client) Ask(ctx context.Context, question string, opts ...ChatOptions) 
 		return "", err
 	}
 	return r.Text, err
+}
+
+// noneEffortModels are the reasoning models that accept reasoning_effort "none", and with it sampling
+// controls, log-probabilities and tools on Chat Completions (OpenAI's GPT-6 deployment checklist, read
+// 2026-12-05).
+var noneEffortModels = map[string]bool{openai.GPT6Luna: true, openai.GPT6Sol: true, "gpt-6.1-terra": true}
+
+// fitReasoning returns req with reasoning_effort "none" when it asks a model that accepts it for what only
+// "none" allows (temperature, top_p, log-probabilities, tools) and names no effort itself. Any other
+// request is returned as it is.
+func fitReasoning(req openai.ChatCompletionRequest) openai.ChatCompletionRequest {
+	if req.ReasoningEffort != "" || !noneEffortModels[req.Model] {
+		return req
+	}
+	if req.Temperature != 0 || req.TopP != 0 || req.LogProbs || req.TopLogProbs != 0 || len(req.Tools) > 0 ||
+		len(req.Functions) > 0 {
+		req.ReasoningEffort = openai.ReasoningEffortNone
+	}
+	return req
 }

@@ -201,11 +201,15 @@ func (c *Client) record(op, model string, u openai.Usage, d time.Duration) Call 
 
 // CreateChatCompletion sends a chat completion request as it is (tools, response formats and all), with
 // retries and usage accounting, and returns the raw response: go-openai's call of the same name, through
-// this client. An empty Model means the client's default. For streaming use StreamChatCompletion.
+// this client. An empty Model means the client's default. One thing is filled in: a request to a GPT-6
+// model that accepts reasoning effort "none" (gpt-6-luna, gpt-6-sol, gpt-6.1-terra), asking for
+// temperature, top_p, log-probabilities or tools without naming an effort, is sent with "none", the only
+// effort under which those models take them. For streaming use StreamChatCompletion.
 func (c *Client) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	if req.Model == "" {
 		req.Model = c.model
 	}
+	req = fitReasoning(req)
 	start := time.Now()
 	resp, err := c.oa.CreateChatCompletion(ctx, req)
 	if err != nil {
@@ -227,6 +231,7 @@ func (c *Client) StreamChatCompletion(ctx context.Context, req openai.ChatComple
 	if req.Model == "" {
 		req.Model = c.model
 	}
+	req = fitReasoning(req)
 	req.Stream = true
 	if req.StreamOptions == nil {
 		req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}

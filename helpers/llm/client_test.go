@@ -643,7 +643,7 @@ func TestLegacyCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Text != " The pandas rejoiced." || r.Model != llm.DefaultCompletionModel || r.FinishReason != "stop" ||
-		r.Usage.PromptTokens != 3 || !r.Cost.Known || r.Message.Content != r.Text {
+		r.Usage.PromptTokens != 3 || r.Cost.Known || r.Message.Content != r.Text { // OpenAI shut its completion models down: no price
 		t.Errorf("reply %+v", r)
 	}
 	if r.LogProbs == nil || len(r.LogProbs.Tokens) != 3 || len(r.LogProbs.Tokens[0].Top) != 3 {

@@ -13,11 +13,17 @@ import (
 const (
 	// DefaultBaseURL is OpenAI's API.
 	DefaultBaseURL = "https://api.openai.com/v1"
-	// DefaultModel is the chat model used when none is given: small, fast and cheap.
-	DefaultModel = "gpt-4o-mini"
+	// DefaultModel is the chat model used when none is given: small, fast and cheap. OpenAI's models page
+	// recommends GPT-6 Luna "for cost-sensitive, high-volume workloads" (read 2026-12-05; gpt-4o-mini, the
+	// previous default, shuts down on 2027-01-14). Change it here, or per client with Config.Model or
+	// OPENAI_MODEL.
+	DefaultModel = "gpt-6-luna"
 	// DefaultEmbeddingModel is the embedding model used when none is given.
 	DefaultEmbeddingModel = "text-embedding-3-small"
-	// DefaultCompletionModel is the model of the legacy completions endpoint used when none is given.
+	// DefaultCompletionModel is the model of the legacy completions endpoint used when none is given. OpenAI
+	// shut its last completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002) down on 2026-09-28;
+	// the endpoint lives on in local servers (golm serve, llama.cpp, vLLM), which serve whatever model they
+	// loaded under any name.
 	DefaultCompletionModel = "gpt-3.5-turbo-instruct"
 )
 
