@@ -90,6 +90,18 @@ type ChatOptions struct {
 	// when you ask for those and leave ReasoningEffort empty, golm sends "none" to the models that accept
 	// it (see CreateChatCompletion).
 	ReasoningEffort string
+	// Schema asks for Structured Outputs: an answer that is JSON matching the type of this Go value (a struct,
+	// or a pointer to one), its schema built as for tools and sent with "strict": true. Decode the answer
+	// with Reply.Decode:
+	//
+	//	var r Recipe
+	//	reply, err := client.Chat(ctx, llm.Messages("A pancake recipe", ""), llm.ChatOptions{Schema: r})
+	//	err = reply.Decode(&r)
+	Schema any
+	// API chooses the OpenAI API: ChatCompletions (the default, which every compatible server speaks) or
+	// Responses (OpenAI's recommended API for new work; it has no Stop and golm reads no log-probabilities
+	// from it).
+	API API
 }
 
 // isReasoningModel reports whether a model takes max_completion_tokens instead of max_tokens.
@@ -134,6 +146,10 @@ func (c *Client) Request(messages []openai.ChatCompletionMessage, options ...Cha
 	if opts.JSON {
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
+	if f, err := schemaFormat(opts.Schema); err == nil && f != nil { // Chat reports a bad schema
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
+			JSONSchema: f}
+	}
 	req.ReasoningEffort = opts.ReasoningEffort
 	return fitReasoning(req)
 }
@@ -156,8 +172,10 @@ type Reply struct {
 	Duration time.Duration
 	// LogProbs holds the tokens of the answer and their probabilities when they were asked for, else nil.
 	LogProbs *LogProbs
-	// Response is the raw response (assembled from the chunks, for a stream).
+	// Response is the raw Chat Completions response (assembled from the chunks, for a stream).
 	Response openai.ChatCompletionResponse
+	// Responses is the raw Responses API response when the call used that API (ChatOptions.API), else nil.
+	Responses *openai.CreateResponseResponse
 }
 
 // String returns the text of the answer.
@@ -217,6 +235,16 @@ func oneOptions[T any](opts []T) (T, error) {
 func (c *Client) Chat(ctx context.Context, messages []openai.ChatCompletionMessage, opts ...ChatOptions) (*Reply, error) {
 	o, err := oneOptions(opts)
 	if err != nil {
+		return nil, err
+	}
+	switch o.API {
+	case "", ChatCompletions:
+	case Responses:
+		return c.chatResponses(ctx, messages, o)
+	default:
+		return nil, fmt.Errorf("llm: unknown API %q: use llm.ChatCompletions or llm.Responses", o.API)
+	}
+	if _, err := schemaFormat(o.Schema); err != nil {
 		return nil, err
 	}
 	req := c.Request(messages, o)
