@@ -192,3 +192,11 @@ func TestStructuredOutputs(t *testing.T) {
 		t.Errorf("text.format %s", format)
 	}
 }
+
+func TestResponsesNotServed(t *testing.T) {
+	_, c, _ := setup(t) // the fake server speaks Chat Completions only
+	_, err := c.Ask(ctx, "x", llm.ChatOptions{API: llm.Responses})
+	if err == nil || !strings.Contains(err.Error(), "may not offer the Responses API") {
+		t.Errorf("err = %v", err)
+	}
+}
