@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/golm-dev/golm/helpers/llm/llm"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Assistant":              reflect.ValueOf(llm.Assistant),
+		"ChatCompletions":        reflect.ValueOf(llm.ChatCompletions),
 		"ConfigFromEnv":          reflect.ValueOf(llm.ConfigFromEnv),
 		"Cosine":                 reflect.ValueOf(llm.Cosine),
 		"DefaultBaseDelay":       reflect.ValueOf(llm.DefaultBaseDelay),
@@ -22,7 +23,7 @@ func init() {
 		"DefaultMaxAttempts":     reflect.ValueOf(constant.MakeFromLiteral("5", token.INT, 0)),
 		"DefaultMaxDelay":        reflect.ValueOf(llm.DefaultMaxDelay),
 		"DefaultMaxServerDelay":  reflect.ValueOf(llm.DefaultMaxServerDelay),
-		"DefaultModel":           reflect.ValueOf(constant.MakeFromLiteral("\"gpt-4o-mini\"", token.STRING, 0)),
+		"DefaultModel":           reflect.ValueOf(constant.MakeFromLiteral("\"gpt-6-luna\"", token.STRING, 0)),
 		"DefaultPrices":          reflect.ValueOf(llm.DefaultPrices),
 		"DisplayInterval":        reflect.ValueOf(llm.DisplayInterval),
 		"EnvAPIKey":              reflect.ValueOf(constant.MakeFromLiteral("\"OPENAI_API_KEY\"", token.STRING, 0)),
@@ -40,13 +41,15 @@ func init() {
 		"NewClient":              reflect.ValueOf(llm.NewClient),
 		"NewPrices":              reflect.ValueOf(llm.NewPrices),
 		"NewUsage":               reflect.ValueOf(llm.NewUsage),
-		"PricesAsOf":             reflect.ValueOf(constant.MakeFromLiteral("\"2025-08\"", token.STRING, 0)),
+		"PricesAsOf":             reflect.ValueOf(constant.MakeFromLiteral("\"2026-12-05\"", token.STRING, 0)),
+		"Responses":              reflect.ValueOf(llm.Responses),
 		"System":                 reflect.ValueOf(llm.System),
 		"ToolResult":             reflect.ValueOf(llm.ToolResult),
 		"User":                   reflect.ValueOf(llm.User),
 		"ZeroTemperature":        reflect.ValueOf(llm.ZeroTemperature),
 
 		// type definitions
+		"API":              reflect.ValueOf((*llm.API)(nil)),
 		"Call":             reflect.ValueOf((*llm.Call)(nil)),
 		"ChatOptions":      reflect.ValueOf((*llm.ChatOptions)(nil)),
 		"Client":           reflect.ValueOf((*llm.Client)(nil)),

@@ -15,6 +15,7 @@ func init() {
 		"Cl100kBase":           reflect.ValueOf(constant.MakeFromLiteral("\"cl100k_base\"", token.STRING, 0)),
 		"Compare":              reflect.ValueOf(tokens.Compare),
 		"EncodingForModel":     reflect.ValueOf(tokens.EncodingForModel),
+		"EncodingNameForModel": reflect.ValueOf(tokens.EncodingNameForModel),
 		"Encodings":            reflect.ValueOf(tokens.Encodings),
 		"ErrUnknownEncoding":   reflect.ValueOf(&tokens.ErrUnknownEncoding).Elem(),
 		"ErrUnknownModel":      reflect.ValueOf(&tokens.ErrUnknownModel).Elem(),

@@ -84,6 +84,24 @@ type ChatOptions struct {
 	// JSON asks for an answer that is a JSON object (response_format json_object); the prompt must
 	// mention JSON.
 	JSON bool
+	// ReasoningEffort sets how long a reasoning model thinks before answering: "none", "low", "medium",
+	// "high", "xhigh" or "max", depending on the model (see openai.ReasoningEffort*); empty means the
+	// model's default. GPT-6 models take Temperature, TopP, log-probabilities and tools only with "none":
+	// when you ask for those and leave ReasoningEffort empty, golm sends "none" to the models that accept
+	// it (see CreateChatCompletion).
+	ReasoningEffort string
+	// Schema asks for Structured Outputs: an answer that is JSON matching the type of this Go value (a struct,
+	// or a pointer to one), its schema built as for tools and sent with "strict": true. Decode the answer
+	// with Reply.Decode:
+	//
+	//	var r Recipe
+	//	reply, err := client.Chat(ctx, llm.Messages("A pancake recipe", ""), llm.ChatOptions{Schema: r})
+	//	err = reply.Decode(&r)
+	Schema any
+	// API chooses the OpenAI API: ChatCompletions (the default, which every compatible server speaks) or
+	// Responses (OpenAI's recommended API for new work; it has no Stop and golm reads no log-probabilities
+	// from it).
+	API API
 }
 
 // isReasoningModel reports whether a model takes max_completion_tokens instead of max_tokens.
@@ -128,7 +146,12 @@ func (c *Client) Request(messages []openai.ChatCompletionMessage, options ...Cha
 	if opts.JSON {
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
-	return req
+	if f, err := schemaFormat(opts.Schema); err == nil && f != nil { // Chat reports a bad schema
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
+			JSONSchema: f}
+	}
+	req.ReasoningEffort = opts.ReasoningEffort
+	return fitReasoning(req)
 }
 
 // Reply is an answer with its accounting.
@@ -149,8 +172,10 @@ type Reply struct {
 	Duration time.Duration
 	// LogProbs holds the tokens of the answer and their probabilities when they were asked for, else nil.
 	LogProbs *LogProbs
-	// Response is the raw response (assembled from the chunks, for a stream).
+	// Response is the raw Chat Completions response (assembled from the chunks, for a stream).
 	Response openai.ChatCompletionResponse
+	// Responses is the raw Responses API response when the call used that API (ChatOptions.API), else nil.
+	Responses *openai.CreateResponseResponse
 }
 
 // String returns the text of the answer.
@@ -212,6 +237,16 @@ func (c *Client) Chat(ctx context.Context, messages []openai.ChatCompletionMessa
 	if err != nil {
 		return nil, err
 	}
+	switch o.API {
+	case "", ChatCompletions:
+	case Responses:
+		return c.chatResponses(ctx, messages, o)
+	default:
+		return nil, fmt.Errorf("llm: unknown API %q: use llm.ChatCompletions or llm.Responses", o.API)
+	}
+	if _, err := schemaFormat(o.Schema); err != nil {
+		return nil, err
+	}
 	req := c.Request(messages, o)
 	if o.Stream || o.StreamTo != nil {
 		return c.streamChat(ctx, req, o.StreamTo)
@@ -238,4 +273,23 @@ func (c *Client) Ask(ctx context.Context, question string, opts ...ChatOptions) 
 		return "", err
 	}
 	return r.Text, err
+}
+
+// noneEffortModels are the reasoning models that accept reasoning_effort "none", and with it sampling
+// controls, log-probabilities and tools on Chat Completions (OpenAI's GPT-6 deployment checklist, read
+// 2026-12-05).
+var noneEffortModels = map[string]bool{openai.GPT6Luna: true, openai.GPT6Sol: true, "gpt-6.1-terra": true}
+
+// fitReasoning returns req with reasoning_effort "none" when it asks a model that accepts it for what only
+// "none" allows (temperature, top_p, log-probabilities, tools) and names no effort itself. Any other
+// request is returned as it is.
+func fitReasoning(req openai.ChatCompletionRequest) openai.ChatCompletionRequest {
+	if req.ReasoningEffort != "" || !noneEffortModels[req.Model] {
+		return req
+	}
+	if req.Temperature != 0 || req.TopP != 0 || req.LogProbs || req.TopLogProbs != 0 || len(req.Tools) > 0 ||
+		len(req.Functions) > 0 {
+		req.ReasoningEffort = openai.ReasoningEffortNone
+	}
+	return req
 }

@@ -51,9 +51,10 @@ func (h *retryHook) report(ev RetryEvent) {
 }
 
 // NewClient returns a client configured from the environment (see ConfigFromEnv): OPENAI_API_KEY,
-// OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_MODEL. It fails with ErrNoAPIKey, and a message saying how to
-// set the key, when no key is set for OpenAI's own API; a local server (OPENAI_BASE_URL pointing
-// elsewhere) needs none.
+// OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_MODEL. When no key is set for OpenAI's own API it returns an
+// error of kind ErrNoAPIKey, saying how to set a key or point at a local server (which needs none), and
+// still a usable client: every call it makes returns that same error at once, without a request, so a
+// notebook without a key runs to its end with one clear message per call instead of a nil client.
 func NewClient() (*Client, error) { return New(ConfigFromEnv()) }
 
 // New returns a client for a configuration (see Config for the defaults of empty fields).
@@ -63,8 +64,9 @@ func New(cfg Config) (*Client, error) {
 		return nil, &Error{Op: "config", Message: fmt.Sprintf("the base URL %q must start with http:// or https:// "+
 			"(for a local server, something like http://localhost:8080/v1)", displayURL(base))}
 	}
+	var keyErr error
 	if cfg.APIKey == "" && needsKey(base) {
-		return nil, &Error{Op: "config", Kind: ErrNoAPIKey, Message: missingKeyMessage}
+		keyErr = &Error{Op: "config", Kind: ErrNoAPIKey, Message: missingKeyMessage}
 	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
@@ -83,6 +85,9 @@ func New(cfg Config) (*Client, error) {
 	policy := cfg.Retry
 	policy.OnRetry = nil // reported through the hook, which SetOnRetry can change
 	hc.Transport = &RetryTransport{Base: sseGuard{base: inner}, Policy: policy, Report: hook.report}
+	if keyErr != nil {
+		hc.Transport = refuse{keyErr}
+	}
 
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = base
@@ -108,7 +113,19 @@ func New(cfg Config) (*Client, error) {
 	if c.prices == nil {
 		c.prices = DefaultPrices()
 	}
-	return c, nil
+	return c, keyErr
+}
+
+// refuse is the transport of a client that cannot call its server (no key for OpenAI's API): every request
+// fails with err, before anything is sent.
+type refuse struct{ err error }
+
+// RoundTrip returns the error.
+func (r refuse) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return nil, r.err
 }
 
 // OpenAI returns the underlying go-openai client, which shares this client's HTTP client (retries
@@ -184,11 +201,15 @@ func (c *Client) record(op, model string, u openai.Usage, d time.Duration) Call 
 
 // CreateChatCompletion sends a chat completion request as it is (tools, response formats and all), with
 // retries and usage accounting, and returns the raw response: go-openai's call of the same name, through
-// this client. An empty Model means the client's default. For streaming use StreamChatCompletion.
+// this client. An empty Model means the client's default. One thing is filled in: a request to a GPT-6
+// model that accepts reasoning effort "none" (gpt-6-luna, gpt-6-sol, gpt-6.1-terra), asking for
+// temperature, top_p, log-probabilities or tools without naming an effort, is sent with "none", the only
+// effort under which those models take them. For streaming use StreamChatCompletion.
 func (c *Client) CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	if req.Model == "" {
 		req.Model = c.model
 	}
+	req = fitReasoning(req)
 	start := time.Now()
 	resp, err := c.oa.CreateChatCompletion(ctx, req)
 	if err != nil {
@@ -210,6 +231,7 @@ func (c *Client) StreamChatCompletion(ctx context.Context, req openai.ChatComple
 	if req.Model == "" {
 		req.Model = c.model
 	}
+	req = fitReasoning(req)
 	req.Stream = true
 	if req.StreamOptions == nil {
 		req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}

@@ -83,14 +83,41 @@ func TestMissingKey(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "")
 	t.Setenv("OPENAI_BASE_URL", "")
 	t.Setenv("OPENAI_API_BASE", "")
-	_, err := llm.NewClient()
+	keyless, err := llm.NewClient()
 	if !errors.Is(err, llm.ErrNoAPIKey) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "local", "needs no key"} {
+	for _, want := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "golm serve", "needs no key"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks %q: %v", want, err)
 		}
+	}
+	// The client is still a usable value: every call returns the same error, nothing is sent, nothing panics.
+	if keyless == nil {
+		t.Fatal("no client without a key")
+	}
+	calls := map[string]func() error{
+		"Ask":      func() error { _, err := keyless.Ask(ctx, "hi"); return err },
+		"Stream":   func() error { _, err := keyless.Ask(ctx, "hi", llm.ChatOptions{StreamTo: io.Discard}); return err },
+		"Chat":     func() error { _, err := keyless.Chat(ctx, llm.Messages("hi", "")); return err },
+		"Complete": func() error { _, err := keyless.Complete(ctx, "hi"); return err },
+		"Embed":    func() error { _, err := keyless.Embed(ctx, []string{"hi"}); return err },
+		"Models":   func() error { _, err := keyless.ListModels(ctx); return err },
+		"Files":    func() error { _, err := keyless.Files(ctx); return err },
+		"Conversation": func() error {
+			_, err := keyless.NewConversation("").Ask(ctx, "hi")
+			return err
+		},
+	}
+	for name, call := range calls {
+		err := call()
+		if !errors.Is(err, llm.ErrNoAPIKey) || !strings.Contains(err.Error(), "OPENAI_BASE_URL") ||
+			strings.Contains(err.Error(), "api.openai.com/v1/") {
+			t.Errorf("%s without a key: %v", name, err)
+		}
+	}
+	if n := len(keyless.Usage().Calls()); n != 0 {
+		t.Errorf("%d calls recorded without a key", n)
 	}
 	// A local server needs no key.
 	s := llmtest.NewServer()
@@ -616,7 +643,7 @@ func TestLegacyCompletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Text != " The pandas rejoiced." || r.Model != llm.DefaultCompletionModel || r.FinishReason != "stop" ||
-		r.Usage.PromptTokens != 3 || !r.Cost.Known || r.Message.Content != r.Text {
+		r.Usage.PromptTokens != 3 || r.Cost.Known || r.Message.Content != r.Text { // OpenAI shut its completion models down: no price
 		t.Errorf("reply %+v", r)
 	}
 	if r.LogProbs == nil || len(r.LogProbs.Tokens) != 3 || len(r.LogProbs.Tokens[0].Top) != 3 {

@@ -13,11 +13,17 @@ import (
 const (
 	// DefaultBaseURL is OpenAI's API.
 	DefaultBaseURL = "https://api.openai.com/v1"
-	// DefaultModel is the chat model used when none is given: small, fast and cheap.
-	DefaultModel = "gpt-4o-mini"
+	// DefaultModel is the chat model used when none is given: small, fast and cheap. OpenAI's models page
+	// recommends GPT-6 Luna "for cost-sensitive, high-volume workloads" (read 2026-12-05; gpt-4o-mini, the
+	// previous default, shuts down on 2027-01-14). Change it here, or per client with Config.Model or
+	// OPENAI_MODEL.
+	DefaultModel = "gpt-6-luna"
 	// DefaultEmbeddingModel is the embedding model used when none is given.
 	DefaultEmbeddingModel = "text-embedding-3-small"
-	// DefaultCompletionModel is the model of the legacy completions endpoint used when none is given.
+	// DefaultCompletionModel is the model of the legacy completions endpoint used when none is given. OpenAI
+	// shut its last completion models (gpt-3.5-turbo-instruct, davinci-002, babbage-002) down on 2026-09-28;
+	// the endpoint lives on in local servers (golm serve, llama.cpp, vLLM), which serve whatever model they
+	// loaded under any name.
 	DefaultCompletionModel = "gpt-3.5-turbo-instruct"
 )
 
@@ -143,5 +149,5 @@ const missingKeyMessage = "OPENAI_API_KEY is not set. Get a key at https://platf
 	"in the environment before starting Jupyter (export OPENAI_API_KEY=sk-...), or in a cell with " +
 	"os.Setenv(\"OPENAI_API_KEY\", key) reading the key from somewhere that is not the notebook " +
 	"(display.Password asks for it without showing it). To use a local OpenAI-compatible server " +
-	"instead (llama.cpp's llama-server, Ollama, vLLM), set OPENAI_BASE_URL to its URL, such as " +
-	"http://localhost:8080/v1; a local server needs no key."
+	"instead (golm serve MODEL.gguf, llama.cpp's llama-server, Ollama, vLLM), set OPENAI_BASE_URL to its " +
+	"URL, such as http://127.0.0.1:8080/v1; a local server needs no key."

@@ -114,8 +114,11 @@ func (c *Client) explain(op string, err error) error {
 	}
 	var le *Error
 	var se *StreamError
-	if errors.As(err, &le) || errors.As(err, &se) {
+	if errors.As(err, &se) {
 		return err
+	}
+	if errors.As(err, &le) {
+		return le // our own error, from the transport (the URL wrapper adds nothing for the reader)
 	}
 	e := &Error{Op: op, Err: err}
 	var apiErr *openai.APIError
@@ -154,6 +157,10 @@ func (c *Client) explain(op string, err error) error {
 	case st == 403:
 		e.Message = fmt.Sprintf("access denied (HTTP 403) by %s: the key may lack access to this model or "+
 			"endpoint%s", c.host(), said)
+	case st == 404 && strings.HasPrefix(op, "responses"):
+		e.Message = fmt.Sprintf("not found (HTTP 404) at %s: this server may not offer the Responses API "+
+			"(many OpenAI-compatible servers speak only Chat Completions: leave ChatOptions.API empty), or the "+
+			"model name is wrong%s", c.baseURL, said)
 	case st == 404:
 		e.Message = fmt.Sprintf("not found (HTTP 404) at %s: check the model name, and that the base URL "+
 			"(OPENAI_BASE_URL) is right; it usually ends in /v1%s", c.baseURL, said)

@@ -98,3 +98,32 @@ func TestStreamToEveryVerb(t *testing.T) {
 		}
 	}
 }
+
+// TestReasoningEffortForSampling checks that asking a GPT-6 model that accepts effort "none" for sampling
+// controls or log-probabilities sends "none", and that an effort the learner names is sent as it is.
+func TestReasoningEffortForSampling(t *testing.T) {
+	s, c, _ := setup(t)
+	tests := []struct {
+		name string
+		opts llm.ChatOptions
+		want string
+	}{
+		{"plain question", llm.ChatOptions{}, ""},
+		{"temperature", llm.ChatOptions{Temperature: 0.7}, "none"},
+		{"log-probabilities", llm.ChatOptions{TopLogProbs: 3}, "none"},
+		{"named effort kept", llm.ChatOptions{ReasoningEffort: "high"}, "high"},
+		{"model that takes no none", llm.ChatOptions{Model: "gpt-6.2-astra"}, ""},
+		{"other servers' models untouched", llm.ChatOptions{Model: "llama3", Temperature: 0.7}, ""},
+	}
+	for _, tt := range tests {
+		s.ClearRequests()
+		if _, err := c.Chat(ctx, llm.Messages("hi", ""), tt.opts); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		req, _ := s.LastRequest()
+		if got, _ := req.JSON["reasoning_effort"].(string); got != tt.want {
+			t.Errorf("%s: reasoning_effort %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

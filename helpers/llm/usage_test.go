@@ -14,9 +14,8 @@ func TestPriceTableCoversTheCourseModels(t *testing.T) {
 	if p.AsOf() != llm.PricesAsOf || llm.PricesAsOf == "" {
 		t.Errorf("as of %q", p.AsOf())
 	}
-	for _, m := range []string{"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o1", "o3", "o3-mini",
-		"o4-mini", "gpt-3.5-turbo", "gpt-3.5-turbo-instruct", "gpt-4", "gpt-4-turbo", "text-embedding-3-small",
-		"text-embedding-3-large", "davinci-002"} {
+	for _, m := range []string{llm.DefaultModel, "gpt-6.1-terra", "gpt-6.2-sol", "gpt-6.2-astra", "gpt-4o",
+		"gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", llm.DefaultEmbeddingModel, "text-embedding-3-large"} {
 		pr, ok := p.Lookup(m)
 		if !ok || pr.Input <= 0 {
 			t.Errorf("%s: %+v %v", m, pr, ok)
@@ -38,9 +37,8 @@ func TestPriceLookup(t *testing.T) {
 		{"gpt-4o-mini-2024-07-18", 0.15, true},
 		{"GPT-4o-Mini", 0.15, true},
 		{"gpt-4o-2024-08-06", 2.50, true},
-		{"gpt-4o-2024-05-13", 5.00, true}, // a snapshot with its own price
-		{"gpt-4-0613", 30, true},
-		{"gpt-3.5-turbo-0125", 0.50, true},
+		{"gpt-6-luna", 0.10, true},
+		{"gpt-3.5-turbo-0125", 0, false}, // shut down: no price
 		{"openai/gpt-4o", 2.50, true},
 		{"ft:gpt-4o-mini-2024-07-18:my-org:sql:abc123", 0.30, true},
 		{"ft:gpt-4o-mini:llmtest::000001", 0.30, true},
@@ -81,8 +79,8 @@ func TestCost(t *testing.T) {
 	if u := p.Cost("unknown-model", openai.Usage{PromptTokens: 10}); u.Known || u.String() != "price unknown" {
 		t.Errorf("unknown %v", u)
 	}
-	if got := p.TokensCost("gpt-4", 1000, 1000).Cents(); fmt.Sprintf("%.2f", got) != "9.00" {
-		t.Errorf("gpt-4 cents %v", got)
+	if got := p.TokensCost("gpt-6.2-sol", 1000, 1000).Cents(); fmt.Sprintf("%.2f", got) != "1.20" {
+		t.Errorf("gpt-6.2-sol cents %v", got)
 	}
 	if got := p.TrainingCost("gpt-4o-mini", 1_000_000); !got.Known || got.Dollars != 3 {
 		t.Errorf("training %v", got)
@@ -107,7 +105,7 @@ func TestCost(t *testing.T) {
 		t.Errorf("add %+v", s)
 	}
 	if !strings.Contains(p.String(), "gpt-4o-mini") || !strings.Contains(p.String(), llm.PricesAsOf) ||
-		!strings.Contains(p.HTML(), "<td style=\"text-align:left\">o4-mini</td>") {
+		!strings.Contains(p.HTML(), "<td style=\"text-align:left\">gpt-6-luna</td>") {
 		t.Error("price table rendering")
 	}
 }

@@ -92,7 +92,7 @@ func TestFromInterpretedCells(t *testing.T) {
 		"4 2 <nil>",
 		"1.000 <nil>",
 		"7",
-		"llm.Client{BaseURL: " + srv.URL + ", Model: gpt-4o-mini, Key: none}",
+		"llm.Client{BaseURL: " + srv.URL + ", Model: gpt-6-luna, Key: none}",
 	}
 	if got := strings.TrimSpace(out.String()); got != strings.Join(want, "\n") {
 		t.Errorf("output:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))

@@ -491,3 +491,47 @@ func interpretedUnexported(t reflect.Type, f reflect.StructField) bool {
 	c := f.Name[1]
 	return c == '_' || 'a' <= c && c <= 'z'
 }
+
+// Strict returns a copy of the schema in the form OpenAI's Structured Outputs accept with "strict": true:
+// every property of every object is required (the model always fills it in; a Go field that may be empty
+// should say so in its description), and defaults are dropped. An object with arbitrary keys (a Go map) or
+// a value of any type has no strict form and gives an error.
+func (s *Schema) Strict() (*Schema, error) {
+	return s.strict("")
+}
+
+func (s *Schema) strict(path string) (*Schema, error) {
+	if s == nil {
+		return nil, nil
+	}
+	where := path
+	if where == "" {
+		where = "the value"
+	}
+	if s.Type == "" {
+		return nil, fmt.Errorf("tools: %s accepts any JSON value, which strict structured outputs do not allow", where)
+	}
+	if s.Values != nil {
+		return nil, fmt.Errorf("tools: %s is a map (an object with arbitrary keys), which strict structured "+
+			"outputs do not allow: use a struct or a slice of key-value structs", where)
+	}
+	cp := *s
+	cp.Default = nil
+	var err error
+	if cp.Items, err = s.Items.strict(path + "[]"); err != nil {
+		return nil, err
+	}
+	if s.Type == "object" {
+		cp.Properties = make([]Property, len(s.Properties))
+		cp.Required = make([]string, len(s.Properties))
+		for i, p := range s.Properties {
+			ps, err := p.Schema.strict(join(path, p.Name))
+			if err != nil {
+				return nil, err
+			}
+			cp.Properties[i] = Property{Name: p.Name, Schema: ps}
+			cp.Required[i] = p.Name
+		}
+	}
+	return &cp, nil
+}
