@@ -18,6 +18,7 @@ import (
 	"github.com/golm-dev/golm/internal/kernel/engine"
 	"github.com/golm-dev/golm/internal/kernel/history"
 	"github.com/golm-dev/golm/internal/kernel/server"
+	"github.com/golm-dev/golm/internal/kernel/supervisor"
 	"github.com/golm-dev/golm/internal/kernel/worker"
 	"github.com/golm-dev/golm/symbols"
 )
@@ -57,7 +58,7 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	srv, err := server.New(server.Config{
 		Conn: conn,
-		Worker: worker.Options{
+		Worker: supervisor.Options{
 			Command:     []string{exe, "worker"},
 			Env:         append(os.Environ(), "GOLM_MEMORY_LIMIT="+strconv.FormatInt(limit, 10)),
 			MemoryLimit: limit + limit/10,
@@ -83,11 +84,11 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	return srv.Run(ctx)
 }
 
-// runWorker is the kernel's interpreter process: requests on fd 3, events on fd 4.
+// runWorker is the kernel's interpreter process, serving on the pipes the kernel passes it (package pipe).
 func runWorker(_ context.Context, _ []string, _, _ io.Writer) error {
 	limit, _ := strconv.ParseInt(os.Getenv("GOLM_MEMORY_LIMIT"), 10, 64)
 	signal.Ignore(syscall.SIGINT) // interrupts come from the kernel as requests
-	return worker.Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), worker.Config{
+	return worker.Run(worker.Config{
 		Symbols:     symbols.Symbols,
 		Preferred:   symbols.Preferred,
 		Docs:        docs.Lookup,

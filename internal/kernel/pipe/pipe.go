@@ -1,17 +1,27 @@
-// Package worker runs the Go interpreter in a child process, so that nothing a cell does can take the
-// kernel down: a panic in a goroutine, os.Exit in compiled code, a stack overflow or running out of memory
-// end the worker, and the kernel reports it and starts a fresh one.
+// Package pipe defines what the kernel process and its worker process say to each other. It is shared by
+// both sides (package supervisor in the kernel, package worker in the child) and imports nothing of golm, so
+// that the kernel's protocol side does not depend on the interpreter.
 //
-// The kernel (parent) and the worker talk over two pipes with JSON lines: requests one way, events the
-// other. The worker's standard output and error are pipes too, read by the parent, so that output of
-// compiled code and C libraries is captured and streamed while a cell runs. To keep displays in order with
-// printed text, the worker writes a sync mark into both output pipes before each event that must follow
-// earlier output; the parent holds the event until it has read the marks.
-package worker
+// The kernel (parent) and the worker talk over two pipes with JSON lines: requests one way (the worker's
+// file descriptor RequestFD), events the other (EventFD). The worker's standard output and error are pipes
+// too, read by the parent, so that output of compiled code and C libraries is captured and streamed while
+// a cell runs. To keep displays in order with printed text, the worker writes a sync mark (Mark) into both
+// output pipes before each event that must follow earlier output; the parent holds the event until it has
+// read the marks.
+//
+// The request pipe also tells the worker that the kernel is gone: only the kernel holds its write end, so
+// the worker reads end-of-file when the kernel closes it or dies, and then exits.
+package pipe
 
 import (
 	"fmt"
 	"strconv"
+)
+
+// File descriptors of the two pipes in the worker process (after standard input, output and error).
+const (
+	RequestFD = 3 // requests, read by the worker
+	EventFD   = 4 // events, written by the worker
 )
 
 // Request operations.
@@ -89,9 +99,11 @@ type Event struct {
 	Page            *Bundle        `json:"page,omitempty"`
 }
 
-// Sync marks in the output pipes: NUL, "golm-sync:", the number, NUL.
-const markPrefix = "\x00golm-sync:"
+// MarkPrefix starts a sync mark in an output pipe. A mark is NUL, "golm-sync:", a decimal number, NUL.
+const MarkPrefix = "\x00golm-sync:"
 
-func mark(n uint64) []byte { return []byte(markPrefix + strconv.FormatUint(n, 10) + "\x00") }
+// Mark returns sync mark n, as the worker writes it into its output pipes.
+func Mark(n uint64) []byte { return []byte(MarkPrefix + strconv.FormatUint(n, 10) + "\x00") }
 
+// String names the event by kind and request id, for logs.
 func (e Event) String() string { return fmt.Sprintf("%s#%d", e.Kind, e.ID) }

@@ -9,12 +9,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/golm-dev/golm/internal/cell"
+	"github.com/golm-dev/golm/internal/kernel/pipe"
+	"github.com/golm-dev/golm/internal/kernel/supervisor"
 	"github.com/golm-dev/golm/internal/kernel/wire"
-	"github.com/golm-dev/golm/internal/kernel/worker"
 )
 
 // startWorker starts a worker process unless one is running.
-func (s *Server) startWorker() *worker.Process {
+func (s *Server) startWorker() *supervisor.Process {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.proc != nil {
@@ -28,7 +29,7 @@ func (s *Server) startWorker() *worker.Process {
 	opts.Stream = s.stream
 	opts.Background = s.background
 	opts.Log = func(format string, args ...any) { s.log.Warn(fmt.Sprintf(format, args...)) }
-	p, err := worker.Start(opts)
+	p, err := supervisor.Start(opts)
 	if err != nil {
 		s.log.Error("starting the worker", "err", err)
 		s.proc = nil
@@ -39,7 +40,7 @@ func (s *Server) startWorker() *worker.Process {
 }
 
 // worker returns a ready worker, starting one if needed.
-func (s *Server) worker() (*worker.Process, error) {
+func (s *Server) worker() (*supervisor.Process, error) {
 	p := s.startWorker()
 	if p == nil {
 		return nil, errors.New("the Go session could not be started (see the kernel log)")
@@ -73,7 +74,7 @@ func (s *Server) stream(name, text string) {
 }
 
 // background publishes displays that arrive while no request runs.
-func (s *Server) background(ev worker.Event) {
+func (s *Server) background(ev pipe.Event) {
 	s.mu.Lock()
 	parent := s.parent
 	s.mu.Unlock()
@@ -81,15 +82,15 @@ func (s *Server) background(ev worker.Event) {
 }
 
 // publishEvent publishes the IOPub message of a worker display event; it reports whether it did.
-func (s *Server) publishEvent(parent *wire.Header, ev worker.Event, count int) bool {
+func (s *Server) publishEvent(parent *wire.Header, ev pipe.Event, count int) bool {
 	switch ev.Kind {
-	case worker.EvDisplay:
+	case pipe.EvDisplay:
 		s.publish(parent, wire.DisplayDataMsg, displayData(ev))
-	case worker.EvUpdate:
+	case pipe.EvUpdate:
 		s.publish(parent, wire.UpdateDisplayData, displayData(ev))
-	case worker.EvClear:
+	case pipe.EvClear:
 		s.publish(parent, wire.ClearOutputMsg, wire.ClearOutput{Wait: ev.Wait})
-	case worker.EvResult:
+	case pipe.EvResult:
 		s.publish(parent, wire.ExecuteResultMsg, wire.ExecuteResult{ExecutionCount: count, Data: ev.Bundle.Data, Metadata: meta(ev.Bundle)})
 	default:
 		return false
@@ -97,14 +98,14 @@ func (s *Server) publishEvent(parent *wire.Header, ev worker.Event, count int) b
 	return true
 }
 
-func meta(b *worker.Bundle) map[string]any {
+func meta(b *pipe.Bundle) map[string]any {
 	if b == nil || b.Metadata == nil {
 		return map[string]any{}
 	}
 	return b.Metadata
 }
 
-func displayData(ev worker.Event) wire.DisplayData {
+func displayData(ev pipe.Event) wire.DisplayData {
 	d := wire.DisplayData{Data: map[string]any{}, Metadata: map[string]any{}}
 	if ev.Bundle != nil {
 		d.Data, d.Metadata = ev.Bundle.Data, meta(ev.Bundle)
@@ -142,8 +143,8 @@ func (s *Server) execute(r *request) {
 		r.publish(wire.ExecuteInputMsg, wire.ExecuteInput{Code: c.Code, ExecutionCount: count})
 	}
 	var (
-		failure *worker.ErrorInfo
-		done    worker.Event
+		failure *pipe.ErrorInfo
+		done    pipe.Event
 		output  strings.Builder
 	)
 	if isReset(c.Code) {
@@ -184,20 +185,20 @@ func isReset(code string) bool {
 }
 
 // run sends a cell to the worker and publishes what comes back. It returns the cell's error, if any.
-func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, count int, output *strings.Builder) (*worker.ErrorInfo, worker.Event) {
+func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, count int, output *strings.Builder) (*pipe.ErrorInfo, pipe.Event) {
 	p, err := s.worker()
 	if err != nil {
-		return &worker.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{red("SessionError") + ": " + err.Error()}}, worker.Event{}
+		return &pipe.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{red("SessionError") + ": " + err.Error()}}, pipe.Event{}
 	}
-	var failure *worker.ErrorInfo
-	done, err := p.Do(worker.Request{Op: worker.OpExecute, Code: c.Code, Silent: c.Silent, AllowStdin: allowStdin,
-		UserExpressions: c.UserExpressions}, func(ev worker.Event) {
+	var failure *pipe.ErrorInfo
+	done, err := p.Do(pipe.Request{Op: pipe.OpExecute, Code: c.Code, Silent: c.Silent, AllowStdin: allowStdin,
+		UserExpressions: c.UserExpressions}, func(ev pipe.Event) {
 		switch ev.Kind {
-		case worker.EvError:
+		case pipe.EvError:
 			failure = ev.Error
-		case worker.EvInput:
+		case pipe.EvInput:
 			go s.askInput(r, x, p, ev)
-		case worker.EvResult:
+		case pipe.EvResult:
 			if t, ok := ev.Bundle.Data["text/plain"].(string); ok {
 				output.WriteString(t)
 			}
@@ -206,19 +207,19 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 			s.publishEvent(&r.msg.Header, ev, count)
 		}
 	})
-	var crash *worker.Crash
+	var crash *supervisor.Crash
 	switch {
 	case errors.As(err, &crash):
 		s.restartWorker("crashed")
 		msg := crash.Reason + ". The Go session was restarted: variables, functions and types defined so far are gone; run the cells again."
-		return &worker.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: []string{red("SessionCrashed") + ": " + msg}}, done
+		return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: []string{red("SessionCrashed") + ": " + msg}}, done
 	case err != nil:
-		return &worker.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{err.Error()}}, done
-	case done.Kind == worker.EvStuck:
+		return &pipe.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{err.Error()}}, done
+	case done.Kind == pipe.EvStuck:
 		s.restartWorker("stuck")
 		msg := "the cell did not stop when interrupted (it is busy in compiled code that does not watch ctx). " +
 			"The Go session was restarted: variables, functions and types defined so far are gone."
-		return &worker.ErrorInfo{Name: "SessionRestarted", Value: msg, Traceback: []string{red("SessionRestarted") + ": " + msg}}, done
+		return &pipe.ErrorInfo{Name: "SessionRestarted", Value: msg, Traceback: []string{red("SessionRestarted") + ": " + msg}}, done
 	}
 	return failure, done
 }
@@ -227,7 +228,7 @@ func red(s string) string { return "\x1b[31m\x1b[1m" + s + "\x1b[0m" }
 
 // askInput sends an input_request to the front end that sent the cell, waits for the answer and passes it
 // to the worker. An interrupt abandons the wait.
-func (s *Server) askInput(r *request, x *execution, p *worker.Process, ev worker.Event) {
+func (s *Server) askInput(r *request, x *execution, p *supervisor.Process, ev pipe.Event) {
 	select { // drop a stale reply
 	case <-s.inputs:
 	default:
@@ -328,8 +329,8 @@ func (s *Server) complete(r *request) {
 	_ = r.msg.Decode(&c)
 	reply := wire.CompleteResult{Status: wire.StatusOK, Matches: []string{}, CursorStart: c.CursorPos, CursorEnd: c.CursorPos, Metadata: map[string]any{}}
 	if p, err := s.worker(); err == nil {
-		ev, err := p.Do(worker.Request{Op: worker.OpComplete, Code: c.Code, Cursor: byteOffset(c.Code, c.CursorPos)}, func(worker.Event) {})
-		if err == nil && ev.Kind == worker.EvComplete {
+		ev, err := p.Do(pipe.Request{Op: pipe.OpComplete, Code: c.Code, Cursor: byteOffset(c.Code, c.CursorPos)}, func(pipe.Event) {})
+		if err == nil && ev.Kind == pipe.EvComplete {
 			if ev.Matches != nil {
 				reply.Matches = ev.Matches
 			}
@@ -344,7 +345,7 @@ func (s *Server) inspect(r *request) {
 	_ = r.msg.Decode(&c)
 	reply := wire.InspectResult{Status: wire.StatusOK, Data: map[string]any{}, Metadata: map[string]any{}}
 	if p, err := s.worker(); err == nil {
-		ev, err := p.Do(worker.Request{Op: worker.OpInspect, Code: c.Code, Cursor: byteOffset(c.Code, c.CursorPos), Detail: c.DetailLevel}, func(worker.Event) {})
+		ev, err := p.Do(pipe.Request{Op: pipe.OpInspect, Code: c.Code, Cursor: byteOffset(c.Code, c.CursorPos), Detail: c.DetailLevel}, func(pipe.Event) {})
 		if err == nil && ev.Found && ev.Bundle != nil {
 			reply.Found, reply.Data = true, ev.Bundle.Data
 		}

@@ -1,5 +1,7 @@
 // Package server is the Jupyter side of the golm kernel: it binds the five ZeroMQ sockets of a connection
-// file, verifies and dispatches messages, and runs cells in a worker process (package worker).
+// file, verifies and dispatches messages, and runs cells in a worker process that it supervises (package
+// supervisor). The worker process itself is package worker, which only this package's tests import: the
+// protocol side of the kernel does not depend on the interpreter (a test in package supervisor holds this).
 //
 // Shell requests are served one at a time, in order. Control requests (interrupt, shutdown, kernel_info)
 // are served on their own goroutine, so they are answered while a cell runs, and their replies go out on
@@ -17,8 +19,8 @@ import (
 	"time"
 
 	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/internal/kernel/supervisor"
 	"github.com/golm-dev/golm/internal/kernel/wire"
-	"github.com/golm-dev/golm/internal/kernel/worker"
 	"github.com/golm-dev/golm/internal/kernel/zmtp"
 )
 
@@ -27,7 +29,7 @@ type Config struct {
 	Conn ConnectionInfo
 	// Worker is how to start worker processes (Command, Env, Dir, MemoryLimit); the server sets the
 	// callbacks.
-	Worker worker.Options
+	Worker supervisor.Options
 	// History stores executed cells; nil keeps them in memory.
 	History *history.Store
 	// Log receives the kernel's diagnostics (nil: discarded).
@@ -59,7 +61,7 @@ type Server struct {
 	stop   sync.Once
 
 	mu      sync.Mutex
-	proc    *worker.Process
+	proc    *supervisor.Process
 	running *execution   // the execute request in progress
 	parent  *wire.Header // header of the last execute request, for output of background goroutines
 	count   int

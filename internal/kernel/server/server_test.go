@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/internal/kernel/supervisor"
 	"github.com/golm-dev/golm/internal/kernel/wire"
 	"github.com/golm-dev/golm/internal/kernel/worker"
 	"github.com/golm-dev/golm/symbols"
@@ -21,7 +22,7 @@ import (
 // The test binary doubles as the worker process.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOLM_TEST_WORKER") == "1" {
-		err := worker.Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), worker.Config{Symbols: symbols.Symbols, StuckAfter: time.Second})
+		err := worker.Run(worker.Config{Symbols: symbols.Symbols, StuckAfter: time.Second})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -68,7 +69,7 @@ func startKernel(t *testing.T, grace time.Duration) (*client, *Server) {
 	hist, _ := history.Open("")
 	srv, err := New(Config{
 		Conn:           conn,
-		Worker:         worker.Options{Command: []string{exe, "-test.run=^$"}, Env: append(os.Environ(), "GOLM_TEST_WORKER=1")},
+		Worker:         supervisor.Options{Command: []string{exe, "-test.run=^$"}, Env: append(os.Environ(), "GOLM_TEST_WORKER=1")},
 		History:        hist,
 		Log:            slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		InterruptGrace: grace,

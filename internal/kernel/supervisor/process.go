@@ -1,4 +1,16 @@
-package worker
+// Package supervisor is the kernel's side of the worker process: it starts the worker (golm worker, package
+// worker), sends it requests, reads its events and its captured output in order, and tells why it died, so
+// that nothing a cell does can take the kernel down: a panic in a goroutine, os.Exit in compiled code, a
+// stack overflow, running out of memory or a cell stuck in compiled code end the worker, and the kernel
+// reports it and starts a fresh one.
+//
+// The package speaks the worker's protocol (package pipe) and does not depend on the interpreter: neither it
+// nor package server imports yaegi or the engine, directly or not (a test holds this). The worker side may
+// live in the same binary (golm worker), but the protocol side's package graph shows what it needs.
+//
+// A worker ends with its kernel. On Linux the worker asks the system for a kill signal when its parent dies
+// (Pdeathsig); everywhere it exits when its request pipe reaches end-of-file (see package worker).
+package supervisor
 
 import (
 	"bufio"
@@ -13,8 +25,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/golm-dev/golm/internal/kernel/pipe"
 )
 
 // Options configure a worker process on the parent side.
@@ -33,7 +46,7 @@ type Options struct {
 	Log func(format string, args ...any)
 	// Background receives events that arrive while no request is running (displays from goroutines
 	// that outlive their cell).
-	Background func(Event)
+	Background func(pipe.Event)
 }
 
 // Process is a running worker.
@@ -43,7 +56,7 @@ type Process struct {
 	reqMu  sync.Mutex
 	req    *json.Encoder
 	reqW   io.Closer
-	events chan Event
+	events chan pipe.Event
 	exited chan struct{} // closed when the process has exited and its pipes are drained
 	ready  chan struct{}
 
@@ -64,8 +77,8 @@ type Process struct {
 // call is a request in progress.
 type call struct {
 	id     uint64
-	handle func(Event)
-	done   chan Event
+	handle func(pipe.Event)
+	done   chan pipe.Event
 }
 
 // Start starts a worker process. It does not wait for the worker to be ready (see Ready).
@@ -80,7 +93,7 @@ func Start(opts Options) (*Process, error) {
 		opts.Log = func(string, ...any) {}
 	}
 	if opts.Background == nil {
-		opts.Background = func(Event) {}
+		opts.Background = func(pipe.Event) {}
 	}
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
@@ -104,8 +117,8 @@ func Start(opts Options) (*Process, error) {
 	cmd.Stdin = nil
 	cmd.Stdout = outW
 	cmd.Stderr = errW
-	cmd.ExtraFiles = []*os.File{reqR, evW} // fd 3: requests, fd 4: events
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.ExtraFiles = []*os.File{reqR, evW} // pipe.RequestFD, pipe.EventFD
+	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
 		for _, f := range []*os.File{reqR, reqW, evR, evW, outR, outW, errR, errW} {
 			f.Close()
@@ -120,7 +133,7 @@ func Start(opts Options) (*Process, error) {
 		cmd:    cmd,
 		req:    json.NewEncoder(reqW),
 		reqW:   reqW,
-		events: make(chan Event, 64),
+		events: make(chan pipe.Event, 64),
 		exited: make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
@@ -167,11 +180,11 @@ func (p *Process) readEvents(r io.Reader) {
 	defer close(p.events)
 	dec := json.NewDecoder(bufio.NewReader(r))
 	for {
-		var ev Event
+		var ev pipe.Event
 		if err := dec.Decode(&ev); err != nil {
 			return
 		}
-		if ev.Kind == EvReady {
+		if ev.Kind == pipe.EvReady {
 			close(p.ready)
 			continue
 		}
@@ -206,12 +219,12 @@ func (p *Process) readStream(idx int, name string, r io.Reader) {
 // what must wait for more data: an incomplete mark at the end.
 func (p *Process) consume(idx int, name string, data []byte) []byte {
 	for {
-		i := bytes.Index(data, []byte(markPrefix))
+		i := bytes.Index(data, []byte(pipe.MarkPrefix))
 		if i < 0 {
 			// Keep a possible beginning of a mark.
 			keep := 0
-			for k := min(len(markPrefix)-1, len(data)); k > 0; k-- {
-				if bytes.HasSuffix(data, []byte(markPrefix[:k])) {
+			for k := min(len(pipe.MarkPrefix)-1, len(data)); k > 0; k-- {
+				if bytes.HasSuffix(data, []byte(pipe.MarkPrefix[:k])) {
 					keep = k
 					break
 				}
@@ -221,7 +234,7 @@ func (p *Process) consume(idx int, name string, data []byte) []byte {
 			}
 			return append([]byte(nil), data[len(data)-keep:]...)
 		}
-		end := bytes.IndexByte(data[i+len(markPrefix):], 0)
+		end := bytes.IndexByte(data[i+len(pipe.MarkPrefix):], 0)
 		if end < 0 {
 			if i > 0 {
 				p.publish(idx, name, string(data[:i]))
@@ -231,7 +244,7 @@ func (p *Process) consume(idx int, name string, data []byte) []byte {
 		if i > 0 {
 			p.publish(idx, name, string(data[:i]))
 		}
-		num := data[i+len(markPrefix) : i+len(markPrefix)+end]
+		num := data[i+len(pipe.MarkPrefix) : i+len(pipe.MarkPrefix)+end]
 		if n, err := strconv.ParseUint(string(num), 10, 64); err == nil {
 			// Text after the mark must follow the event that comes with it: record the mark, then wait
 			// until that event has been handled.
@@ -245,7 +258,7 @@ func (p *Process) consume(idx int, name string, data []byte) []byte {
 			}
 			p.mu.Unlock()
 		}
-		data = data[i+len(markPrefix)+end+1:]
+		data = data[i+len(pipe.MarkPrefix)+end+1:]
 	}
 }
 
@@ -279,7 +292,7 @@ func (p *Process) waitMarks(n uint64) {
 	}
 }
 
-func (p *Process) send(r Request) error {
+func (p *Process) send(r pipe.Request) error {
 	p.reqMu.Lock()
 	defer p.reqMu.Unlock()
 	if err := p.req.Encode(r); err != nil {
@@ -289,11 +302,11 @@ func (p *Process) send(r Request) error {
 }
 
 // Interrupt asks the worker to cancel the running cell.
-func (p *Process) Interrupt() error { return p.send(Request{Op: OpInterrupt}) }
+func (p *Process) Interrupt() error { return p.send(pipe.Request{Op: pipe.OpInterrupt}) }
 
 // Answer sends the user's answer to an input event.
 func (p *Process) Answer(value string, err error) error {
-	r := Request{Op: OpInput, Input: value}
+	r := pipe.Request{Op: pipe.OpInput, Input: value}
 	if err != nil {
 		r.InputErr = err.Error()
 	}
@@ -333,7 +346,7 @@ func (p *Process) dispatch() {
 
 func isFinal(kind string) bool {
 	switch kind {
-	case EvDone, EvComplete, EvInspect, EvStuck:
+	case pipe.EvDone, pipe.EvComplete, pipe.EvInspect, pipe.EvStuck:
 		return true
 	}
 	return false
@@ -343,8 +356,8 @@ func isFinal(kind string) bool {
 // final one (done, complete, inspect, stuck), which it returns. Events that arrive meanwhile from other
 // sources (displays from goroutines of earlier cells) go to handle too. Requests must not overlap. If the
 // worker dies, Do returns a *Crash.
-func (p *Process) Do(r Request, handle func(Event)) (Event, error) {
-	c := &call{handle: handle, done: make(chan Event, 1)}
+func (p *Process) Do(r pipe.Request, handle func(pipe.Event)) (pipe.Event, error) {
+	c := &call{handle: handle, done: make(chan pipe.Event, 1)}
 	p.mu.Lock()
 	p.nextID++
 	r.ID = p.nextID
@@ -360,7 +373,7 @@ func (p *Process) Do(r Request, handle func(Event)) (Event, error) {
 	}()
 	if err := p.send(r); err != nil {
 		<-p.exited
-		return Event{}, p.crash()
+		return pipe.Event{}, p.crash()
 	}
 	select {
 	case ev := <-c.done:
@@ -371,7 +384,7 @@ func (p *Process) Do(r Request, handle func(Event)) (Event, error) {
 			return ev, nil
 		default:
 		}
-		return Event{}, p.crash()
+		return pipe.Event{}, p.crash()
 	}
 }
 
@@ -431,7 +444,7 @@ func (p *Process) Kill(reason string) {
 		p.killedBy = reason
 	}
 	p.mu.Unlock()
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	killGroup(p.cmd.Process.Pid)
 	_ = p.cmd.Process.Kill()
 	<-p.exited
 }
@@ -448,27 +461,21 @@ func (p *Process) Close() {
 
 // watchMemory kills the worker when its resident memory passes the limit.
 func (p *Process) watchMemory() {
-	t := time.NewTicker(100 * time.Millisecond)
+	t := time.NewTicker(memoryPoll)
 	defer t.Stop()
-	page := int64(os.Getpagesize())
-	path := fmt.Sprintf("/proc/%d/statm", p.cmd.Process.Pid)
+	pid := p.cmd.Process.Pid
 	for {
 		select {
 		case <-p.exited:
 			return
 		case <-t.C:
 		}
-		data, err := os.ReadFile(path)
+		rss, err := residentMemory(pid)
 		if err != nil {
-			continue
+			continue // the worker is exiting, or the system does not say
 		}
-		f := strings.Fields(string(data))
-		if len(f) < 2 {
-			continue
-		}
-		pages, _ := strconv.ParseInt(f[1], 10, 64)
-		if rss := pages * page; rss > p.opts.MemoryLimit {
-			p.opts.Log("worker %d uses %d bytes, over the limit of %d: killing it", p.cmd.Process.Pid, rss, p.opts.MemoryLimit)
+		if rss > p.opts.MemoryLimit {
+			p.opts.Log("worker %d uses %d bytes, over the limit of %d: killing it", pid, rss, p.opts.MemoryLimit)
 			go p.Kill(fmt.Sprintf("the session used more than %s of memory (the limit; set GOLM_MEMORY_LIMIT to change it)", FormatBytes(p.opts.MemoryLimit)))
 			return
 		}

@@ -1,3 +1,11 @@
+// Package worker is the worker process's side of the kernel: it runs the Go interpreter (package engine)
+// for the kernel, which starts it as "golm worker" and supervises it (package supervisor). It reads
+// requests and writes events on the pipes of package pipe, while cells print to the process's own standard
+// output and error, which the kernel captures.
+//
+// A worker never outlives its kernel: it exits when its request pipe reaches end-of-file (the kernel closed
+// it or died), even while a cell runs. On Linux the kernel also asks the system to kill the worker when the
+// kernel dies; elsewhere the worker also watches its parent process id (Config.ParentPoll).
 package worker
 
 import (
@@ -18,6 +26,7 @@ import (
 
 	"github.com/golm-dev/golm/helpers/display"
 	"github.com/golm-dev/golm/internal/kernel/engine"
+	"github.com/golm-dev/golm/internal/kernel/pipe"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -34,10 +43,28 @@ type Config struct {
 	StuckAfter time.Duration
 	// Setup runs once the session exists, before the first request (the kernel installs helper hooks).
 	Setup func(*engine.Session)
+	// ParentPoll is how often the worker checks that its parent process still runs, and ends when it does
+	// not: 0 takes the platform's default (never on Linux, where the kernel asks the system to kill the
+	// worker when the kernel dies; twice a second elsewhere), a negative value never checks. The request
+	// pipe's end-of-file ends the worker on every platform.
+	ParentPoll time.Duration
+}
+
+// parentPoll returns how often to check the parent process (0: never).
+func (c Config) parentPoll() time.Duration {
+	switch {
+	case c.ParentPoll < 0:
+		return 0
+	case c.ParentPoll == 0:
+		return defaultParentPoll
+	}
+	return c.ParentPoll
 }
 
 // Serve runs the worker: it reads requests from in and writes events to out, while cells print to the
-// process's standard output and error. It returns when in is closed.
+// process's standard output and error. It returns when in reaches end-of-file or fails (the kernel closed
+// the pipe or died), or when the parent process is gone (see Config.ParentPoll), without waiting for a
+// running cell: Serve is the worker process's main loop, and the process should exit when it returns.
 func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.MemoryLimit > 0 {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
@@ -46,7 +73,7 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.StuckAfter == 0 {
 		cfg.StuckAfter = 2 * time.Second
 	}
-	w := &worker{enc: json.NewEncoder(out), cfg: cfg, inputs: make(chan Request, 1)}
+	w := &worker{enc: json.NewEncoder(out), cfg: cfg, inputs: make(chan pipe.Request, 1)}
 	sess, err := engine.New(engine.Options{
 		Stdout:    os.Stdout,
 		Stderr:    os.Stderr,
@@ -64,34 +91,52 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.Setup != nil {
 		cfg.Setup(sess)
 	}
-	if err := w.send(Event{Kind: EvReady}, false); err != nil {
+	if err := w.send(pipe.Event{Kind: pipe.EvReady}, false); err != nil {
 		return err
 	}
-	queue := make(chan Request, 16)
+	stop := make(chan struct{}) // closed when the kernel is gone
+	var once sync.Once
+	end := func() { once.Do(func() { close(stop) }) }
+	if every := cfg.parentPoll(); every > 0 {
+		go watchParent(stop, every, os.Getppid, end)
+	}
+	queue := make(chan pipe.Request, 16)
 	go func() {
-		defer close(queue)
+		defer end()
 		dec := json.NewDecoder(bufio.NewReader(in))
 		for {
-			var r Request
+			var r pipe.Request
 			if err := dec.Decode(&r); err != nil {
 				return
 			}
 			switch r.Op {
-			case OpInterrupt:
+			case pipe.OpInterrupt:
 				w.interrupt()
-			case OpInput:
+			case pipe.OpInput:
 				select {
 				case w.inputs <- r:
 				default: // nobody is waiting: drop it
 				}
 			default:
-				queue <- r
+				select {
+				case queue <- r:
+				case <-stop:
+					return
+				}
 			}
 		}
 	}()
-	for r := range queue {
-		w.handle(r)
-	}
+	go func() {
+		for {
+			select {
+			case r := <-queue:
+				w.handle(r)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	<-stop
 	return nil
 }
 
@@ -108,17 +153,17 @@ type worker struct {
 	cancel context.CancelFunc
 	stdin  bool
 
-	inputs chan Request
+	inputs chan pipe.Request
 }
 
 // send writes an event; with sync it first writes a sync mark into both output pipes so that the
 // parent publishes the event after everything printed before it.
-func (w *worker) send(ev Event, sync bool) error {
+func (w *worker) send(ev pipe.Event, sync bool) error {
 	w.encMu.Lock()
 	defer w.encMu.Unlock()
 	if sync {
 		n := w.sync.Add(1)
-		m := mark(n)
+		m := pipe.Mark(n)
 		_, _ = os.Stdout.Write(m)
 		_, _ = os.Stderr.Write(m)
 		ev.Sync = n
@@ -143,26 +188,26 @@ func (w *worker) interrupt() {
 	}
 }
 
-func (w *worker) handle(r Request) {
+func (w *worker) handle(r pipe.Request) {
 	switch r.Op {
-	case OpExecute:
+	case pipe.OpExecute:
 		w.execute(r)
-	case OpComplete:
+	case pipe.OpComplete:
 		matches, start, end := w.sess.Complete(r.Code, r.Cursor)
-		_ = w.send(Event{ID: r.ID, Kind: EvComplete, Matches: matches, CursorStart: start, CursorEnd: end}, false)
-	case OpInspect:
+		_ = w.send(pipe.Event{ID: r.ID, Kind: pipe.EvComplete, Matches: matches, CursorStart: start, CursorEnd: end}, false)
+	case pipe.OpInspect:
 		b, found := w.sess.Inspect(r.Code, r.Cursor, r.Detail)
-		ev := Event{ID: r.ID, Kind: EvInspect, Found: found}
+		ev := pipe.Event{ID: r.ID, Kind: pipe.EvInspect, Found: found}
 		if found {
-			ev.Bundle = &Bundle{Data: b.Data, Metadata: b.Metadata}
+			ev.Bundle = &pipe.Bundle{Data: b.Data, Metadata: b.Metadata}
 		}
 		_ = w.send(ev, false)
 	default:
-		_ = w.send(Event{ID: r.ID, Kind: EvDone, Error: &ErrorInfo{Name: "ProtocolError", Value: "unknown operation " + r.Op}}, false)
+		_ = w.send(pipe.Event{ID: r.ID, Kind: pipe.EvDone, Error: &pipe.ErrorInfo{Name: "ProtocolError", Value: "unknown operation " + r.Op}}, false)
 	}
 }
 
-func (w *worker) execute(r Request) {
+func (w *worker) execute(r pipe.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w.mu.Lock()
@@ -177,18 +222,18 @@ func (w *worker) execute(r Request) {
 	res, err := w.sess.Execute(ctx, r.Code)
 	if err != nil {
 		if ctx.Err() != nil && w.stuck() {
-			_ = w.send(Event{ID: r.ID, Kind: EvStuck}, true)
+			_ = w.send(pipe.Event{ID: r.ID, Kind: pipe.EvStuck}, true)
 			return
 		}
-		_ = w.send(Event{ID: r.ID, Kind: EvError, Error: errorInfo(err)}, true)
+		_ = w.send(pipe.Event{ID: r.ID, Kind: pipe.EvError, Error: errorInfo(err)}, true)
 	} else if res != nil {
 		if res.Value != nil && !r.Silent {
-			_ = w.send(Event{ID: r.ID, Kind: EvResult, Bundle: &Bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}}, true)
+			_ = w.send(pipe.Event{ID: r.ID, Kind: pipe.EvResult, Bundle: &pipe.Bundle{Data: res.Value.Data, Metadata: res.Value.Metadata}}, true)
 		}
 	}
-	done := Event{ID: r.ID, Kind: EvDone}
+	done := pipe.Event{ID: r.ID, Kind: pipe.EvDone}
 	if res != nil && res.Page != nil {
-		done.Page = &Bundle{Data: res.Page.Data}
+		done.Page = &pipe.Bundle{Data: res.Page.Data}
 	}
 	if len(r.UserExpressions) > 0 {
 		done.UserExpressions = map[string]any{}
@@ -209,12 +254,12 @@ func (w *worker) userExpression(expr string) any {
 	return map[string]any{"status": "ok", "data": b.Data, "metadata": map[string]any{}}
 }
 
-func errorInfo(err error) *ErrorInfo {
+func errorInfo(err error) *pipe.ErrorInfo {
 	var e *engine.Error
 	if errors.As(err, &e) {
-		return &ErrorInfo{Name: e.Name, Value: e.Value, Traceback: e.Lines()}
+		return &pipe.ErrorInfo{Name: e.Name, Value: e.Value, Traceback: e.Lines()}
 	}
-	return &ErrorInfo{Name: "error", Value: err.Error(), Traceback: []string{err.Error()}}
+	return &pipe.ErrorInfo{Name: "error", Value: err.Error(), Traceback: []string{err.Error()}}
 }
 
 // stuck waits a grace period for an interrupted cell's interpreter goroutine to finish, and reports
@@ -256,17 +301,17 @@ func (f compileLogFilter) Write(p []byte) (int, error) {
 
 // Display sends a display_data event.
 func (w *worker) Display(b display.Bundle, id string) error {
-	return w.send(Event{ID: w.current(), Kind: EvDisplay, Bundle: &Bundle{Data: b.Data, Metadata: b.Metadata}, DisplayID: id}, true)
+	return w.send(pipe.Event{ID: w.current(), Kind: pipe.EvDisplay, Bundle: &pipe.Bundle{Data: b.Data, Metadata: b.Metadata}, DisplayID: id}, true)
 }
 
 // Update sends an update_display_data event.
 func (w *worker) Update(b display.Bundle, id string) error {
-	return w.send(Event{ID: w.current(), Kind: EvUpdate, Bundle: &Bundle{Data: b.Data, Metadata: b.Metadata}, DisplayID: id}, true)
+	return w.send(pipe.Event{ID: w.current(), Kind: pipe.EvUpdate, Bundle: &pipe.Bundle{Data: b.Data, Metadata: b.Metadata}, DisplayID: id}, true)
 }
 
 // Clear sends a clear_output event.
 func (w *worker) Clear(wait bool) error {
-	return w.send(Event{ID: w.current(), Kind: EvClear, Wait: wait}, true)
+	return w.send(pipe.Event{ID: w.current(), Kind: pipe.EvClear, Wait: wait}, true)
 }
 
 // Input asks the front end for a line of text.
@@ -285,7 +330,7 @@ func (w *worker) input(ctx context.Context, prompt string, password bool) (strin
 	case <-w.inputs:
 	default:
 	}
-	if err := w.send(Event{ID: id, Kind: EvInput, Prompt: prompt, Password: password}, true); err != nil {
+	if err := w.send(pipe.Event{ID: id, Kind: pipe.EvInput, Prompt: prompt, Password: password}, true); err != nil {
 		return "", err
 	}
 	select {

@@ -1,182 +1,34 @@
+//go:build unix
+
 package worker
 
 import (
-	"context"
-	"reflect"
-
 	"fmt"
-	"github.com/golm-dev/golm/symbols"
-	"github.com/traefik/yaegi/interp"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/golm-dev/golm/symbols"
 )
 
-// The test binary doubles as the worker: with GOLM_TEST_WORKER set it serves on fds 3 and 4.
+// The test binary doubles as the processes of the tests: with GOLM_TEST_WORKER set it is a worker serving
+// on the pipes, as golm worker is; with GOLM_TEST_PARENT set it is a parent that starts a worker (see
+// actAsParent).
 func TestMain(m *testing.M) {
-	if os.Getenv("GOLM_TEST_WORKER") == "1" {
-		syms := interp.Exports{}
-		for k, v := range symbols.Symbols {
-			syms[k] = v
-		}
-		// A compiled function that exits, as a C library or a careless helper might.
-		syms["golm.test/exiter/exiter"] = map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)}
-		err := Serve(os.NewFile(3, "requests"), os.NewFile(4, "events"), Config{StuckAfter: time.Second, Symbols: syms})
-		if err != nil {
+	switch {
+	case os.Getenv("GOLM_TEST_WORKER") == "1":
+		poll, _ := time.ParseDuration(os.Getenv("GOLM_TEST_PARENT_POLL"))
+		if err := Run(Config{Symbols: symbols.Symbols, StuckAfter: time.Second, ParentPoll: poll}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case os.Getenv("GOLM_TEST_PARENT") != "":
+		if err := actAsParent(os.Getenv("GOLM_TEST_PARENT")); err != nil {
+			fmt.Fprintln(os.Stderr, "test parent:", err)
 			os.Exit(1)
 		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-// transcript records streams and events in the order the parent publishes them.
-type transcript struct {
-	mu    sync.Mutex
-	items []string
-}
-
-func (t *transcript) add(s string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.items = append(t.items, s)
-}
-
-func (t *transcript) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.Join(t.items, "|")
-}
-
-func start(t *testing.T, limit int64) (*Process, *transcript) {
-	t.Helper()
-	tr := &transcript{}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Start(Options{
-		Command:     []string{exe, "-test.run=^$"},
-		Env:         append(os.Environ(), "GOLM_TEST_WORKER=1"),
-		MemoryLimit: limit,
-		Stream:      func(name, text string) { tr.add(name + ":" + text) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := p.Ready(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p, tr
-}
-
-func run(t *testing.T, p *Process, tr *transcript, code string) (Event, error) {
-	t.Helper()
-	return p.Do(Request{Op: OpExecute, Code: code, AllowStdin: true}, func(ev Event) {
-		switch ev.Kind {
-		case EvDisplay:
-			tr.add("display:" + fmt.Sprint(ev.Bundle.Data["text/html"]))
-		case EvResult:
-			tr.add("result:" + fmt.Sprint(ev.Bundle.Data["text/plain"]))
-		case EvError:
-			tr.add("error:" + ev.Error.Value)
-		case EvInput:
-			tr.add("input:" + ev.Prompt)
-			_ = p.Answer("Ada", nil)
-		default:
-			tr.add(ev.Kind)
-		}
-	})
-}
-
-func TestOrderOfOutputAndDisplays(t *testing.T) {
-	p, tr := start(t, 0)
-	_, err := run(t, p, tr, `fmt.Println("one")
-display.HTML("<b>two</b>")
-fmt.Fprintln(os.Stderr, "three")
-display.HTML("<i>four</i>")
-fmt.Print("five")
-6*7`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "stdout:one\n|display:<b>two</b>|stderr:three\n|display:<i>four</i>|stdout:five|result:42"
-	if got := tr.String(); got != want {
-		t.Fatalf("got  %q\nwant %q", got, want)
-	}
-}
-
-func TestInput(t *testing.T) {
-	p, tr := start(t, 0)
-	if _, err := run(t, p, tr, "var name string\nfmt.Scanln(&name)\n\"hello \" + name"); err != nil {
-		t.Fatal(err)
-	}
-	if got := tr.String(); !strings.Contains(got, "input:|result:\"hello Ada\"") {
-		t.Fatalf("transcript %q", got)
-	}
-}
-
-func TestInterrupt(t *testing.T) {
-	p, tr := start(t, 0)
-	time.AfterFunc(300*time.Millisecond, func() { _ = p.Interrupt() })
-	startT := time.Now()
-	ev, err := run(t, p, tr, "n := 0\nfor { n++ }")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ev.Kind != EvDone || !strings.Contains(tr.String(), "error:the cell was interrupted") {
-		t.Fatalf("event %v, transcript %q", ev, tr)
-	}
-	if d := time.Since(startT); d > 2*time.Second {
-		t.Fatalf("interrupt took %v", d)
-	}
-	if _, err := run(t, p, tr, "n > 0"); err != nil || !strings.Contains(tr.String(), "result:true") {
-		t.Fatalf("session state after interrupt: %v %q", err, tr)
-	}
-}
-
-func TestStuckCompiledCall(t *testing.T) {
-	p, tr := start(t, 0)
-	time.AfterFunc(200*time.Millisecond, func() { _ = p.Interrupt() })
-	ev, err := run(t, p, tr, "time.Sleep(time.Hour)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ev.Kind != EvStuck {
-		t.Fatalf("want a stuck event, got %v (%q)", ev, tr)
-	}
-}
-
-func TestCrashes(t *testing.T) {
-	cases := []struct {
-		name, code, want string
-		limit            int64
-	}{
-		// A goroutine started with go f() (one started with a function literal is caught: see the engine).
-		{"panic in a goroutine", "func lose() { panic(\"lost\") }\ngo lose()\ntime.Sleep(2*time.Second)", "panic outside the cell", 0},
-		{"fatal runtime error", "m := map[int]int{}\nfor i := 0; i < 4; i++ { go func() { for j := 0; j < 1000000; j++ { m[j] = j } }() }\ntime.Sleep(3*time.Second)",
-			"concurrent map writes", 0},
-		{"exit from compiled code", "import \"golm.test/exiter\"\nexiter.Exit(3)", "status 3", 0},
-		{"out of memory", "var keep [][]byte\nfor i := 0; i < 1000; i++ { b := make([]byte, 8<<20); for j := range b { b[j] = 1 }; keep = append(keep, b) }", "memory", 200 << 20},
-		{"stack overflow", "func down(n int) int { return down(n+1) + 1 }\ndown(0)", "stack overflow", 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p, tr := start(t, c.limit)
-			_, err := run(t, p, tr, c.code)
-			crash, ok := err.(*Crash)
-			if !ok {
-				t.Fatalf("want a crash, got %v (%q)", err, tr)
-			}
-			if !strings.Contains(crash.Reason, c.want) {
-				t.Fatalf("reason %q, want %q", crash.Reason, c.want)
-			}
-		})
-	}
 }
