@@ -19,7 +19,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: run build install deps generate test test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -45,8 +45,19 @@ test:
 	$(MAKE) build LLAMA=$(LLAMA)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(MAKE) test-cross
 	$(BIN) lessons check
 	$(MAKE) test-go test-conformance test-env test-notebooks test-browser
+
+# golm builds for macOS and Linux on ARM too (without cgo, so without llama.cpp): cross-compile it, and vet
+# the process model's platform-specific files for macOS.
+CROSS := darwin/arm64 darwin/amd64 linux/arm64
+test-cross:
+	@for p in $(CROSS); do \
+		echo "GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build ./cmd/golm"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/golm || exit 1; \
+	done
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/kernel/pipe ./internal/kernel/supervisor ./internal/kernel/worker ./cmd/golm
 
 # Regenerate the interpreter's symbol tables and documentation index (after changing a helper's API or docs).
 generate:
