@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,7 +114,8 @@ func maxMessageBytes() (int64, error) {
 	return n, nil
 }
 
-// memoryLimit reads GOLM_MEMORY_LIMIT ("8GiB", "512MB", bytes), or takes 80% of the machine's memory.
+// memoryLimit reads GOLM_MEMORY_LIMIT ("8GiB", "512MB", bytes), or takes 80% of the machine's memory (0, no
+// limit, where the memory size is unknown).
 func memoryLimit() (int64, error) {
 	if v := os.Getenv("GOLM_MEMORY_LIMIT"); v != "" {
 		n, err := parseBytes(v)
@@ -122,20 +124,30 @@ func memoryLimit() (int64, error) {
 		}
 		return n, nil
 	}
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0, nil // no limit where the memory size is unknown
+	total, err := totalMemory()
+	if err != nil || total <= 0 {
+		return 0, nil
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return total * 8 / 10, nil
+}
+
+// parseMemInfo returns MemTotal from the text of /proc/meminfo, in bytes.
+func parseMemInfo(r io.Reader) (int64, error) {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
 		if len(fields) >= 2 && fields[0] == "MemTotal:" {
-			kb, _ := strconv.ParseInt(fields[1], 10, 64)
-			return kb * 1024 * 8 / 10, nil
+			kb, err := strconv.ParseInt(fields[1], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("MemTotal: %w", err)
+			}
+			return kb * 1024, nil
 		}
 	}
-	return 0, nil
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, errors.New("no MemTotal line")
 }
 
 // parseBytes parses a size: a number of bytes, or a number with KB, MB, GB (powers of 1000) or KiB, MiB,
