@@ -29,6 +29,12 @@ var Rules = []Rule{
 		Not: []string{"./"}},
 	{Why: "the engine runs in the worker: no sockets, no protocol server", From: "internal/kernel/engine",
 		Not: []string{"./internal/kernel/server", "./internal/kernel/wire", "github.com/go-zeromq/", "./internal/kernel/zmtp"}},
+	{Why: "the kernel's protocol side never links the interpreter: it runs in the worker process", From: "internal/kernel/server",
+		Not: interpreter},
+	{Why: "the kernel's protocol side never links the interpreter: it runs in the worker process", From: "internal/kernel/supervisor",
+		Not: interpreter},
+	{Why: "the worker's messages are shared by both processes", From: "internal/kernel/pipe", Tests: true,
+		Not: []string{"./"}},
 	{Why: "helpers are public packages: kernel internals stay out of them, tests included", From: "helpers/", Tests: true,
 		Not: []string{"./internal/kernel/", "./cmd/"}},
 	{Why: "the course tool reads lessons, it does not run helpers", From: "course", Tests: true,
@@ -36,6 +42,10 @@ var Rules = []Rule{
 	{Why: "cell analysis is pure syntax", From: "internal/cell", Tests: true,
 		Not: []string{"./", "github.com/traefik/yaegi"}},
 }
+
+// interpreter is what the worker process links and the kernel's protocol side must not (their tests may: they
+// run the test binary as a worker).
+var interpreter = []string{"github.com/traefik/yaegi", "./internal/kernel/engine", "./internal/kernel/worker", "./symbols"}
 
 // pkg is what go list says of a package.
 type pkg struct {
@@ -152,8 +162,13 @@ func TestRulesCatchBadImports(t *testing.T) {
 		{"a helper's test imports the engine", graph{
 			m("helpers/llm"): {"fmt"}, m("helpers/llm") + " [test]": {m("internal/kernel/engine")}}, 1},
 		{"course imports a helper", graph{m("course"): {m("helpers/llm")}}, 1},
+		{"the server reaches the interpreter through the supervisor", graph{
+			m("internal/kernel/server"):     {m("internal/kernel/supervisor")},
+			m("internal/kernel/supervisor"): {m("internal/kernel/pipe"), "github.com/traefik/yaegi/interp"}}, 2},
+		{"the pipe imports golm", graph{m("internal/kernel/pipe"): {m("helpers/display")}}, 1},
 		{"clean", graph{m("helpers/llm") + " [test]": {m("symbols"), m("helpers/display")},
-			m("internal/kernel/engine"): {m("helpers/display"), m("internal/cell")}}, 0},
+			m("internal/kernel/engine"): {m("helpers/display"), m("internal/cell")},
+			m("internal/kernel/server"): {m("internal/kernel/supervisor")}, m("internal/kernel/server") + " [test]": {m("internal/kernel/worker")}}, 0},
 	}
 	for _, tt := range tests {
 		if got := violations(tt.g, Rules); len(got) != tt.want {

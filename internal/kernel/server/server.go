@@ -1,7 +1,8 @@
 // Package server is the Jupyter side of the golm kernel: it binds the five ZeroMQ sockets of a connection
 // file, verifies and dispatches messages, and runs cells in a worker process that it supervises (package
 // supervisor). The worker process itself is package worker, which only this package's tests import: the
-// protocol side of the kernel does not depend on the interpreter (a test in package supervisor holds this).
+// protocol side of the kernel does not depend on the interpreter (the test of package internal/layers holds
+// this).
 //
 // Shell requests are served one at a time, in order. Control requests (interrupt, shutdown, kernel_info)
 // are served on their own goroutine, so they are answered while a cell runs, and their replies go out on

@@ -5,11 +5,12 @@
 // reports it and starts a fresh one.
 //
 // The package speaks the worker's protocol (package pipe) and does not depend on the interpreter: neither it
-// nor package server imports yaegi or the engine, directly or not (a test holds this). The worker side may
-// live in the same binary (golm worker), but the protocol side's package graph shows what it needs.
+// nor package server imports yaegi or the engine, directly or not (the test of internal/layers holds this).
+// The worker side lives in the same binary (golm worker), but the package graph shows what each side needs.
 //
-// A worker ends with its kernel. On Linux the worker asks the system for a kill signal when its parent dies
-// (Pdeathsig); everywhere it exits when its request pipe reaches end-of-file (see package worker).
+// A worker ends with its kernel. On Linux the supervisor asks the system to kill the worker when the kernel
+// dies (Pdeathsig); everywhere the worker exits when its request pipe reaches end-of-file (see package
+// worker). The package builds for Unix systems only.
 package supervisor
 
 import (
