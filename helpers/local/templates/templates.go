@@ -95,6 +95,32 @@ var all = []*Template{
 		},
 	},
 	{
+		Name: "gemma",
+		Description: "Gemma's turns (Gemma 1, 2, 3): <start_of_turn>user\\ncontent<end_of_turn>, the answer in a " +
+			"\"model\" turn; Gemma has no system role, so a system prompt leads the first user turn",
+		Stop: []string{"<end_of_turn>", "<start_of_turn>"},
+		render: func(b *strings.Builder, msgs []Message, addGen bool) {
+			sys, rest := splitSystem(msgs)
+			for i, m := range rest {
+				role := m.Role
+				if role == "assistant" {
+					role = "model"
+				}
+				content := m.Content
+				if i == 0 && sys != "" && role == "user" {
+					content = sys + "\n\n" + content
+				}
+				b.WriteString("<start_of_turn>" + role + "\n" + content + "<end_of_turn>\n")
+			}
+			if len(rest) == 0 && sys != "" {
+				b.WriteString("<start_of_turn>user\n" + sys + "<end_of_turn>\n")
+			}
+			if addGen {
+				b.WriteString("<start_of_turn>model\n")
+			}
+		},
+	},
+	{
 		Name:        "chatml",
 		Description: "ChatML (OpenAI's format, used by Qwen, OpenHermes, Dolphin, …): <|im_start|>role\\ncontent<|im_end|>",
 		Stop:        []string{"<|im_end|>", "<|im_start|>"},
@@ -228,6 +254,8 @@ func Detect(jinja string) string {
 		return ""
 	case strings.Contains(jinja, "<|im_start|>"):
 		return "chatml"
+	case strings.Contains(jinja, "<start_of_turn>"):
+		return "gemma"
 	case strings.Contains(jinja, "<|start_header_id|>"):
 		return "llama3"
 	case strings.Contains(jinja, "<<SYS>>") || strings.Contains(jinja, "[INST]"):

@@ -33,6 +33,10 @@ func TestApply(t *testing.T) {
 				"<|im_start|>assistant\nA data scientist.<|im_end|>\n<|im_start|>user\nWhat did he found?<|im_end|>\n" +
 				"<|im_start|>assistant\n"},
 		{"chatml", conversation[1:2], false, "<|im_start|>user\nWho is Jeremy Howard?<|im_end|>\n"},
+		{"gemma", conversation, true,
+			"<start_of_turn>user\nYou are helpful.\n\nWho is Jeremy Howard?<end_of_turn>\n<start_of_turn>model\n" +
+				"A data scientist.<end_of_turn>\n<start_of_turn>user\nWhat did he found?<end_of_turn>\n<start_of_turn>model\n"},
+		{"gemma", conversation[:1], false, "<start_of_turn>user\nYou are helpful.<end_of_turn>\n"},
 		{"stablebeluga", conversation, true,
 			"### System:\nYou are helpful.\n\n### User:\nWho is Jeremy Howard?\n\n### Assistant:\nA data scientist.\n\n" +
 				"### User:\nWhat did he found?\n\n### Assistant:\n"},
@@ -66,13 +70,13 @@ func TestApply(t *testing.T) {
 
 func TestUnknown(t *testing.T) {
 	_, err := templates.Apply("vicuna-42", conversation, true)
-	if err == nil || !strings.Contains(err.Error(), "known: chatml, llama2") {
+	if err == nil || !strings.Contains(err.Error(), "known: chatml, gemma, llama2") {
 		t.Errorf("unknown template: %v", err)
 	}
 }
 
 func TestNamesAndStops(t *testing.T) {
-	want := []string{"chatml", "llama2", "llama3", "openorca-platypus2", "stablebeluga", "zephyr"}
+	want := []string{"chatml", "gemma", "llama2", "llama3", "openorca-platypus2", "stablebeluga", "zephyr"}
 	if got := templates.Names(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Names() = %v", got)
 	}
@@ -94,6 +98,7 @@ func TestDetect(t *testing.T) {
 		{"{{ '<|user|>\n' }}{{ '<|assistant|>\n' }}", "zephyr"},
 		{"### User: … ### Assistant:", "stablebeluga"},
 		{"### Instruction: … ### Response:", "openorca-platypus2"},
+		{"{{ '<start_of_turn>' + role + '\n' + message['content'] | trim + '<end_of_turn>\n' }}", "gemma"},
 		{"{{ messages }}", ""},
 	}
 	for _, tt := range tests {
