@@ -54,8 +54,9 @@ type Session struct {
 	opts Options
 	i    *interp.Interpreter
 
-	mu        sync.Mutex // serialises Execute, Complete and Inspect
-	cellCtx   atomic.Pointer[context.Context]
+	mu        sync.Mutex                      // serialises Execute, Complete and Inspect
+	cellCtx   atomic.Pointer[context.Context] // the running cell's context
+	ctxVar    reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
 	stderr    *panicCatcher
 	count     int                     // cells executed, for naming
 	imported  map[string]string       // local name → import path
@@ -173,20 +174,28 @@ func preferPath(path, old, preferred string) bool {
 	return path < old
 }
 
-// Context returns a context that follows the running cell: it is cancelled when the cell is interrupted.
-// Cells see it as the variable ctx.
-func (s *Session) Context() context.Context { return cellContext{s} }
+// Context returns the context of the running cell (context.Background between cells). Cells see it as the
+// variable ctx; see enterCell for what makes each cell's value its own.
+func (s *Session) Context() context.Context { return s.current() }
 
 func (s *Session) current() context.Context { return *s.cellCtx.Load() }
 
-// cellContext is a context.Context whose methods act on the context of the running cell.
-type cellContext struct{ s *Session }
-
-func (c cellContext) Deadline() (time.Time, bool) { return c.s.current().Deadline() }
-func (c cellContext) Done() <-chan struct{}       { return c.s.current().Done() }
-func (c cellContext) Err() error                  { return c.s.current().Err() }
-func (c cellContext) Value(key any) any           { return c.s.current().Value(key) }
-func (c cellContext) String() string              { return "ctx (the running cell's context)" }
+// enterCell gives a cell a context of its own, derived from ctx, and sets the session's variable ctx to it.
+// Each cell gets a new value, so a ctx that a cell keeps (in a variable, a struct, a goroutine) behaves as Go
+// code expects of a request's context: the returned leave function cancels it, so once its cell has ended it
+// is done, with Err() == context.Canceled. Interrupting the cell cancels ctx too, while it runs.
+func (s *Session) enterCell(ctx context.Context) (cellCtx context.Context, leave func()) {
+	cellCtx, cancel := context.WithCancel(ctx)
+	s.cellCtx.Store(&cellCtx)
+	if s.ctxVar.IsValid() {
+		s.ctxVar.Elem().Set(reflect.ValueOf(&cellCtx).Elem())
+	}
+	return cellCtx, func() {
+		cancel()
+		bg := context.Background()
+		s.cellCtx.Store(&bg)
+	}
+}
 
 // Result is what a cell produced besides its printed output.
 type Result struct {
@@ -202,11 +211,8 @@ type Result struct {
 func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cellCtx.Store(&ctx)
-	defer func() {
-		bg := context.Background()
-		s.cellCtx.Store(&bg)
-	}()
+	ctx, leave := s.enterCell(ctx)
+	defer leave()
 	s.count++
 	if name, ok := helpQuery(src); ok {
 		text, found := s.describe(name)
@@ -258,6 +264,8 @@ func helpQuery(src string) (string, bool) {
 func (s *Session) Evaluate(ctx context.Context, expr string) (*display.Bundle, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ctx, leave := s.enterCell(ctx)
+	defer leave()
 	c, err := cell.Parse(expr)
 	if err != nil || len(c.Pieces) != 1 || c.Pieces[0].Kind != cell.Stmts || len(c.Pieces[0].Stmts) != 1 {
 		return nil, &Error{Name: "SyntaxError", Value: fmt.Sprintf("not a single expression: %q", expr)}

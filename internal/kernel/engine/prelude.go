@@ -116,10 +116,16 @@ func (s *Session) prelude() error {
 	if _, err := s.i.Eval(body); err != nil {
 		return fmt.Errorf("prelude: %w", err)
 	}
+	ctxVar, err := s.i.Eval("&ctx")
+	if err != nil || ctxVar.Kind() != reflect.Pointer {
+		return fmt.Errorf("prelude: the variable ctx: %v", err)
+	}
+	s.ctxVar = ctxVar
 	s.names["ctx"] = nameInfo{kind: kindVar, src: "var ctx context.Context",
-		doc: "ctx is the context of the running cell: interrupting the cell cancels it. Pass it to calls that can block " +
-			"(llm.Client.Ask, local.Model.Generate, http.NewRequestWithContext...). In a program, use context.Background() " +
-			"or a context of your own.\n"}
+		doc: "ctx is this cell's context: interrupting the cell cancels it. Pass it to calls that can block " +
+			"(llm.Client.Ask, local.Model.Generate, http.NewRequestWithContext...). Each cell has its own ctx; one kept " +
+			"from an earlier cell is done (Err() == context.Canceled) once that cell ended, so work that must outlive " +
+			"its cell needs a context of its own, such as context.Background(), as in a program.\n"}
 	return nil
 }
 
