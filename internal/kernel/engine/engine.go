@@ -387,10 +387,10 @@ func lastStmtsPiece(c *cell.Cell) int {
 	return -1
 }
 
-// pad returns the newlines that put code starting at a cell line at that line. One more newline than
-// needed keeps code off line 1, where the interpreter's wrapper shifts columns; positions are read back
-// one line lower (see evalError).
-func pad(line int) string { return strings.Repeat("\n", line) }
+// pad returns the newlines that put code starting at a cell line at that line plus lineShift, which keeps
+// code off line 1, where the interpreter's wrapper shifts columns (quirk line-one-columns); positions are
+// read back lineShift lines higher (see evalError).
+func pad(line int) string { return strings.Repeat("\n", line-1+lineShift) }
 
 // eval compiles and runs code (already padded) with the cell's context, turning failures into *Error.
 func (s *Session) eval(ctx context.Context, src, code string) (reflect.Value, error) {
@@ -407,9 +407,8 @@ func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("the interpreter cannot compile this code (%v); generic code and some newer Go features are only partly supported", r)
-			if fmt.Sprint(r) == "nil type" && strings.Contains(code, "range") {
-				msg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
-					"supported; call the function with a yield callback, or collect it with slices.Collect"
+			if rangeOverFuncPanic(r) && strings.Contains(code, "range") {
+				msg = rangeOverFuncMsg
 			}
 			err = &Error{Name: "CompileError", Value: msg}
 		}

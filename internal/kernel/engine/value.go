@@ -54,9 +54,6 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		s.rvar++
 		plain, err2 := s.compile(src, pad(exprLine)+exprSrc)
 		if err2 != nil {
-			if e, ok := err.(*Error); ok && !noValue(e.Value) {
-				return nil, err2
-			}
 			return nil, err2
 		}
 		v, err := s.exec(ctx, src, plain)
@@ -124,17 +121,6 @@ func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
 		b.Data[display.MIMEText] = s.formatter().Format(x)
 	}
 	return &b
-}
-
-// noValue reports whether a compile error says that an expression has no value (a call of a function
-// without results, which arity could not tell beforehand).
-func noValue(msg string) bool {
-	for _, s := range []string{"no value", "used as value", "not an expression", "assignment mismatch", "cannot assign"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // printLike are calls whose results a notebook should not show (the bytes written by fmt.Println).

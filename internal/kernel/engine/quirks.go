@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"regexp"
+	"runtime"
+	"strings"
+)
+
+// This file is the one seam between the engine and the interpreter's known defects (yaegi v0.16.1). Each
+// quirk is listed once in quirks, with what the interpreter does, what the engine does instead and where;
+// everything that depends on the interpreter's error text or internal names is defined here, next to its
+// entry. quirks_test.go runs each quirk on a bare interpreter and fails, naming the workaround to remove,
+// when an upgrade of the interpreter fixes it.
+
+// quirk is a behaviour of the interpreter that the engine works around.
+type quirk struct {
+	id    string // short name, used by the tests
+	what  string // what the interpreter does
+	fix   string // what the engine does instead
+	where string // where the workaround is applied
+}
+
+// quirks lists every workaround of the engine for the interpreter.
+var quirks = []quirk{
+	{"mixed-cell",
+		"a source that mixes declarations (import, func, type) and statements fails: expected declaration, found ...",
+		"the cell is split into runs of declarations and statements, evaluated in order",
+		"internal/cell.Parse; Session.run (engine.go)"},
+	{"reimport",
+		"importing a package again fails: redeclared in this block",
+		"each package is imported once per session; repeated imports are dropped",
+		"Session.importAll (imports.go)"},
+	{"main-reruns",
+		"func main runs again after every later Eval",
+		"func main is renamed __golm_main and called once, by its cell",
+		"Session.declSource, Session.run (engine.go)"},
+	{"redefinition-ignored",
+		"declaring a type or method again with another body is accepted, and the old one kept",
+		"the cell is refused with an explanation",
+		"Session.checkRedefinitions (engine.go)"},
+	{"line-one-columns",
+		"columns on line 1 count the wrapper put around statements (package main; func main() {)",
+		"code starts one line below its cell line (pad); positions are read lineShift lines higher",
+		"pad, evalError, panicError"},
+	{"compile-panics",
+		"Compile panics on some code instead of returning an error, after logging the value with the log package",
+		"compile recovers the panic as a CompileError; Session.Compiling lets the worker drop the log line",
+		"Session.compile, Session.Compiling (engine.go); the worker's log filter"},
+	{"range-over-func",
+		"ranging over a function (Go 1.23 iterators) panics with \"nil type\"",
+		"the error names the missing feature and the way around it",
+		"rangeOverFuncPanic in Session.compile (engine.go) and Session.panicError (errors.go)"},
+	{"range-over-int",
+		"for i := range n (Go 1.22) panics in Compile",
+		"the loop is rewritten as a three-clause loop",
+		"Session.rewriteRangeInts (stmts.go)"},
+	{"no-min-max-clear",
+		"the builtins min, max and clear are undefined",
+		"the prelude declares them",
+		"_prelude/prelude.go"},
+	{"generic-stdlib",
+		"the symbol tables of slices, maps and cmp lack their generic functions (undefined selector: slices.Sort)",
+		"the prelude declares stand-ins, cells are rewritten to call them, and the empty tables are dropped",
+		"_prelude/prelude.go; Session.rewriteShims, Session.symbols (prelude.go)"},
+	{"generic-compiled-slice",
+		"calling a generic function with a slice whose type comes from compiled code panics in Compile",
+		"such arguments of the stand-ins are converted to their type written out",
+		"Session.conversion (prelude.go)"},
+	{"no-iter",
+		"the iter package cannot be imported",
+		"import \"iter\" is dropped, and a use of iter is explained",
+		"Session.importAll (imports.go), Session.checkUndefined (engine.go)"},
+	{"block-define",
+		"at top level, a two-value := inside a block fails: undefined: <first name>",
+		"compound statements run in a function of their own",
+		"needsWrapping, Session.runStmts (stmts.go)"},
+	{"literal-reruns",
+		"a function literal called as a top-level statement runs again with every later Eval",
+		"such calls run in a function of their own",
+		"needsWrapping, Session.runStmts (stmts.go)"},
+	{"definition-loop",
+		"at top level, x := v.Slice[i] of compiled types fails: constant definition loop (a nil pointer dereference for x := v.Slice[i].Field)",
+		"the statement runs again as var x T; x = ...",
+		"definitionLoop, Session.runTyped (typed.go)"},
+	{"undefined-loop",
+		"an undefined name in x := expression is reported as constant definition loop",
+		"undefined names are found before evaluation, and the message is reworded",
+		"Session.checkUndefined (engine.go), undefinedLoopMsg in Session.evalError (errors.go)"},
+	{"panic-frames",
+		"a panic writes the interpreted frames to Stderr, one line each: L:C: panic: main.f(...)",
+		"those lines are taken out of Stderr and shown as the error's traceback",
+		"panicFrameRE, panicCatcher (errors.go)"},
+	{"value-receiver-interface",
+		"a cell's type with value-receiver methods, used through an interface by compiled code, panics (errors.As: Call using struct {} as type error)",
+		"the panic message suggests pointer receivers",
+		"valueReceiverPanic in Session.panicError (errors.go)"},
+	{"statement-value",
+		"the value Eval returns for a statement is a pointer to an empty interface, not an invalid value",
+		"isNoValue recognises it; the last expression is assigned to a session variable instead",
+		"isNoValue, Session.runLastStmts (value.go)"},
+	{"generic-name",
+		"evaluating the name of a generic function fails",
+		"the number of results of a call is read from the function's declaration",
+		"Session.arity (value.go)"},
+	{"generic-result-define",
+		"x := call of a generic function panics in Compile (nil reflect type), and can leave x unusable",
+		"the bare expression is compiled instead, and the next result variable gets a new name",
+		"Session.runLastStmts, Session.resultVar (value.go)"},
+	{"unnamed-types",
+		"values of types declared in cells have unnamed reflect types without their methods",
+		"declared types are named from the session's table, and their methods called through the interpreter",
+		"Session.recordDecls (engine.go), Session.formatter, Session.renderDeclared (value.go)"},
+	{"deferred-compiled-recover",
+		"a compiled function deferred by interpreted code cannot recover a panic",
+		"the recover added to goroutines is interpreted code",
+		"goRecover, Session.rewriteGoroutines (stmts.go)"},
+	{"cancel-outlives",
+		"ExecuteWithContext returns when its context is cancelled while its goroutine goes on in compiled code, visible only in runtime.Stack",
+		"InterpreterRunning finds that goroutine by the name of its function",
+		"InterpreterRunning (quirks.go), used by the worker to detect a stuck cell"},
+}
+
+// lineShift is how many lines the engine's code starts below its cell line (see pad).
+const lineShift = 1
+
+// rangeOverFuncPanic reports whether a panic value is the interpreter's for a range over a function.
+func rangeOverFuncPanic(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		if e, isErr := v.(error); isErr {
+			s, ok = e.Error(), true
+		}
+	}
+	return ok && s == "nil type"
+}
+
+// rangeOverFuncMsg explains a rangeOverFuncPanic.
+const rangeOverFuncMsg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
+	"supported; call the function with a yield callback, or collect it with slices.Collect"
+
+// definitionLoop reports whether a compile error is the interpreter's definition-loop defect (see quirks).
+func definitionLoop(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Name == "CompileError" &&
+		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference"))
+}
+
+// undefinedLoopMsg is how the interpreter reports an undefined name in a short variable declaration.
+const undefinedLoopMsg = "constant definition loop"
+
+// valueReceiverPanic reports whether a panic message is the interpreter's for a value-receiver method used
+// through an interface by compiled code.
+func valueReceiverPanic(msg string) bool {
+	return strings.Contains(msg, "is not assignable to type") || strings.Contains(msg, "as type error")
+}
+
+// panicFrameRE matches a frame the interpreter writes to Stderr while a panic unwinds.
+var panicFrameRE = regexp.MustCompile(`^(?:[^:\s]*\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+// panicFrameMark is in every line panicFrameRE matches, for a cheap test first.
+const panicFrameMark = ": panic: "
+
+// executeGoroutine is the function, in runtime.Stack's words, of the goroutine in which ExecuteWithContext
+// runs a program.
+const executeGoroutine = "(*Interpreter).ExecuteWithContext.func"
+
+// InterpreterRunning reports whether a goroutine started by the interpreter to run a cell is still alive in
+// this process: after an interrupt, ExecuteWithContext returns at once while that goroutine may go on in
+// compiled code that ignores the context.
+func InterpreterRunning() bool {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	return strings.Contains(string(buf[:n]), executeGoroutine)
+}
