@@ -67,18 +67,9 @@ func (f Formatter) Value(v reflect.Value) string {
 }
 
 // unwrapInterpreted returns the value inside a wrapper the interpreter made to pass an interpreted value
-// as an interface to compiled code (a struct whose first field IValue holds the value), so that it formats
-// as the value itself.
+// as an interface to compiled code (see interpreted), so that it formats as the value itself.
 func unwrapInterpreted(v any) any {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Struct || rv.NumField() == 0 || rv.Type().Field(0).Name != "IValue" ||
-		!strings.HasPrefix(rv.Type().Name(), "_") {
-		return v
-	}
-	if inner := rv.Field(0); inner.CanInterface() {
+	if inner, _, ok := interpreted(reflect.ValueOf(v)); ok && inner.IsValid() && inner.CanInterface() {
 		return inner.Interface()
 	}
 	return v

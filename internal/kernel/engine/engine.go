@@ -135,7 +135,7 @@ func New(opts Options) (*Session, error) {
 	}
 	for key := range syms {
 		path, name := splitKey(key)
-		if path == "" || strings.HasPrefix(name, "_") {
+		if path == "" || path == twinsPath || strings.HasPrefix(name, "_") {
 			continue
 		}
 		s.pkgs[path] = name

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path"
 	"reflect"
 	"sort"
 	"strings"
@@ -72,19 +73,18 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range s.opts.Symbols {
 		out[k] = v
 	}
-	// Combine the interface mappings (the "." entry) of the standard library and the options.
-	if extra, ok := s.opts.Symbols["."]["MapTypes"]; ok {
-		combined := map[reflect.Value][]reflect.Type{}
-		if std, ok := stdlib.Symbols["."]["MapTypes"]; ok {
-			for k, v := range std.Interface().(map[reflect.Value][]reflect.Type) {
+	// Combine the interface mappings (the "." entry) of the standard library and the options, with twins of
+	// display's interfaces.
+	combined := map[reflect.Value][]reflect.Type{}
+	for _, tables := range []interp.Exports{stdlib.Symbols, s.opts.Symbols} {
+		if m, ok := tables["."]["MapTypes"]; ok {
+			for k, v := range m.Interface().(map[reflect.Value][]reflect.Type) {
 				combined[k] = v
 			}
 		}
-		for k, v := range extra.Interface().(map[reflect.Value][]reflect.Type) {
-			combined[k] = v
-		}
-		out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	}
+	out[twinsPath+"/"+path.Base(twinsPath)] = wrapRich(combined)
+	out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	for p := range shimmed {
 		delete(out, p+"/"+p) // empty tables: their generic functions come from the prelude
 	}

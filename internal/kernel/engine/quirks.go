@@ -1,9 +1,13 @@
 package engine
 
 import (
+	"reflect"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
+
+	"github.com/golm-dev/golm/helpers/display"
 )
 
 // This file is the one seam between the engine and the interpreter's known defects (yaegi v0.16.1). Each
@@ -110,6 +114,14 @@ var quirks = []quirk{
 		"values of types declared in cells have unnamed reflect types without their methods",
 		"declared types are named from the session's table, and their methods called through the interpreter",
 		"Session.recordDecls (engine.go), Session.formatter, Session.renderDeclared (value.go)"},
+	{"maptypes-first-interface",
+		"a compiled function taking any, given a value of a cell's type, sees it through the first interface of its MapTypes list that the type implements, with that one method",
+		"display.Show and the like are mapped to twins of display's interfaces whose wrappers carry every method of display.Methods the value has",
+		"wrapRich (quirks.go), used by Session.symbols (prelude.go)"},
+	{"wrapper-struct-value",
+		"a struct value of a cell's type, passed to compiled code through an interface wrapper, arrives as its last field",
+		"the text form of a value with rich forms and without Error or String is its richest form's, not the value's (display.Formatter.Render)",
+		"helpers/display render.go"},
 	{"deferred-compiled-recover",
 		"a compiled function deferred by interpreted code cannot recover a panic",
 		"the recover added to goroutines is interpreted code",
@@ -172,3 +184,85 @@ func InterpreterRunning() bool {
 	n := runtime.Stack(buf, true)
 	return strings.Contains(string(buf[:n]), executeGoroutine)
 }
+
+// Twins of display's rich-output interfaces, one for each rich method of display.Methods (a test holds them
+// to that list). Compiled functions mapped to display's interfaces (display.Show...) are mapped to these
+// instead, whose interpreter wrappers are the engine's (see wrapRich); display's own wrappers stay as the
+// interpreter makes them, so a cell can still hold a value in a variable of type display.HTMLer.
+type (
+	twinMIMEBundle interface{ MIMEBundle() map[string]any }
+	twinHTML       interface{ HTML() string }
+	twinMarkdown   interface{ Markdown() string }
+	twinSVG        interface{ SVG() string }
+	twinPNG        interface{ PNG() []byte }
+	twinJPEG       interface{ JPEG() []byte }
+	twinLaTeX      interface{ LaTeX() string }
+	twinJSON       interface{ JSON() any }
+)
+
+var twins = []reflect.Type{
+	reflect.TypeFor[twinMIMEBundle](), reflect.TypeFor[twinHTML](), reflect.TypeFor[twinMarkdown](),
+	reflect.TypeFor[twinSVG](), reflect.TypeFor[twinPNG](), reflect.TypeFor[twinJPEG](),
+	reflect.TypeFor[twinLaTeX](), reflect.TypeFor[twinJSON](),
+}
+
+// twinsPath is the import path of the twins, under which the interpreter looks up their wrappers.
+var twinsPath = twins[0].PkgPath()
+
+// twinKey keys the wrappers of the twins in the interpreter's MapTypes.
+type twinKey struct{}
+
+// wrapRich lets compiled code see every method of display.Methods that a value of a cell's type has (quirk
+// maptypes-first-interface): in the interface mappings, display's rich-output interfaces are replaced by
+// their twins, and the twins' wrappers are structs with the value in IValue and, for each method the value
+// has, a field W<name> holding it as a function, which display recognises. It returns the symbol table of
+// the twins' package, for the interpreter to find the wrappers in.
+func wrapRich(mapTypes map[reflect.Value][]reflect.Type) (table map[string]reflect.Value) {
+	twinOf := map[reflect.Type]reflect.Type{}
+	for _, m := range display.Methods() {
+		for _, tw := range twins {
+			if tw.Method(0).Name == m.Name && tw.Method(0).Type == m.Type.Method(0).Type {
+				twinOf[m.Type] = tw
+			}
+		}
+	}
+	for fn, list := range mapTypes {
+		mapped := make([]reflect.Type, len(list))
+		for i, t := range list {
+			mapped[i] = t
+			if tw, ok := twinOf[t]; ok {
+				mapped[i] = tw
+			}
+		}
+		mapTypes[fn] = mapped
+	}
+	key := reflect.ValueOf((*twinKey)(nil))
+	mapTypes[key] = methodSetWrappers()
+	table = map[string]reflect.Value{}
+	for _, tw := range twins {
+		table["_"+tw.Name()] = key
+	}
+	return table
+}
+
+// methodSetWrappers are the wrapper types for every non-empty set of display.Methods, largest first, as the
+// interpreter takes the first whose methods the value all has.
+var methodSetWrappers = sync.OnceValue(func() []reflect.Type {
+	ms := display.Methods()
+	anyType := reflect.TypeFor[any]()
+	var out []reflect.Type
+	for size := len(ms); size > 0; size-- {
+		for set := 1; set < 1<<len(ms); set++ {
+			fields := []reflect.StructField{{Name: "IValue", Type: anyType}}
+			for i, m := range ms {
+				if set&(1<<i) != 0 {
+					fields = append(fields, reflect.StructField{Name: "W" + m.Name, Type: anyType})
+				}
+			}
+			if len(fields)-1 == size {
+				out = append(out, reflect.StructOf(fields))
+			}
+		}
+	}
+	return out
+})

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/symbols"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
@@ -305,6 +307,43 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"maptypes-first-interface": func(t *testing.T) error {
+		decl := "type C struct{ T string }\nfunc (C) HTML() string { return \"<b>\" }\nfunc (C) Markdown() string { return \"*\" }"
+		b := display.Render(showThrough(t, false, decl, "C{\"x\"}"))
+		if _, ok := b.Data[display.MIMEMarkdown]; ok {
+			return fmt.Errorf("compiled code saw both methods: %v", b.Data)
+		}
+		b = display.Render(showThrough(t, true, decl, "C{\"x\"}")) // the workaround
+		if len(b.Data) != 3 {
+			return fmt.Errorf("with the wrappers, compiled code saw %v", b.Data)
+		}
+		// The workaround's twins mirror display's list.
+		var rich []display.Method
+		for _, m := range display.Methods() {
+			if m.MIME != display.MIMEText {
+				rich = append(rich, m)
+			}
+		}
+		if len(rich) != len(twins) {
+			t.Fatalf("%d twins for %d rich methods of display.Methods", len(twins), len(rich))
+		}
+		for i, m := range rich {
+			if twins[i].NumMethod() != 1 || twins[i].Method(0) != m.Type.Method(0) {
+				t.Fatalf("twin %v does not mirror display's %v", twins[i], m.Type)
+			}
+		}
+		return nil
+	},
+	"wrapper-struct-value": func(t *testing.T) error {
+		decl := "type C struct{ T string; N int }\nfunc (C) HTML() string { return \"<b>\" }"
+		for _, rich := range []bool{false, true} {
+			v := reflect.ValueOf(showThrough(t, rich, decl, "C{\"x\", 2}")).Field(0).Elem()
+			if v.Kind() != reflect.Int {
+				return fmt.Errorf("the value arrived as %v (%v)", v, typeOf(v))
+			}
+		}
+		return nil
+	},
 	"deferred-compiled-recover": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, `func f() { defer q.Recover(); panic("boom") }`)
@@ -336,6 +375,32 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+}
+
+// showThrough passes the value of expr, of a type declared by decl, to a compiled function mapped to
+// display's interfaces as display.Show is, with the engine's wrappers or without, and returns what the
+// function received.
+func showThrough(t *testing.T, withWrappers bool, decl, expr string) any {
+	b := newBare(t)
+	var got any
+	show := func(v any) { got = v }
+	var ifaces []reflect.Type
+	for _, m := range display.Methods() {
+		ifaces = append(ifaces, m.Type)
+	}
+	mapTypes := map[reflect.Value][]reflect.Type{reflect.ValueOf(show): ifaces}
+	exports := []interp.Exports{symbols.Symbols, {"show/show": {"Show": reflect.ValueOf(show)}}}
+	if withWrappers {
+		exports = append(exports, interp.Exports{twinsPath + "/engine": wrapRich(mapTypes)})
+	}
+	exports = append(exports, interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes)}})
+	for _, e := range exports {
+		if err := b.i.Use(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.must(t, `import "show"`, decl, "show.Show("+expr+")")
+	return got
 }
 
 // compile compiles src, turning a panic into an error that starts with "panic: ".

@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"image"
 	"reflect"
 	"strings"
 
@@ -113,13 +112,7 @@ func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
 	if !v.CanInterface() {
 		return &display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}}
 	}
-	x := v.Interface()
-	b := display.Render(x)
-	switch x.(type) {
-	case error, fmt.Stringer, image.Image:
-	default:
-		b.Data[display.MIMEText] = s.formatter().Format(x)
-	}
+	b := s.formatter().Render(v.Interface())
 	return &b
 }
 
@@ -202,18 +195,6 @@ func exprName(e ast.Expr) string {
 	return ""
 }
 
-// renderMethods are the methods that give a value a rich form, with their MIME type.
-var renderMethods = []struct{ method, mime string }{
-	{"MIMEBundle", ""},
-	{"HTML", display.MIMEHTML},
-	{"Markdown", display.MIMEMarkdown},
-	{"SVG", display.MIMESVG},
-	{"PNG", display.MIMEPNG},
-	{"JPEG", display.MIMEJPEG},
-	{"LaTeX", display.MIMELaTeX},
-	{"JSON", display.MIMEJSON},
-}
-
 // render turns the value of a session variable into a bundle.
 func (s *Session) render(ctx context.Context, varName string, v reflect.Value) *display.Bundle {
 	if !v.IsValid() {
@@ -226,44 +207,21 @@ func (s *Session) render(ctx context.Context, varName string, v reflect.Value) *
 }
 
 // renderDeclared renders a value of a type declared in the session: its methods are known to the
-// interpreter only, so they are called through it.
+// interpreter only (quirk unnamed-types), so they are called through it, and the bundle is built as
+// display.Show builds it.
 func (s *Session) renderDeclared(ctx context.Context, varName string, v reflect.Value, ti *typeInfo) *display.Bundle {
-	b := &display.Bundle{Data: map[string]any{}}
-	call := func(method string) (reflect.Value, bool) {
+	call := func(method string) (any, bool) {
 		if _, ok := ti.methods[method]; !ok {
-			return reflect.Value{}, false
+			return nil, false
 		}
 		r, err := s.i.EvalWithContext(ctx, varName+"."+method+"()")
-		if err != nil || !r.IsValid() {
-			return reflect.Value{}, false
+		if err != nil || !r.IsValid() || !r.CanInterface() {
+			return nil, false
 		}
-		return r, true
+		return r.Interface(), true
 	}
-	for _, m := range renderMethods {
-		r, ok := call(m.method)
-		if !ok || !r.CanInterface() {
-			continue
-		}
-		if m.mime == "" {
-			if mm, ok := r.Interface().(map[string]any); ok {
-				for k, val := range mm {
-					b.Data[k] = val
-				}
-			}
-			continue
-		}
-		b.Data[m.mime] = r.Interface()
-	}
-	for _, m := range []string{"Error", "String"} {
-		if r, ok := call(m); ok && r.Kind() == reflect.String {
-			b.Data[display.MIMEText] = r.String()
-			return b
-		}
-	}
-	if _, ok := b.Data[display.MIMEText]; !ok {
-		b.Data[display.MIMEText] = s.formatter().Value(v)
-	}
-	return b
+	b := s.formatter().RenderCalls(call, v)
+	return &b
 }
 
 // declaredType returns the session type of a value's type (or of what it points to).
