@@ -400,7 +400,7 @@ func (s *Session) describe(chain string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return fmt.Sprintf("%s: %s\n\n%s", chain, s.typeString(v.Type()), s.formatter().Value(v)), true
+	return s.secrets(v).text(fmt.Sprintf("%s: %s\n\n%s", chain, s.typeString(v.Type()), s.formatter().Value(v))), true
 }
 
 func derefType(t reflect.Type) reflect.Type {
@@ -433,7 +433,7 @@ func (s *Session) describeName(name string, info nameInfo) string {
 	if !ok {
 		return info.src
 	}
-	text := fmt.Sprintf("%s: %s = %s", name, s.typeString(v.Type()), s.formatter().Value(v))
+	text := s.secrets(v).text(fmt.Sprintf("%s: %s = %s", name, s.typeString(v.Type()), s.formatter().Value(v)))
 	if info.doc != "" {
 		text += "\n\n" + info.doc
 	}

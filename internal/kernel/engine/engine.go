@@ -214,6 +214,15 @@ func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 	ctx, leave := s.enterCell(ctx)
 	defer leave()
 	s.count++
+	res, err := s.execute(ctx, src)
+	if err != nil {
+		return nil, s.secrets().error(err) // no secret of the environment in an error
+	}
+	return res, nil
+}
+
+// execute runs a cell (see Execute).
+func (s *Session) execute(ctx context.Context, src string) (*Result, error) {
 	if name, ok := helpQuery(src); ok {
 		text, found := s.describe(name)
 		if !found {
@@ -275,7 +284,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) (*display.Bundle, e
 	}
 	res, err := s.run(ctx, expr, c)
 	if err != nil {
-		return nil, err
+		return nil, s.secrets().error(err)
 	}
 	if res == nil || res.Value == nil {
 		return &display.Bundle{Data: map[string]any{display.MIMEText: ""}}, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -119,6 +120,11 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
 			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
 	}
+	pv, ok := p.Value.(reflect.Value) // the interpreter panics with reflect values of interpreted values
+	if !ok {
+		pv = reflect.ValueOf(p.Value)
+	}
+	value = s.secrets(pv).text(value) // a panic with a client holding a key
 	e := &Error{Name: "panic", Value: value}
 	e.Traceback = []string{red("panic") + ": " + value}
 	for i, f := range s.stderr.frames() {

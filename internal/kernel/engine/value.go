@@ -98,7 +98,7 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		}
 	}
 	text := strings.Join(parts, ", ")
-	return &Result{Value: &display.Bundle{Data: map[string]any{display.MIMEText: text}}}, nil
+	return &Result{Value: s.secrets(vals...).bundle(&display.Bundle{Data: map[string]any{display.MIMEText: text}})}, nil
 }
 
 // isNoValue reports whether the interpreter's value for a statement is its placeholder for "no value"
@@ -107,13 +107,14 @@ func isNoValue(v reflect.Value) bool {
 	return v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && v.Type().Elem().NumMethod() == 0
 }
 
-// renderPlain renders a value that is not held by a session variable.
+// renderPlain renders a value that is not held by a session variable. Credentials are masked (see
+// secrets.go), as in every rendering of a value.
 func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
 	if !v.CanInterface() {
-		return &display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}}
+		return s.secrets(v).bundle(&display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}})
 	}
 	b := s.formatter().Render(v.Interface())
-	return &b
+	return s.secrets(v).bundle(&b)
 }
 
 // printLike are calls whose results a notebook should not show (the bytes written by fmt.Println).
@@ -221,7 +222,7 @@ func (s *Session) renderDeclared(ctx context.Context, varName string, v reflect.
 		return r.Interface(), true
 	}
 	b := s.formatter().RenderCalls(call, v)
-	return &b
+	return s.secrets(v).bundle(&b)
 }
 
 // declaredType returns the session type of a value's type (or of what it points to).
