@@ -219,9 +219,9 @@ func walk(v reflect.Value, names []string) (reflect.Value, bool) {
 			continue
 		}
 		// A method with a pointer receiver of a variable that holds a value (var mu sync.Mutex; mu.Lock):
-		// the interpreter hands out a copy, which lacks it, so take it from a pointer to another copy. The
-		// result serves for its type and documentation (completion, inspection, how many results a call
-		// has), which is all this function is used for.
+		// reflect's method set of a value lacks it, so take it from a pointer to a copy. The result serves
+		// for its type and documentation (completion, inspection, how many results a call has), which is all
+		// this function is used for.
 		if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface {
 			if _, ok := reflect.PointerTo(v.Type()).MethodByName(n); ok {
 				p := reflect.New(v.Type())

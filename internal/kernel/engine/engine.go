@@ -184,6 +184,9 @@ func (s *Session) current() context.Context { return *s.cellCtx.Load() }
 // Each cell gets a new value, so a ctx that a cell keeps (in a variable, a struct, a goroutine) behaves as Go
 // code expects of a request's context: the returned leave function cancels it, so once its cell has ended it
 // is done, with Err() == context.Canceled. Interrupting the cell cancels ctx too, while it runs.
+//
+// A goroutine of an earlier cell may read ctx while it is set: every value it holds after the first cell
+// has the same dynamic type (*context.cancelCtx), so such a read sees the old or the new context, whole.
 func (s *Session) enterCell(ctx context.Context) (cellCtx context.Context, leave func()) {
 	cellCtx, cancel := context.WithCancel(ctx)
 	s.cellCtx.Store(&cellCtx)
