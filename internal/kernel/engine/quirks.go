@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -251,18 +252,15 @@ var methodSetWrappers = sync.OnceValue(func() []reflect.Type {
 	ms := display.Methods()
 	anyType := reflect.TypeFor[any]()
 	var out []reflect.Type
-	for size := len(ms); size > 0; size-- {
-		for set := 1; set < 1<<len(ms); set++ {
-			fields := []reflect.StructField{{Name: "IValue", Type: anyType}}
-			for i, m := range ms {
-				if set&(1<<i) != 0 {
-					fields = append(fields, reflect.StructField{Name: "W" + m.Name, Type: anyType})
-				}
-			}
-			if len(fields)-1 == size {
-				out = append(out, reflect.StructOf(fields))
+	for set := 1; set < 1<<len(ms); set++ {
+		fields := []reflect.StructField{{Name: "IValue", Type: anyType}}
+		for i, m := range ms {
+			if set&(1<<i) != 0 {
+				fields = append(fields, reflect.StructField{Name: "W" + m.Name, Type: anyType})
 			}
 		}
+		out = append(out, reflect.StructOf(fields))
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NumField() > out[j].NumField() })
 	return out
 })
