@@ -148,6 +148,9 @@ func TestFormat(t *testing.T) {
 		{(*point)(nil), "(*display.point)(nil)"},
 		{time.Duration(1500) * time.Millisecond, "1.5s"},
 		{[2]bool{true, false}, "[2]bool{true, false}"},
+		// Values of interpreted types, wrapped by the interpreter: the value, or its String method.
+		{struct{ IValue any }{IValue: point{1, 2}}, "display.point{X: 1, Y: 2}"},
+		{struct{ IValue, WHTML, WString any }{IValue: 1, WString: func() string { return "str" }}, "str"},
 	}
 	for _, c := range cases {
 		if got := Format(c.v); got != c.want {

@@ -29,6 +29,16 @@ func Format(v any) string { return Formatter{}.Format(v) }
 
 // Format writes v in Go syntax; an error shows as its message and a fmt.Stringer by its String method.
 func (f Formatter) Format(v any) string {
+	if _, funcs, ok := interpreted(reflect.ValueOf(v)); ok {
+		// A value of an interpreted type: its Error or String method, if the wrapper carries it.
+		for _, name := range []string{"Error", "String"} {
+			if m := funcs[name]; m.IsValid() && m.CanInterface() {
+				if fn, ok := m.Interface().(func() string); ok {
+					return safeCall(fn)
+				}
+			}
+		}
+	}
 	v = unwrapInterpreted(v)
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
 		return f.Value(rv) // a nil pointer: not worth calling String or Error on
