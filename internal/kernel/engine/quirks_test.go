@@ -277,6 +277,15 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"stale-value": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `import "sync"`, `s := "stale"`, "var mu sync.Mutex")
+		v, err := b.eval("mu.Lock()")
+		if err != nil || v.Kind() != reflect.String || v.String() != "stale" {
+			return fmt.Errorf("mu.Lock() gave %v (%v), %v", v, typeOf(v), err)
+		}
+		return nil
+	},
 	"generic-name": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func id[T any](x T) T { return x }")
