@@ -59,6 +59,14 @@ func (c card) HTML() string     { return "<h1>" + c.Title + "</h1>" }
 func (c card) Markdown() string { return "# " + c.Title }
 func (c card) String() string   { return "card " + c.Title }
 
+type htmlOnly struct{}
+
+func (htmlOnly) HTML() string { return "<p>" }
+
+type jsonOnly struct{}
+
+func (jsonOnly) JSON() any { return map[string]int{"a": 1} }
+
 type bundler struct{}
 
 func (bundler) MIMEBundle() map[string]any {
@@ -79,7 +87,16 @@ func TestRender(t *testing.T) {
 		{"slice", []int{1, 2, 3}, nil, "[]int{1, 2, 3}"},
 		{"error", errors.New("boom"), nil, "boom"},
 		{"rich type", card{"Hi"}, []string{MIMEHTML, MIMEMarkdown}, "card Hi"},
-		{"bundler", bundler{}, []string{MIMEHTML, "application/vnd.custom+json"}, "display.bundler{}"},
+		{"bundler", bundler{}, []string{MIMEHTML, "application/vnd.custom+json"}, "[HTML]"},
+		{"html only", htmlOnly{}, []string{MIMEHTML}, "[HTML]"},
+		{"json only", jsonOnly{}, []string{MIMEJSON}, "{\n  \"a\": 1\n}"},
+		// A value of an interpreted type, wrapped by the interpreter with its methods as functions.
+		{"interpreted", struct {
+			IValue          any
+			WHTML, WString  any
+			WMarkdown, WPNG any
+		}{IValue: 1, WHTML: func() string { return "<b>w</b>" }, WString: func() string { return "w" },
+			WPNG: func() string { return "not a PNG method" }}, []string{MIMEHTML}, "w"},
 		{"image", img, []string{MIMEPNG}, ""},
 		{"bundle", MarkdownBundle("*x*"), []string{MIMEMarkdown}, "*x*"},
 		{"nil", nil, nil, "nil"},
@@ -94,6 +111,9 @@ func TestRender(t *testing.T) {
 			}
 			if _, ok := b.Data[MIMEText]; !ok {
 				t.Fatal("no text/plain")
+			}
+			if _, ok := b.Data[MIMEPNG]; ok && c.name == "interpreted" {
+				t.Errorf("a method of the wrong type was used: %v", b.Data)
 			}
 			if c.text != "" && b.Text() != c.text {
 				t.Errorf("text %q, want %q", b.Text(), c.text)
@@ -128,6 +148,9 @@ func TestFormat(t *testing.T) {
 		{(*point)(nil), "(*display.point)(nil)"},
 		{time.Duration(1500) * time.Millisecond, "1.5s"},
 		{[2]bool{true, false}, "[2]bool{true, false}"},
+		// Values of interpreted types, wrapped by the interpreter: the value, or its String method.
+		{struct{ IValue any }{IValue: point{1, 2}}, "display.point{X: 1, Y: 2}"},
+		{struct{ IValue, WHTML, WString any }{IValue: 1, WString: func() string { return "str" }}, "str"},
 	}
 	for _, c := range cases {
 		if got := Format(c.v); got != c.want {

@@ -29,6 +29,16 @@ func Format(v any) string { return Formatter{}.Format(v) }
 
 // Format writes v in Go syntax; an error shows as its message and a fmt.Stringer by its String method.
 func (f Formatter) Format(v any) string {
+	if _, funcs, ok := interpreted(reflect.ValueOf(v)); ok {
+		// A value of an interpreted type: its Error or String method, if the wrapper carries it.
+		for _, name := range []string{"Error", "String"} {
+			if m := funcs[name]; m.IsValid() && m.CanInterface() {
+				if fn, ok := m.Interface().(func() string); ok {
+					return safeCall(fn)
+				}
+			}
+		}
+	}
 	v = unwrapInterpreted(v)
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
 		return f.Value(rv) // a nil pointer: not worth calling String or Error on
@@ -67,18 +77,9 @@ func (f Formatter) Value(v reflect.Value) string {
 }
 
 // unwrapInterpreted returns the value inside a wrapper the interpreter made to pass an interpreted value
-// as an interface to compiled code (a struct whose first field IValue holds the value), so that it formats
-// as the value itself.
+// as an interface to compiled code (see interpreted), so that it formats as the value itself.
 func unwrapInterpreted(v any) any {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Struct || rv.NumField() == 0 || rv.Type().Field(0).Name != "IValue" ||
-		!strings.HasPrefix(rv.Type().Name(), "_") {
-		return v
-	}
-	if inner := rv.Field(0); inner.CanInterface() {
+	if inner, _, ok := interpreted(reflect.ValueOf(v)); ok && inner.IsValid() && inner.CanInterface() {
 		return inner.Interface()
 	}
 	return v

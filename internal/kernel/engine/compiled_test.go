@@ -37,6 +37,9 @@ func TestCompiledValues(t *testing.T) {
 		{"ids := enc.Encode(\"They are\")\nslices.Max(ids)", "2990"},
 		{"e3, _ := tokens.Get(\"cl100k_base\")\nids3 := e3.Encode(\"They are\")\nslices.Index(ids3, 527)", "1"},
 		{"ws := strings.Fields(\"b a\")\nslices.Sort(ws)\nws", `[]string{"a", "b"}`},
+		// A value of a cell's type held in a variable of one of display's interfaces (the wrappers that let
+		// display.Show see all its methods are not used there).
+		{"type HC struct{}\nfunc (HC) HTML() string { return \"h\" }\nvar hv display.HTMLer = HC{}\nhv.HTML()", `"h"`},
 	}
 	for _, c := range cases {
 		res, err := s.Execute(context.Background(), c.code)

@@ -190,8 +190,9 @@ func (s *Session) value(chain string) (v reflect.Value, ok bool) {
 	parts := strings.Split(chain, ".")
 	root := parts[0]
 	if _, declared := s.names[root]; declared {
-		// Only a plain name goes through the interpreter: evaluating a method value there can leave it in
-		// a broken state. The rest of the chain is walked with reflect.
+		// Only a plain name goes through the interpreter, and the rest of the chain is walked with reflect,
+		// so that nothing runs (evaluating a method value was seen to leave the interpreter in a broken
+		// state; the quirk probes do not reproduce that with yaegi v0.16.1).
 		if v, err := s.i.Eval(root); err == nil && v.IsValid() {
 			return walk(v, parts[1:])
 		}
@@ -219,9 +220,9 @@ func walk(v reflect.Value, names []string) (reflect.Value, bool) {
 			continue
 		}
 		// A method with a pointer receiver of a variable that holds a value (var mu sync.Mutex; mu.Lock):
-		// the interpreter hands out a copy, which lacks it, so take it from a pointer to another copy. The
-		// result serves for its type and documentation (completion, inspection, how many results a call
-		// has), which is all this function is used for.
+		// reflect's method set of a value lacks it, so take it from a pointer to a copy. The result serves
+		// for its type and documentation (completion, inspection, how many results a call has), which is all
+		// this function is used for.
 		if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface {
 			if _, ok := reflect.PointerTo(v.Type()).MethodByName(n); ok {
 				p := reflect.New(v.Type())
@@ -400,7 +401,7 @@ func (s *Session) describe(chain string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return fmt.Sprintf("%s: %s\n\n%s", chain, s.typeString(v.Type()), s.formatter().Value(v)), true
+	return s.secrets(v).text(fmt.Sprintf("%s: %s\n\n%s", chain, s.typeString(v.Type()), s.formatter().Value(v))), true
 }
 
 func derefType(t reflect.Type) reflect.Type {
@@ -433,7 +434,7 @@ func (s *Session) describeName(name string, info nameInfo) string {
 	if !ok {
 		return info.src
 	}
-	text := fmt.Sprintf("%s: %s = %s", name, s.typeString(v.Type()), s.formatter().Value(v))
+	text := s.secrets(v).text(fmt.Sprintf("%s: %s = %s", name, s.typeString(v.Type()), s.formatter().Value(v)))
 	if info.doc != "" {
 		text += "\n\n" + info.doc
 	}

@@ -54,8 +54,9 @@ type Session struct {
 	opts Options
 	i    *interp.Interpreter
 
-	mu        sync.Mutex // serialises Execute, Complete and Inspect
-	cellCtx   atomic.Pointer[context.Context]
+	mu        sync.Mutex                      // serialises Execute, Complete and Inspect
+	cellCtx   atomic.Pointer[context.Context] // the running cell's context
+	ctxVar    reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
 	stderr    *panicCatcher
 	count     int                     // cells executed, for naming
 	imported  map[string]string       // local name → import path
@@ -134,7 +135,7 @@ func New(opts Options) (*Session, error) {
 	}
 	for key := range syms {
 		path, name := splitKey(key)
-		if path == "" || strings.HasPrefix(name, "_") {
+		if path == "" || path == twinsPath || strings.HasPrefix(name, "_") {
 			continue
 		}
 		s.pkgs[path] = name
@@ -173,20 +174,31 @@ func preferPath(path, old, preferred string) bool {
 	return path < old
 }
 
-// Context returns a context that follows the running cell: it is cancelled when the cell is interrupted.
-// Cells see it as the variable ctx.
-func (s *Session) Context() context.Context { return cellContext{s} }
+// Context returns the context of the running cell (context.Background between cells). Cells see it as the
+// variable ctx; see enterCell for what makes each cell's value its own.
+func (s *Session) Context() context.Context { return s.current() }
 
 func (s *Session) current() context.Context { return *s.cellCtx.Load() }
 
-// cellContext is a context.Context whose methods act on the context of the running cell.
-type cellContext struct{ s *Session }
-
-func (c cellContext) Deadline() (time.Time, bool) { return c.s.current().Deadline() }
-func (c cellContext) Done() <-chan struct{}       { return c.s.current().Done() }
-func (c cellContext) Err() error                  { return c.s.current().Err() }
-func (c cellContext) Value(key any) any           { return c.s.current().Value(key) }
-func (c cellContext) String() string              { return "ctx (the running cell's context)" }
+// enterCell gives a cell a context of its own, derived from ctx, and sets the session's variable ctx to it.
+// Each cell gets a new value, so a ctx that a cell keeps (in a variable, a struct, a goroutine) behaves as Go
+// code expects of a request's context: the returned leave function cancels it, so once its cell has ended it
+// is done, with Err() == context.Canceled. Interrupting the cell cancels ctx too, while it runs.
+//
+// A goroutine of an earlier cell may read ctx while it is set: every value it holds after the first cell
+// has the same dynamic type (*context.cancelCtx), so such a read sees the old or the new context, whole.
+func (s *Session) enterCell(ctx context.Context) (cellCtx context.Context, leave func()) {
+	cellCtx, cancel := context.WithCancel(ctx)
+	s.cellCtx.Store(&cellCtx)
+	if s.ctxVar.IsValid() {
+		s.ctxVar.Elem().Set(reflect.ValueOf(&cellCtx).Elem())
+	}
+	return cellCtx, func() {
+		cancel()
+		bg := context.Background()
+		s.cellCtx.Store(&bg)
+	}
+}
 
 // Result is what a cell produced besides its printed output.
 type Result struct {
@@ -202,12 +214,18 @@ type Result struct {
 func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cellCtx.Store(&ctx)
-	defer func() {
-		bg := context.Background()
-		s.cellCtx.Store(&bg)
-	}()
+	ctx, leave := s.enterCell(ctx)
+	defer leave()
 	s.count++
+	res, err := s.execute(ctx, src)
+	if err != nil {
+		return nil, s.secrets().error(err) // no secret of the environment in an error
+	}
+	return res, nil
+}
+
+// execute runs a cell (see Execute).
+func (s *Session) execute(ctx context.Context, src string) (*Result, error) {
 	if name, ok := helpQuery(src); ok {
 		text, found := s.describe(name)
 		if !found {
@@ -258,6 +276,8 @@ func helpQuery(src string) (string, bool) {
 func (s *Session) Evaluate(ctx context.Context, expr string) (*display.Bundle, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ctx, leave := s.enterCell(ctx)
+	defer leave()
 	c, err := cell.Parse(expr)
 	if err != nil || len(c.Pieces) != 1 || c.Pieces[0].Kind != cell.Stmts || len(c.Pieces[0].Stmts) != 1 {
 		return nil, &Error{Name: "SyntaxError", Value: fmt.Sprintf("not a single expression: %q", expr)}
@@ -267,7 +287,7 @@ func (s *Session) Evaluate(ctx context.Context, expr string) (*display.Bundle, e
 	}
 	res, err := s.run(ctx, expr, c)
 	if err != nil {
-		return nil, err
+		return nil, s.secrets().error(err)
 	}
 	if res == nil || res.Value == nil {
 		return &display.Bundle{Data: map[string]any{display.MIMEText: ""}}, nil
@@ -379,10 +399,10 @@ func lastStmtsPiece(c *cell.Cell) int {
 	return -1
 }
 
-// pad returns the newlines that put code starting at a cell line at that line. One more newline than
-// needed keeps code off line 1, where the interpreter's wrapper shifts columns; positions are read back
-// one line lower (see evalError).
-func pad(line int) string { return strings.Repeat("\n", line) }
+// pad returns the newlines that put code starting at a cell line at that line plus lineShift, which keeps
+// code off line 1, where the interpreter's wrapper shifts columns (quirk line-one-columns); positions are
+// read back lineShift lines higher (see evalError).
+func pad(line int) string { return strings.Repeat("\n", line-1+lineShift) }
 
 // eval compiles and runs code (already padded) with the cell's context, turning failures into *Error.
 func (s *Session) eval(ctx context.Context, src, code string) (reflect.Value, error) {
@@ -399,9 +419,8 @@ func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("the interpreter cannot compile this code (%v); generic code and some newer Go features are only partly supported", r)
-			if fmt.Sprint(r) == "nil type" && strings.Contains(code, "range") {
-				msg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
-					"supported; call the function with a yield callback, or collect it with slices.Collect"
+			if rangeOverFuncPanic(r) && strings.Contains(code, "range") {
+				msg = rangeOverFuncMsg
 			}
 			err = &Error{Name: "CompileError", Value: msg}
 		}

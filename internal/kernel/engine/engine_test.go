@@ -184,17 +184,40 @@ func TestInterruptStopsLoop(t *testing.T) {
 	}
 }
 
-func TestCtxFollowsCell(t *testing.T) {
-	s, _, _ := newSession(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(200*time.Millisecond, cancel)
-	_, err := s.Execute(ctx, "<-ctx.Done()\nfmt.Println(\"cancelled\")")
-	if err == nil {
-		t.Fatal("want interrupted")
+// TestCtxPerCell checks that ctx keeps the context.Context contract across cells: each cell has its own, a ctx
+// kept from an earlier cell is done once that cell ended, the new one is live, and interrupting a cell cancels
+// the ctx it is running with.
+func TestCtxPerCell(t *testing.T) {
+	s, out, _ := newSession(t)
+	bg := context.Background()
+	cells := []struct{ code, result, stdout string }{
+		{code: "saved := ctx\nsaved.Err() == nil", result: "true"}, // live while its cell runs
+		{code: "saved.Err() == context.Canceled", result: "true"},  // done once its cell ended
+		{code: "ctx.Err() == nil && ctx != saved", result: "true"}, // this cell's ctx is its own and live
+		{code: "select {\ncase <-saved.Done():\n\tfmt.Println(\"done\")\ndefault:\n\tfmt.Println(\"not done\")\n}",
+			result: "<none>", stdout: "done\n"},
+		{code: "func cellErr() error { return ctx.Err() }\ncellErr() == nil", result: "true"}, // functions see the running cell's ctx
+		{code: "cellErr() == nil", result: "true"},
 	}
-	res, err := s.Execute(context.Background(), "ctx.Err() == nil")
+	for _, c := range cells {
+		out.Reset()
+		res, err := s.Execute(bg, c.code)
+		if err != nil || text(res) != c.result {
+			t.Fatalf("%q: %s %v, want %s", c.code, text(res), err, c.result)
+		}
+		if got := out.String(); got != c.stdout {
+			t.Fatalf("%q printed %q, want %q", c.code, got, c.stdout)
+		}
+	}
+	ctx, cancel := context.WithCancel(bg)
+	time.AfterFunc(200*time.Millisecond, cancel)
+	_, err := s.Execute(ctx, "running := ctx\n<-ctx.Done()\nfmt.Println(\"cancelled\")")
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("interrupt: %v", err)
+	}
+	res, err := s.Execute(bg, "running.Err() == context.Canceled && ctx.Err() == nil")
 	if err != nil || text(res) != "true" {
-		t.Fatalf("ctx of a new cell: %s %v", text(res), err)
+		t.Fatalf("after an interrupt: %s %v", text(res), err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/scanner"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -84,18 +85,18 @@ func (s *Session) evalError(src string, err error) *Error {
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
 		pos := list[0].Pos
-		return compileError(src, pos.Line-1, pos.Column, list[0].Msg)
+		return compileError(src, pos.Line-lineShift, pos.Column, list[0].Msg)
 	}
 	msg := err.Error()
 	if m := posRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
 		text := m[3]
-		if text == "constant definition loop" {
+		if text == undefinedLoopMsg {
 			text = "undefined name on this line (the interpreter reports it as a constant definition loop)"
 		}
-		if line >= 2 {
-			return compileError(src, line-1, col, text)
+		if line > lineShift {
+			return compileError(src, line-lineShift, col, text)
 		}
 		return &Error{Name: "CompileError", Value: text}
 	}
@@ -111,14 +112,19 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 	if strings.HasPrefix(value, "os.Exit(") {
 		value += ": the cell called os.Exit; the session goes on"
 	}
-	if value == "nil type" {
+	if rangeOverFuncPanic(value) {
 		value += " (the interpreter does not support some newer Go features: range over a function " +
 			"(iterators), the iter package; call the function with a yield callback instead)"
 	}
-	if strings.Contains(value, "is not assignable to type") || strings.Contains(value, "as type error") {
+	if valueReceiverPanic(value) {
 		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
 			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
 	}
+	pv, ok := p.Value.(reflect.Value) // the interpreter panics with reflect values of interpreted values
+	if !ok {
+		pv = reflect.ValueOf(p.Value)
+	}
+	value = s.secrets(pv).text(value) // a panic with a client holding a key
 	e := &Error{Name: "panic", Value: value}
 	e.Traceback = []string{red("panic") + ": " + value}
 	for i, f := range s.stderr.frames() {
@@ -126,14 +132,14 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		if fn := strings.TrimPrefix(f.fn, "main."); fn != "" && fn != "main" && !strings.HasPrefix(fn, "__golm") {
 			name := strings.TrimPrefix(f.fn, "main.")
 			if info, ok := s.names[name]; ok && info.cell != s.count {
-				e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-1))
+				e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-lineShift))
 				continue
 			}
 			where = name + "()"
 		}
-		e.Traceback = append(e.Traceback, fmt.Sprintf("  %s, cell line %d", where, f.line-1))
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  %s, cell line %d", where, f.line-lineShift))
 		if i < 3 {
-			for _, l := range sourceContext(src, f.line-1, 0) {
+			for _, l := range sourceContext(src, f.line-lineShift, 0) {
 				e.Traceback = append(e.Traceback, "  "+l)
 			}
 		}
@@ -148,18 +154,16 @@ type frame struct {
 }
 
 // panicCatcher sits in front of the session's stderr and takes out the lines the interpreter logs while a
-// panic unwinds ("12:3: panic: main.f(...)"), keeping them as frames for the error.
+// panic unwinds ("12:3: panic: main.f(...)", quirk panic-frames), keeping them as frames for the error.
 type panicCatcher struct {
 	w   io.Writer
 	mu  sync.Mutex
 	buf []frame
 }
 
-var panicLineRE = regexp.MustCompile(`^(?:[^:\s]*\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
-
 func (c *panicCatcher) Write(p []byte) (int, error) {
-	if bytes.Contains(p, []byte(": panic: ")) {
-		if m := panicLineRE.FindSubmatch(p); m != nil {
+	if bytes.Contains(p, []byte(panicFrameMark)) {
+		if m := panicFrameRE.FindSubmatch(p); m != nil {
 			line, _ := strconv.Atoi(string(m[1]))
 			c.mu.Lock()
 			if len(c.buf) < 64 {

@@ -155,7 +155,7 @@ func (s *Session) help() string {
 	var b strings.Builder
 	b.WriteString("## golm: Go in a notebook\n\n")
 	b.WriteString("Cells keep their variables, functions and types; the last expression of a cell is shown. " +
-		"Packages are imported when first used. `ctx` is the running cell's context (interrupt cancels it).\n\n")
+		"Packages are imported when first used. `ctx` is the running cell's own context (interrupt cancels it; it is done once its cell ended).\n\n")
 	b.WriteString("| magic | what it does |\n|---|---|\n")
 	for _, m := range Magics {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", m.Usage, m.Doc)

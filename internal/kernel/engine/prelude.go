@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path"
 	"reflect"
 	"sort"
 	"strings"
@@ -72,19 +73,18 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range s.opts.Symbols {
 		out[k] = v
 	}
-	// Combine the interface mappings (the "." entry) of the standard library and the options.
-	if extra, ok := s.opts.Symbols["."]["MapTypes"]; ok {
-		combined := map[reflect.Value][]reflect.Type{}
-		if std, ok := stdlib.Symbols["."]["MapTypes"]; ok {
-			for k, v := range std.Interface().(map[reflect.Value][]reflect.Type) {
+	// Combine the interface mappings (the "." entry) of the standard library and the options, with twins of
+	// display's interfaces.
+	combined := map[reflect.Value][]reflect.Type{}
+	for _, tables := range []interp.Exports{stdlib.Symbols, s.opts.Symbols} {
+		if m, ok := tables["."]["MapTypes"]; ok {
+			for k, v := range m.Interface().(map[reflect.Value][]reflect.Type) {
 				combined[k] = v
 			}
 		}
-		for k, v := range extra.Interface().(map[reflect.Value][]reflect.Type) {
-			combined[k] = v
-		}
-		out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	}
+	out[twinsPath+"/"+path.Base(twinsPath)] = wrapRich(combined)
+	out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	for p := range shimmed {
 		delete(out, p+"/"+p) // empty tables: their generic functions come from the prelude
 	}
@@ -116,10 +116,16 @@ func (s *Session) prelude() error {
 	if _, err := s.i.Eval(body); err != nil {
 		return fmt.Errorf("prelude: %w", err)
 	}
+	ctxVar, err := s.i.Eval("&ctx")
+	if err != nil || ctxVar.Kind() != reflect.Pointer {
+		return fmt.Errorf("prelude: the variable ctx: %v", err)
+	}
+	s.ctxVar = ctxVar
 	s.names["ctx"] = nameInfo{kind: kindVar, src: "var ctx context.Context",
-		doc: "ctx is the context of the running cell: interrupting the cell cancels it. Pass it to calls that can block " +
-			"(llm.Client.Ask, local.Model.Generate, http.NewRequestWithContext...). In a program, use context.Background() " +
-			"or a context of your own.\n"}
+		doc: "ctx is this cell's context: interrupting the cell cancels it. Pass it to calls that can block " +
+			"(llm.Client.Ask, local.Model.Generate, http.NewRequestWithContext...). Each cell has its own ctx; one kept " +
+			"from an earlier cell is done (Err() == context.Canceled) once that cell ended, so work that must outlive " +
+			"its cell needs a context of its own, such as context.Background(), as in a program.\n"}
 	return nil
 }
 

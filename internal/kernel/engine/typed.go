@@ -7,23 +7,15 @@ import (
 	"go/token"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
 )
 
 // The interpreter fails to compile some top-level short variable declarations whose value comes out of a
-// compiled slice or struct: choice := resp.Choices[0] reports "constant definition loop", and
-// msg := resp.Choices[0].Message a nil pointer dereference. Declaring the variable with its type first and
-// assigning it afterwards works. runTyped does that, finding the type from the value itself when the
-// right-hand side can be evaluated without side effects.
-
-// definitionBug reports whether a compile error is one of those.
-func definitionBug(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Name == "CompileError" &&
-		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference"))
-}
+// compiled slice or struct (quirk definition-loop): choice := resp.Choices[0] reports "constant definition
+// loop", and msg := resp.Choices[0].Message a nil pointer dereference. Declaring the variable with its type
+// first and assigning it afterwards works. runTyped does that, finding the type from the value itself when
+// the right-hand side can be evaluated without side effects.
 
 // runTyped evaluates statements one at a time, declaring x := pure-expression as var x T; x = expression.
 func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts []ast.Stmt) error {

@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"image"
 	"reflect"
 	"strings"
 
@@ -54,9 +53,6 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		s.rvar++
 		plain, err2 := s.compile(src, pad(exprLine)+exprSrc)
 		if err2 != nil {
-			if e, ok := err.(*Error); ok && !noValue(e.Value) {
-				return nil, err2
-			}
 			return nil, err2
 		}
 		v, err := s.exec(ctx, src, plain)
@@ -102,7 +98,7 @@ func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (
 		}
 	}
 	text := strings.Join(parts, ", ")
-	return &Result{Value: &display.Bundle{Data: map[string]any{display.MIMEText: text}}}, nil
+	return &Result{Value: s.secrets(vals...).bundle(&display.Bundle{Data: map[string]any{display.MIMEText: text}})}, nil
 }
 
 // isNoValue reports whether the interpreter's value for a statement is its placeholder for "no value"
@@ -111,30 +107,14 @@ func isNoValue(v reflect.Value) bool {
 	return v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && v.Type().Elem().NumMethod() == 0
 }
 
-// renderPlain renders a value that is not held by a session variable.
+// renderPlain renders a value that is not held by a session variable. Credentials are masked (see
+// secrets.go), as in every rendering of a value.
 func (s *Session) renderPlain(v reflect.Value) *display.Bundle {
 	if !v.CanInterface() {
-		return &display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}}
+		return s.secrets(v).bundle(&display.Bundle{Data: map[string]any{display.MIMEText: s.formatter().Value(v)}})
 	}
-	x := v.Interface()
-	b := display.Render(x)
-	switch x.(type) {
-	case error, fmt.Stringer, image.Image:
-	default:
-		b.Data[display.MIMEText] = s.formatter().Format(x)
-	}
-	return &b
-}
-
-// noValue reports whether a compile error says that an expression has no value (a call of a function
-// without results, which arity could not tell beforehand).
-func noValue(msg string) bool {
-	for _, s := range []string{"no value", "used as value", "not an expression", "assignment mismatch", "cannot assign"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
+	b := s.formatter().Render(v.Interface())
+	return s.secrets(v).bundle(&b)
 }
 
 // printLike are calls whose results a notebook should not show (the bytes written by fmt.Println).
@@ -216,18 +196,6 @@ func exprName(e ast.Expr) string {
 	return ""
 }
 
-// renderMethods are the methods that give a value a rich form, with their MIME type.
-var renderMethods = []struct{ method, mime string }{
-	{"MIMEBundle", ""},
-	{"HTML", display.MIMEHTML},
-	{"Markdown", display.MIMEMarkdown},
-	{"SVG", display.MIMESVG},
-	{"PNG", display.MIMEPNG},
-	{"JPEG", display.MIMEJPEG},
-	{"LaTeX", display.MIMELaTeX},
-	{"JSON", display.MIMEJSON},
-}
-
 // render turns the value of a session variable into a bundle.
 func (s *Session) render(ctx context.Context, varName string, v reflect.Value) *display.Bundle {
 	if !v.IsValid() {
@@ -240,44 +208,21 @@ func (s *Session) render(ctx context.Context, varName string, v reflect.Value) *
 }
 
 // renderDeclared renders a value of a type declared in the session: its methods are known to the
-// interpreter only, so they are called through it.
+// interpreter only (quirk unnamed-types), so they are called through it, and the bundle is built as
+// display.Show builds it.
 func (s *Session) renderDeclared(ctx context.Context, varName string, v reflect.Value, ti *typeInfo) *display.Bundle {
-	b := &display.Bundle{Data: map[string]any{}}
-	call := func(method string) (reflect.Value, bool) {
+	call := func(method string) (any, bool) {
 		if _, ok := ti.methods[method]; !ok {
-			return reflect.Value{}, false
+			return nil, false
 		}
 		r, err := s.i.EvalWithContext(ctx, varName+"."+method+"()")
-		if err != nil || !r.IsValid() {
-			return reflect.Value{}, false
+		if err != nil || !r.IsValid() || !r.CanInterface() {
+			return nil, false
 		}
-		return r, true
+		return r.Interface(), true
 	}
-	for _, m := range renderMethods {
-		r, ok := call(m.method)
-		if !ok || !r.CanInterface() {
-			continue
-		}
-		if m.mime == "" {
-			if mm, ok := r.Interface().(map[string]any); ok {
-				for k, val := range mm {
-					b.Data[k] = val
-				}
-			}
-			continue
-		}
-		b.Data[m.mime] = r.Interface()
-	}
-	for _, m := range []string{"Error", "String"} {
-		if r, ok := call(m); ok && r.Kind() == reflect.String {
-			b.Data[display.MIMEText] = r.String()
-			return b
-		}
-	}
-	if _, ok := b.Data[display.MIMEText]; !ok {
-		b.Data[display.MIMEText] = s.formatter().Value(v)
-	}
-	return b
+	b := s.formatter().RenderCalls(call, v)
+	return s.secrets(v).bundle(&b)
 }
 
 // declaredType returns the session type of a value's type (or of what it points to).

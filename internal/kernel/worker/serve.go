@@ -17,9 +17,7 @@ import (
 	"io"
 	"log"
 	"os"
-	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -277,12 +275,9 @@ func (w *worker) stuck() bool {
 	}
 }
 
-// interpreterRunning reports whether the goroutine the interpreter starts for a cell is still alive.
-func interpreterRunning() bool {
-	buf := make([]byte, 1<<20)
-	n := runtime.Stack(buf, true)
-	return strings.Contains(string(buf[:n]), "(*Interpreter).ExecuteWithContext.func")
-}
+// interpreterRunning reports whether the goroutine the interpreter starts for a cell is still alive (the
+// probe is one of the engine's interpreter quirks, tested there).
+func interpreterRunning() bool { return engine.InterpreterRunning() }
 
 // compileLogFilter drops what the interpreter logs while it compiles (see engine.Session.Compiling).
 type compileLogFilter struct {

@@ -36,7 +36,8 @@ func max[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | 
 // clear deletes all entries of a map, or zeroes the elements of a slice.
 func clear(x any) { __golm.Clear(x) }
 
-// ctx is the context of the running cell: interrupting the cell cancels it.
+// ctx is the context of the running cell: interrupting the cell cancels it. The engine sets it to a new
+// context for each cell, cancelled when the cell ends.
 var ctx = __golm.Context()
 
 // Sort sorts a slice of any ordered type in ascending order.

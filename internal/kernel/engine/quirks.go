@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"reflect"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/golm-dev/golm/helpers/display"
+)
+
+// This file is the one seam between the engine and the interpreter's known defects (yaegi v0.16.1). Each
+// quirk is listed once in quirks, with what the interpreter does, what the engine does instead and where;
+// everything that depends on the interpreter's error text or internal names is defined here, next to its
+// entry. quirks_test.go runs each quirk on a bare interpreter and fails, naming the workaround to remove,
+// when an upgrade of the interpreter fixes it.
+
+// quirk is a behaviour of the interpreter that the engine works around.
+type quirk struct {
+	id    string // short name, used by the tests
+	what  string // what the interpreter does
+	fix   string // what the engine does instead
+	where string // where the workaround is applied
+}
+
+// quirks lists every workaround of the engine for the interpreter.
+var quirks = []quirk{
+	{"mixed-cell",
+		"a source that mixes declarations (import, func, type) and statements fails: expected declaration, found ...",
+		"the cell is split into runs of declarations and statements, evaluated in order",
+		"internal/cell.Parse; Session.run (engine.go)"},
+	{"reimport",
+		"importing a package again fails: redeclared in this block",
+		"each package is imported once per session; repeated imports are dropped",
+		"Session.importAll (imports.go)"},
+	{"main-reruns",
+		"func main runs again after every later Eval",
+		"func main is renamed __golm_main and called once, by its cell",
+		"Session.declSource, Session.run (engine.go)"},
+	{"redefinition-ignored",
+		"declaring a type or method again with another body is accepted, and the old one kept",
+		"the cell is refused with an explanation",
+		"Session.checkRedefinitions (engine.go)"},
+	{"line-one-columns",
+		"columns on line 1 count the wrapper put around statements (package main; func main() {)",
+		"code starts one line below its cell line (pad); positions are read lineShift lines higher",
+		"pad, evalError, panicError"},
+	{"compile-panics",
+		"Compile panics on some code instead of returning an error, after logging the value with the log package",
+		"compile recovers the panic as a CompileError; Session.Compiling lets the worker drop the log line",
+		"Session.compile, Session.Compiling (engine.go); the worker's log filter"},
+	{"range-over-func",
+		"ranging over a function (Go 1.23 iterators) panics with \"nil type\"",
+		"the error names the missing feature and the way around it",
+		"rangeOverFuncPanic in Session.compile (engine.go) and Session.panicError (errors.go)"},
+	{"range-over-int",
+		"for i := range n (Go 1.22) panics in Compile",
+		"the loop is rewritten as a three-clause loop",
+		"Session.rewriteRangeInts (stmts.go)"},
+	{"no-min-max-clear",
+		"the builtins min, max and clear are undefined",
+		"the prelude declares them",
+		"_prelude/prelude.go"},
+	{"generic-stdlib",
+		"the symbol tables of slices, maps and cmp lack their generic functions (undefined selector: slices.Sort)",
+		"the prelude declares stand-ins, cells are rewritten to call them, and the empty tables are dropped",
+		"_prelude/prelude.go; Session.rewriteShims, Session.symbols (prelude.go)"},
+	{"generic-compiled-slice",
+		"calling a generic function with a slice whose type comes from compiled code panics in Compile",
+		"such arguments of the stand-ins are converted to their type written out",
+		"Session.conversion (prelude.go)"},
+	{"no-iter",
+		"the iter package cannot be imported",
+		"import \"iter\" is dropped, and a use of iter is explained",
+		"Session.importAll (imports.go), Session.checkUndefined (engine.go)"},
+	{"block-define",
+		"at top level, a two-value := inside a block fails: undefined: <first name>",
+		"compound statements run in a function of their own",
+		"needsWrapping, Session.runStmts (stmts.go)"},
+	{"literal-reruns",
+		"a function literal called as a top-level statement runs again with every later Eval",
+		"such calls run in a function of their own",
+		"needsWrapping, Session.runStmts (stmts.go)"},
+	{"definition-loop",
+		"at top level, x := v.Slice[i] of compiled types fails: constant definition loop (a nil pointer dereference for x := v.Slice[i].Field)",
+		"the statement runs again as var x T; x = ...",
+		"definitionLoop, Session.runTyped (typed.go)"},
+	{"undefined-loop",
+		"an undefined name in x := expression is reported as constant definition loop",
+		"undefined names are found before evaluation, and the message is reworded",
+		"Session.checkUndefined (engine.go), undefinedLoopMsg in Session.evalError (errors.go)"},
+	{"panic-frames",
+		"a panic writes the interpreted frames to Stderr, one line each: L:C: panic: main.f(...)",
+		"those lines are taken out of Stderr and shown as the error's traceback",
+		"panicFrameRE, panicCatcher (errors.go)"},
+	{"value-receiver-interface",
+		"a cell's type with value-receiver methods, used through an interface by compiled code, panics (errors.As: Call using struct {} as type error)",
+		"the panic message suggests pointer receivers",
+		"valueReceiverPanic in Session.panicError (errors.go)"},
+	{"statement-value",
+		"the value Eval returns for a statement is a pointer to an empty interface, not an invalid value",
+		"isNoValue recognises it; the last expression is assigned to a session variable instead",
+		"isNoValue, Session.runLastStmts (value.go)"},
+	{"stale-value",
+		"the value Eval returns for a call of a compiled method without results (mu.Lock()) is the value of an earlier Eval",
+		"Eval's own value is never shown: the last expression is assigned to a session variable, and calls without results (by arity) show nothing",
+		"Session.runLastStmts, Session.arity (value.go)"},
+	{"generic-name",
+		"evaluating the name of a generic function fails",
+		"the number of results of a call is read from the function's declaration",
+		"Session.arity (value.go)"},
+	{"generic-result-define",
+		"x := call of a generic function panics in Compile (nil reflect type)",
+		"the bare expression is compiled instead; the next result variable gets a new name (a precaution: a later x := 5 works in v0.16.1)",
+		"Session.runLastStmts, Session.resultVar (value.go)"},
+	{"unnamed-types",
+		"values of types declared in cells have unnamed reflect types without their methods",
+		"declared types are named from the session's table, and their methods called through the interpreter",
+		"Session.recordDecls (engine.go), Session.formatter, Session.renderDeclared (value.go)"},
+	{"maptypes-first-interface",
+		"a compiled function taking any, given a value of a cell's type, sees it through the first interface of its MapTypes list that the type implements, with that one method",
+		"display.Show and the like are mapped to twins of display's interfaces whose wrappers carry every method of display.Methods the value has",
+		"wrapRich (quirks.go), used by Session.symbols (prelude.go)"},
+	{"wrapper-struct-value",
+		"a struct value of a cell's type, passed to compiled code through an interface wrapper, arrives as its last field",
+		"the text form of a value with rich forms and without Error or String is its richest form's, not the value's (display.Formatter.Render)",
+		"helpers/display render.go"},
+	{"deferred-compiled-recover",
+		"a compiled function deferred by interpreted code cannot recover a panic",
+		"the recover added to goroutines is interpreted code",
+		"goRecover, Session.rewriteGoroutines (stmts.go)"},
+	{"cancel-outlives",
+		"ExecuteWithContext returns when its context is cancelled while its goroutine goes on in compiled code, visible only in runtime.Stack",
+		"InterpreterRunning finds that goroutine by the name of its function",
+		"InterpreterRunning (quirks.go), used by the worker to detect a stuck cell"},
+}
+
+// lineShift is how many lines the engine's code starts below its cell line (see pad).
+const lineShift = 1
+
+// rangeOverFuncPanic reports whether a panic value is the interpreter's for a range over a function.
+func rangeOverFuncPanic(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		if e, isErr := v.(error); isErr {
+			s, ok = e.Error(), true
+		}
+	}
+	return ok && s == "nil type"
+}
+
+// rangeOverFuncMsg explains a rangeOverFuncPanic.
+const rangeOverFuncMsg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
+	"supported; call the function with a yield callback, or collect it with slices.Collect"
+
+// definitionLoop reports whether a compile error is the interpreter's definition-loop defect (see quirks).
+func definitionLoop(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Name == "CompileError" &&
+		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference"))
+}
+
+// undefinedLoopMsg is how the interpreter reports an undefined name in a short variable declaration.
+const undefinedLoopMsg = "constant definition loop"
+
+// valueReceiverPanic reports whether a panic message is the interpreter's for a value-receiver method used
+// through an interface by compiled code.
+func valueReceiverPanic(msg string) bool {
+	return strings.Contains(msg, "is not assignable to type") || strings.Contains(msg, "as type error")
+}
+
+// panicFrameRE matches a frame the interpreter writes to Stderr while a panic unwinds.
+var panicFrameRE = regexp.MustCompile(`^(?:[^:\s]*\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+// panicFrameMark is in every line panicFrameRE matches, for a cheap test first.
+const panicFrameMark = ": panic: "
+
+// executeGoroutine is the function, in runtime.Stack's words, of the goroutine in which ExecuteWithContext
+// runs a program.
+const executeGoroutine = "(*Interpreter).ExecuteWithContext.func"
+
+// InterpreterRunning reports whether a goroutine started by the interpreter to run a cell is still alive in
+// this process: after an interrupt, ExecuteWithContext returns at once while that goroutine may go on in
+// compiled code that ignores the context.
+func InterpreterRunning() bool {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	return strings.Contains(string(buf[:n]), executeGoroutine)
+}
+
+// Twins of display's rich-output interfaces, one for each rich method of display.Methods (a test holds them
+// to that list). Compiled functions mapped to display's interfaces (display.Show...) are mapped to these
+// instead, whose interpreter wrappers are the engine's (see wrapRich); display's own wrappers stay as the
+// interpreter makes them, so a cell can still hold a value in a variable of type display.HTMLer.
+type (
+	twinMIMEBundle interface{ MIMEBundle() map[string]any }
+	twinHTML       interface{ HTML() string }
+	twinMarkdown   interface{ Markdown() string }
+	twinSVG        interface{ SVG() string }
+	twinPNG        interface{ PNG() []byte }
+	twinJPEG       interface{ JPEG() []byte }
+	twinLaTeX      interface{ LaTeX() string }
+	twinJSON       interface{ JSON() any }
+)
+
+var twins = []reflect.Type{
+	reflect.TypeFor[twinMIMEBundle](), reflect.TypeFor[twinHTML](), reflect.TypeFor[twinMarkdown](),
+	reflect.TypeFor[twinSVG](), reflect.TypeFor[twinPNG](), reflect.TypeFor[twinJPEG](),
+	reflect.TypeFor[twinLaTeX](), reflect.TypeFor[twinJSON](),
+}
+
+// twinsPath is the import path of the twins, under which the interpreter looks up their wrappers.
+var twinsPath = twins[0].PkgPath()
+
+// twinKey keys the wrappers of the twins in the interpreter's MapTypes.
+type twinKey struct{}
+
+// wrapRich lets compiled code see every method of display.Methods that a value of a cell's type has (quirk
+// maptypes-first-interface): in the interface mappings, display's rich-output interfaces are replaced by
+// their twins, and the twins' wrappers are structs with the value in IValue and, for each method the value
+// has, a field W<name> holding it as a function, which display recognises. It returns the symbol table of
+// the twins' package, for the interpreter to find the wrappers in.
+func wrapRich(mapTypes map[reflect.Value][]reflect.Type) (table map[string]reflect.Value) {
+	twinOf := map[reflect.Type]reflect.Type{}
+	for _, m := range display.Methods() {
+		for _, tw := range twins {
+			if tw.Method(0).Name == m.Name && tw.Method(0).Type == m.Type.Method(0).Type {
+				twinOf[m.Type] = tw
+			}
+		}
+	}
+	for fn, list := range mapTypes {
+		mapped := make([]reflect.Type, len(list))
+		for i, t := range list {
+			mapped[i] = t
+			if tw, ok := twinOf[t]; ok {
+				mapped[i] = tw
+			}
+		}
+		mapTypes[fn] = mapped
+	}
+	key := reflect.ValueOf((*twinKey)(nil))
+	mapTypes[key] = methodSetWrappers()
+	table = map[string]reflect.Value{}
+	for _, tw := range twins {
+		table["_"+tw.Name()] = key
+	}
+	return table
+}
+
+// methodSetWrappers are the wrapper types for every non-empty set of display.Methods, largest first, as the
+// interpreter takes the first whose methods the value all has.
+var methodSetWrappers = sync.OnceValue(func() []reflect.Type {
+	ms := display.Methods()
+	anyType := reflect.TypeFor[any]()
+	var out []reflect.Type
+	for set := 1; set < 1<<len(ms); set++ {
+		fields := []reflect.StructField{{Name: "IValue", Type: anyType}}
+		for i, m := range ms {
+			if set&(1<<i) != 0 {
+				fields = append(fields, reflect.StructField{Name: "W" + m.Name, Type: anyType})
+			}
+		}
+		out = append(out, reflect.StructOf(fields))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].NumField() > out[j].NumField() })
+	return out
+})

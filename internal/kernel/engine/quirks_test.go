@@ -1,0 +1,446 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/symbols"
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// TestQuirks runs every quirk of quirks.go on a bare interpreter, without the engine's workarounds, and fails
+// when the interpreter no longer shows it: then the workaround can go. Every quirk needs a probe, and every
+// probe a quirk.
+func TestQuirks(t *testing.T) {
+	listed := map[string]bool{}
+	for _, q := range quirks {
+		listed[q.id] = true
+		probe, ok := quirkProbes[q.id]
+		if !ok {
+			t.Errorf("quirk %s has no probe in quirkProbes", q.id)
+			continue
+		}
+		t.Run(q.id, func(t *testing.T) {
+			if err := probe(t); err != nil {
+				t.Errorf("yaegi fixed quirk %s (%s): remove workaround %q, applied in %s. The probe saw: %v",
+					q.id, q.what, q.fix, q.where, err)
+			}
+		})
+	}
+	for id := range quirkProbes {
+		if !listed[id] {
+			t.Errorf("probe %s has no entry in quirks", id)
+		}
+	}
+}
+
+// Values of the compiled package q the probes use.
+type (
+	qResp    struct{ Choices []qChoice }
+	qChoice  struct{ Message qMessage }
+	qMessage struct{ Content string }
+)
+
+// bare is an interpreter as yaegi makes it, with the standard library and a small compiled package q.
+type bare struct {
+	i         *interp.Interpreter
+	out       *syncBuffer // Stdout and Stderr
+	recovered any         // what q.Recover recovered
+	release   chan struct{}
+}
+
+func newBare(t *testing.T) *bare {
+	t.Helper()
+	b := &bare{out: &syncBuffer{}, release: make(chan struct{})}
+	b.i = interp.New(interp.Options{Stdout: b.out, Stderr: b.out})
+	q := map[string]reflect.Value{
+		"Get": reflect.ValueOf(func() qResp {
+			return qResp{Choices: []qChoice{{Message: qMessage{Content: "hi"}}}}
+		}),
+		"Choice":  reflect.ValueOf((*qChoice)(nil)),
+		"Fields":  reflect.ValueOf(func() []string { return []string{"b", "a"} }),
+		"Recover": reflect.ValueOf(func() { b.recovered = recover() }),
+		"Block":   reflect.ValueOf(func() { <-b.release }),
+	}
+	if err := b.i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.i.Use(interp.Exports{"q/q": q}); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{`import "q"`, `import "fmt"`, `import "strconv"`, `import "errors"`} {
+		if _, err := b.i.Eval(src); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+	}
+	return b
+}
+
+// eval evaluates src, turning a panic of the interpreter into an error that starts with "panic: ".
+func (b *bare) eval(src string) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return b.i.Eval(src)
+}
+
+// must evaluates each source and fails on an error.
+func (b *bare) must(t *testing.T, srcs ...string) {
+	t.Helper()
+	for _, src := range srcs {
+		if _, err := b.eval(src); err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+	}
+}
+
+// wantErr returns nil when src fails with an error containing want, else what happened.
+func (b *bare) wantErr(src, want string) error {
+	v, err := b.eval(src)
+	if err != nil && strings.Contains(err.Error(), want) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%q failed with %q, not %q", src, err, want)
+	}
+	return fmt.Errorf("%q ran and gave %v", src, v)
+}
+
+// quirkProbes reproduce the quirks: each returns nil while the interpreter shows the quirk, else what it saw.
+var quirkProbes = map[string]func(t *testing.T) error{
+	"mixed-cell": func(t *testing.T) error {
+		return newBare(t).wantErr("func f() int { return 1 }\nfmt.Println(f())", "expected declaration")
+	},
+	"reimport": func(t *testing.T) error {
+		return newBare(t).wantErr(`import "fmt"`, "redeclared")
+	},
+	"main-reruns": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `func main() { fmt.Print("main ") }`, "x := 1")
+		if got := b.out.String(); got != "main main " {
+			return fmt.Errorf("func main printed %q", got)
+		}
+		return nil
+	},
+	"redefinition-ignored": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type T struct{ A int }", "func (T) M() int { return 1 }", "func (T) M() int { return 2 }")
+		v, err := b.eval("T{}.M()")
+		if err != nil || !v.CanInt() || v.Int() != 1 {
+			return fmt.Errorf("the redefined method gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"line-one-columns": func(t *testing.T) error {
+		b := newBare(t)
+		_, err1 := b.eval("fmt.Println(nope)")
+		_, err2 := b.eval("\nfmt.Println(nope)")
+		if err1 == nil || err2 == nil || !strings.HasPrefix(err2.Error(), "2:13: ") || strings.HasPrefix(err1.Error(), "1:13: ") {
+			return fmt.Errorf("on line 1: %v; on line 2: %v", err1, err2)
+		}
+		return nil
+	},
+	"compile-panics": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func seq(yield func(int) bool) { yield(1) }")
+		var logged syncBuffer
+		log.SetOutput(&logged)
+		defer log.SetOutput(stderrWriter{})
+		_, err := b.compile("for v := range seq { _ = v }")
+		if err == nil || !strings.HasPrefix(err.Error(), "panic: ") || !strings.Contains(logged.String(), "nil type") {
+			return fmt.Errorf("compile: %v; logged %q", err, logged.String())
+		}
+		return nil
+	},
+	"range-over-func": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func seq(yield func(int) bool) { yield(1) }")
+		log.SetOutput(discard{})
+		defer log.SetOutput(stderrWriter{})
+		p := b.compilePanic("for v := range seq { _ = v }")
+		if !rangeOverFuncPanic(p) {
+			return fmt.Errorf("panic value %v", p)
+		}
+		return nil
+	},
+	"range-over-int": func(t *testing.T) error {
+		b := newBare(t)
+		log.SetOutput(discard{})
+		defer log.SetOutput(stderrWriter{})
+		if p := b.compilePanic("for i := range 3 { _ = i }"); p == nil {
+			return errors.New("range over an int compiled")
+		}
+		return nil
+	},
+	"no-min-max-clear": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "m := map[int]int{1: 1}")
+		return errors.Join(b.wantErr("min(1, 2)", "undefined: min"), b.wantErr("max(1, 2)", "undefined: max"),
+			b.wantErr("clear(m)", "undefined: clear"))
+	},
+	"generic-stdlib": func(t *testing.T) error {
+		for _, sym := range []string{"slices/slices.Sort", "slices/slices.Contains", "maps/maps.Keys", "cmp/cmp.Compare"} {
+			pkg, name, _ := strings.Cut(sym, ".")
+			if _, ok := stdlib.Symbols[pkg][name]; ok {
+				return fmt.Errorf("the standard library's table has %s", sym)
+			}
+		}
+		b := newBare(t)
+		b.must(t, `import "slices"`, "s := []int{2, 1}")
+		return b.wantErr("slices.Sort(s)", "undefined selector")
+	},
+	"generic-compiled-slice": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func first[E ~string](x []E) E { return x[0] }")
+		if _, err := b.eval("first(q.Fields())"); err == nil {
+			return errors.New("a generic call with a compiled slice type compiled")
+		}
+		if v, err := b.eval("first([]string(q.Fields()))"); err != nil || v.String() != "b" { // the workaround
+			return fmt.Errorf("the converted call gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"no-iter": func(t *testing.T) error {
+		return newBare(t).wantErr(`import "iter"`, "unable to find source")
+	},
+	"block-define": func(t *testing.T) error {
+		return newBare(t).wantErr("if true {\n\tn, err := strconv.Atoi(\"7\")\n\t_, _ = n, err\n}", "undefined: n")
+	},
+	"literal-reruns": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `func() { fmt.Print("literal ") }()`, "x := 1")
+		if got := b.out.String(); got != "literal literal " {
+			return fmt.Errorf("the literal printed %q", got)
+		}
+		return nil
+	},
+	"definition-loop": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "resp := q.Get()")
+		_, err1 := b.eval("choice := resp.Choices[0]")
+		_, err2 := b.eval("msg := resp.Choices[0].Message")
+		for _, err := range []error{err1, err2} {
+			if err == nil || !definitionLoop(&Error{Name: "CompileError", Value: err.Error()}) {
+				return fmt.Errorf("x := compiled[i]: %v; x := compiled[i].Field: %v", err1, err2)
+			}
+		}
+		b.must(t, "var c2 q.Choice", "c2 = resp.Choices[0]") // the workaround
+		return nil
+	},
+	"undefined-loop": func(t *testing.T) error {
+		_, err := newBare(t).eval("z := undefinedName + 1")
+		if err == nil {
+			return errors.New("an undefined name compiled")
+		}
+		if m := posRE.FindStringSubmatch(err.Error()); m == nil || m[3] != undefinedLoopMsg {
+			return fmt.Errorf("the error is %q", err)
+		}
+		return nil
+	},
+	"panic-frames": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `func f() { panic("boom") }`)
+		if _, err := b.eval("\nf()"); err == nil {
+			return errors.New("no panic")
+		}
+		for _, line := range strings.SplitAfter(b.out.String(), "\n") {
+			if m := panicFrameRE.FindStringSubmatch(line); m != nil && strings.Contains(line, panicFrameMark) && m[3] == "main.f" {
+				return nil
+			}
+		}
+		return fmt.Errorf("stderr %q has no frame of main.f", b.out.String())
+	},
+	"value-receiver-interface": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type E struct{}", `func (E) Error() string { return "e" }`, "var err error = E{}", "var e E")
+		_, err := b.eval("errors.As(err, &e)")
+		if err == nil || !valueReceiverPanic(err.Error()) {
+			return fmt.Errorf("errors.As: %v", err)
+		}
+		return nil
+	},
+	"statement-value": func(t *testing.T) error {
+		v, err := newBare(t).eval("var zz int")
+		if err != nil || !isNoValue(v) {
+			return fmt.Errorf("a statement's value is %v (%v), %v", v, typeOf(v), err)
+		}
+		return nil
+	},
+	"stale-value": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `import "sync"`, `s := "stale"`, "var mu sync.Mutex")
+		v, err := b.eval("mu.Lock()")
+		if err != nil || v.Kind() != reflect.String || v.String() != "stale" {
+			return fmt.Errorf("mu.Lock() gave %v (%v), %v", v, typeOf(v), err)
+		}
+		return nil
+	},
+	"generic-name": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func id[T any](x T) T { return x }")
+		if v, err := b.eval("id"); err == nil && v.Kind() == reflect.Func {
+			return errors.New("a generic function's name evaluated to a function")
+		}
+		return nil
+	},
+	"generic-result-define": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func id[T any](x T) T { return x }")
+		log.SetOutput(discard{})
+		defer log.SetOutput(stderrWriter{})
+		if _, err := b.eval("r := id(1)"); err == nil {
+			return errors.New("r := id(1) compiled")
+		}
+		if v, err := b.eval("id(2)"); err != nil || !v.CanInt() || v.Int() != 2 { // the workaround
+			return fmt.Errorf("the bare call gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"unnamed-types": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type T struct{ A int }", `func (T) M() string { return "m" }`)
+		v, err := b.eval("T{1}")
+		if err != nil || v.Type().Name() != "" || v.MethodByName("M").IsValid() {
+			return fmt.Errorf("T{1} is %v of type %v, %v", v, typeOf(v), err)
+		}
+		return nil
+	},
+	"maptypes-first-interface": func(t *testing.T) error {
+		decl := "type C struct{ T string }\nfunc (C) HTML() string { return \"<b>\" }\nfunc (C) Markdown() string { return \"*\" }"
+		b := display.Render(showThrough(t, false, decl, "C{\"x\"}"))
+		if _, ok := b.Data[display.MIMEMarkdown]; ok {
+			return fmt.Errorf("compiled code saw both methods: %v", b.Data)
+		}
+		b = display.Render(showThrough(t, true, decl, "C{\"x\"}")) // the workaround
+		if len(b.Data) != 3 {
+			return fmt.Errorf("with the wrappers, compiled code saw %v", b.Data)
+		}
+		// The workaround's twins mirror display's list.
+		var rich []display.Method
+		for _, m := range display.Methods() {
+			if m.MIME != display.MIMEText {
+				rich = append(rich, m)
+			}
+		}
+		if len(rich) != len(twins) {
+			t.Fatalf("%d twins for %d rich methods of display.Methods", len(twins), len(rich))
+		}
+		for i, m := range rich {
+			if twins[i].NumMethod() != 1 || twins[i].Method(0) != m.Type.Method(0) {
+				t.Fatalf("twin %v does not mirror display's %v", twins[i], m.Type)
+			}
+		}
+		return nil
+	},
+	"wrapper-struct-value": func(t *testing.T) error {
+		decl := "type C struct{ T string; N int }\nfunc (C) HTML() string { return \"<b>\" }"
+		for _, rich := range []bool{false, true} {
+			v := reflect.ValueOf(showThrough(t, rich, decl, "C{\"x\", 2}")).Field(0).Elem()
+			if v.Kind() != reflect.Int {
+				return fmt.Errorf("the value arrived as %v (%v)", v, typeOf(v))
+			}
+		}
+		return nil
+	},
+	"deferred-compiled-recover": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `func f() { defer q.Recover(); panic("boom") }`)
+		if _, err := b.eval("f()"); err == nil || b.recovered != nil {
+			return fmt.Errorf("the compiled deferred function recovered %v (f: %v)", b.recovered, err)
+		}
+		return nil
+	},
+	"cancel-outlives": func(t *testing.T) error {
+		b := newBare(t)
+		prog, err := b.i.Compile("q.Block()")
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		if _, err := b.i.ExecuteWithContext(ctx, prog); !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("ExecuteWithContext returned %v", err)
+		}
+		running := InterpreterRunning()
+		close(b.release)
+		if !running {
+			return errors.New("no goroutine named " + executeGoroutine + " while the program was blocked")
+		}
+		for deadline := time.Now().Add(5 * time.Second); InterpreterRunning(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("InterpreterRunning stays true after the program ended")
+			}
+		}
+		return nil
+	},
+}
+
+// showThrough passes the value of expr, of a type declared by decl, to a compiled function mapped to
+// display's interfaces as display.Show is, with the engine's wrappers or without, and returns what the
+// function received.
+func showThrough(t *testing.T, withWrappers bool, decl, expr string) any {
+	b := newBare(t)
+	var got any
+	show := func(v any) { got = v }
+	var ifaces []reflect.Type
+	for _, m := range display.Methods() {
+		ifaces = append(ifaces, m.Type)
+	}
+	mapTypes := map[reflect.Value][]reflect.Type{reflect.ValueOf(show): ifaces}
+	exports := []interp.Exports{symbols.Symbols, {"show/show": {"Show": reflect.ValueOf(show)}}}
+	if withWrappers {
+		exports = append(exports, interp.Exports{twinsPath + "/engine": wrapRich(mapTypes)})
+	}
+	exports = append(exports, interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes)}})
+	for _, e := range exports {
+		if err := b.i.Use(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.must(t, `import "show"`, decl, "show.Show("+expr+")")
+	return got
+}
+
+// compile compiles src, turning a panic into an error that starts with "panic: ".
+func (b *bare) compile(src string) (p *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return b.i.Compile(src)
+}
+
+// compilePanic compiles src and returns the value it panicked with, nil if none.
+func (b *bare) compilePanic(src string) (v any) {
+	defer func() { v = recover() }()
+	_, _ = b.i.Compile(src)
+	return nil
+}
+
+func typeOf(v reflect.Value) any {
+	if !v.IsValid() {
+		return "invalid"
+	}
+	return v.Type()
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// stderrWriter restores the log package's default output.
+type stderrWriter struct{}
+
+func (stderrWriter) Write(p []byte) (int, error) { return os.Stderr.Write(p) }
