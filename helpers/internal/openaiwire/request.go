@@ -102,6 +102,7 @@ func (c *Content) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if err := json.Unmarshal(b, &c.Parts); err != nil {
+		*c = Content{}
 		return errors.New("content must be a string or an array of parts")
 	}
 	var texts []string
@@ -180,7 +181,9 @@ func (p *Prompt) UnmarshalJSON(b []byte) error {
 		p.Texts = []string{one}
 		return nil
 	}
-	if json.Unmarshal(b, &p.Texts) == nil {
+	var many []string
+	if json.Unmarshal(b, &many) == nil {
+		p.Texts = many
 		return nil
 	}
 	var ids []int
@@ -188,10 +191,11 @@ func (p *Prompt) UnmarshalJSON(b []byte) error {
 		p.Tokens = [][]int{ids}
 		return nil
 	}
-	if json.Unmarshal(b, &p.Tokens) == nil {
+	var idss [][]int
+	if json.Unmarshal(b, &idss) == nil {
+		p.Tokens = idss
 		return nil
 	}
-	*p = Prompt{}
 	return errors.New("must be a string, an array of strings, an array of token ids, or an array of token arrays")
 }
 
