@@ -278,6 +278,23 @@ func TestStreamWire(t *testing.T) {
 	}
 }
 
+func TestStreamShape(t *testing.T) {
+	s := llmtest.NewServer()
+	defer s.Close()
+	s.When("tools", llmtest.Reply{ToolCalls: sumsCalls()})
+	tests := []struct{ question, text, finish string }{
+		{"a story", llmtest.EchoPrefix + "a story", "stop"},
+		{"tools", "", "tool_calls"},
+	}
+	for _, tt := range tests {
+		text, finish := wiretest.CheckChatStream(t, s.URL,
+			`{"model": "m", "messages": [{"role": "user", "content": "`+tt.question+`"}]}`)
+		if text != tt.text || finish != tt.finish {
+			t.Errorf("%s: text %q, finish %q", tt.question, text, finish)
+		}
+	}
+}
+
 func TestStreamWithGoOpenAI(t *testing.T) {
 	s := llmtest.NewServer()
 	defer s.Close()

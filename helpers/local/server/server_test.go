@@ -239,6 +239,25 @@ func TestChatStream(t *testing.T) {
 	}
 }
 
+func TestStreamShape(t *testing.T) {
+	f := &fake{reply: func(p string) string {
+		if strings.Contains(p, "6+3") {
+			return `{"name": "sums", "arguments": {"a": 6, "b": 3}}`
+		}
+		return answer(p)
+	}}
+	_, r := newClient(t, f, Options{})
+	tools := `, "tools": [{"type": "function", "function": {"name": "sums"}}]`
+	for _, tt := range []struct{ body, text, finish string }{
+		{`{"messages": [{"role": "user", "content": "hi"}]}`, answer(""), "stop"},
+		{`{"messages": [{"role": "user", "content": "6+3?"}]` + tools + `}`, "", "tool_calls"},
+	} {
+		if text, finish := wiretest.CheckChatStream(t, r.BaseURL, tt.body); text != tt.text || finish != tt.finish {
+			t.Errorf("%s: text %q, finish %q", tt.body, text, finish)
+		}
+	}
+}
+
 func TestCompletions(t *testing.T) {
 	f := &fake{reply: func(p string) string {
 		return "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen"
