@@ -28,42 +28,45 @@ type Head struct {
 
 // Chat returns a chat completion (not streamed) with these choices and usage.
 func (h Head) Chat(choices []ChatChoice, u *Usage) ChatCompletion {
-	return h.chat(ObjectChatCompletion, choices, u)
+	return newResponse(h, ObjectChatCompletion, choices, u)
 }
 
 // ChatChunk returns one chunk of a streamed chat completion; no choices are written as [] (the usage chunk).
 func (h Head) ChatChunk(choices []ChatChoice, u *Usage) ChatCompletion {
-	return h.chat(ObjectChatChunk, choices, u)
-}
-
-func (h Head) chat(object string, choices []ChatChoice, u *Usage) ChatCompletion {
-	if choices == nil {
-		choices = []ChatChoice{}
-	}
-	return ChatCompletion{ID: h.ID, Object: object, Created: h.Created, Model: h.Model,
-		SystemFingerprint: h.SystemFingerprint, Choices: choices, Usage: u}
+	return newResponse(h, ObjectChatChunk, choices, u)
 }
 
 // Completion returns a legacy completion, or a chunk of a streamed one (the object is the same).
 func (h Head) Completion(choices []CompletionChoice, u *Usage) Completion {
+	return newResponse(h, ObjectTextCompletion, choices, u)
+}
+
+func newResponse[C any](h Head, object string, choices []C, u *Usage) Response[C] {
 	if choices == nil {
-		choices = []CompletionChoice{}
+		choices = []C{}
 	}
-	return Completion{ID: h.ID, Object: ObjectTextCompletion, Created: h.Created, Model: h.Model,
+	return Response[C]{ID: h.ID, Object: object, Created: h.Created, Model: h.Model,
 		SystemFingerprint: h.SystemFingerprint, Choices: choices, Usage: u}
 }
 
-// ChatCompletion is a chat completion ("chat.completion") or one chunk of a streamed one
-// ("chat.completion.chunk"). Make one with Head.Chat or Head.ChatChunk.
-type ChatCompletion struct {
-	ID                string       `json:"id"`
-	Object            string       `json:"object"`
-	Created           int64        `json:"created"`
-	Model             string       `json:"model"`
-	SystemFingerprint string       `json:"system_fingerprint,omitempty"`
-	Choices           []ChatChoice `json:"choices"`
-	Usage             *Usage       `json:"usage,omitempty"`
+// Response is the body shared by chat and legacy completions and by their stream chunks; C is the type of a
+// choice. Make one with a method of Head.
+type Response[C any] struct {
+	ID                string `json:"id"`
+	Object            string `json:"object"`
+	Created           int64  `json:"created"`
+	Model             string `json:"model"`
+	SystemFingerprint string `json:"system_fingerprint,omitempty"`
+	Choices           []C    `json:"choices"`
+	Usage             *Usage `json:"usage,omitempty"`
 }
+
+// ChatCompletion is a chat completion ("chat.completion") or one chunk of a streamed one
+// ("chat.completion.chunk").
+type ChatCompletion = Response[ChatChoice]
+
+// Completion is a legacy completion ("text_completion"), or one chunk of a streamed one.
+type Completion = Response[CompletionChoice]
 
 // ChatChoice is one choice of a chat completion: a Message when complete, a Delta in a stream chunk.
 type ChatChoice struct {
@@ -157,18 +160,6 @@ func (u Usage) Plus(o Usage) Usage {
 	u.CompletionTokens += o.CompletionTokens
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	return u
-}
-
-// Completion is a legacy completion ("text_completion"), or one chunk of a streamed one. Make one with
-// Head.Completion.
-type Completion struct {
-	ID                string             `json:"id"`
-	Object            string             `json:"object"`
-	Created           int64              `json:"created"`
-	Model             string             `json:"model"`
-	SystemFingerprint string             `json:"system_fingerprint,omitempty"`
-	Choices           []CompletionChoice `json:"choices"`
-	Usage             *Usage             `json:"usage,omitempty"`
 }
 
 // CompletionChoice is one choice of a legacy completion.

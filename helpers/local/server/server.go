@@ -8,6 +8,10 @@
 // GET /health. The model named in a request is
 // ignored: the server always answers with its one model, under its own name.
 //
+// The wire format is package helpers/internal/openaiwire's, shared with the fake server of helpers/llm/llmtest;
+// this server writes it as llama.cpp's server does: empty fields omitted, llama.cpp's "timings" added, and
+// the headers of a stream sent with its first event, so that a failure before any text is an HTTP error.
+//
 // By default the server listens on the loopback interface only, since a local model has no authentication or
 // rate limits unless Options.APIKey is set.
 package server
