@@ -167,9 +167,6 @@ type Prompt struct {
 // Given reports whether the prompt was present and not null.
 func (p Prompt) Given() bool { return p.Texts != nil || p.Tokens != nil }
 
-// Len returns the number of prompts.
-func (p Prompt) Len() int { return len(p.Texts) + len(p.Tokens) }
-
 // UnmarshalJSON accepts null and the four forms of a prompt.
 func (p *Prompt) UnmarshalJSON(b []byte) error {
 	*p = Prompt{}
