@@ -10,23 +10,27 @@ For each notebooks/NN-name.ipynb:
     so when the kernel lacks it (never skipped);
   * nbclient runs every cell; any error output fails the test (unless the cell is tagged
     raises-exception), and so does a cell that runs longer than CELL_TIMEOUT seconds;
-  * every string listed for the notebook in expect.json must appear in the outputs, and the API key the
-    kernel was given must not.
+  * every text listed for the notebook in expect.json must appear in the outputs of the cell its
+    expectation names, the expectations following the order of the cells (see expect.py for the format),
+    and the API key the kernel was given must appear in no output.
+Before any notebook runs, the matcher's self-test (test_expect.py) runs; it needs no kernel.
 Executed notebooks are written to build/executed/ for inspection.
 
     JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [NAME...]   (make test does this)
 """
 
-import json
 import os
 import subprocess
 import sys
 import time
+import unittest
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -106,33 +110,6 @@ def kernel_has_llama():
     return _llama
 
 
-def outputs_text(nb):
-    """All text of a notebook's outputs, for assertions."""
-    parts = []
-    for cell in nb.cells:
-        last_stream = None
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                # Consecutive chunks of one stream read as one text, as front ends show them.
-                if last_stream == out.get("name"):
-                    parts[-1] += out["text"]
-                else:
-                    parts.append(out["text"])
-                last_stream = out.get("name")
-                continue
-            last_stream = None
-            if "text" in out:
-                parts.append(out["text"])
-            for mime, data in out.get("data", {}).items():
-                if isinstance(data, str):
-                    parts.append(data)
-                else:
-                    parts.append(json.dumps(data))
-            if out.get("output_type") == "error":
-                parts.append(out.get("ename", "") + ": " + out.get("evalue", ""))
-    return "\n".join(parts)
-
-
 def errors(nb):
     """Error outputs of cells not tagged raises-exception."""
     found = []
@@ -145,7 +122,7 @@ def errors(nb):
     return found
 
 
-def run(path, expect):
+def run(path, expectations):
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -184,12 +161,9 @@ def run(path, expect):
     nbformat.write(nb, out_dir / path.name)
     problems = [failure] if failure else []
     problems += errors(nb)
-    text = outputs_text(nb)
-    if TEST_KEY in text:
+    if TEST_KEY in expect.outputs_text(nb):
         problems.append("the API key appears in the outputs")
-    for want in expect.get(name, []):
-        if want not in text:
-            problems.append(f"missing output: {want!r}")
+    problems += expect.check(nb, expectations.get(name, []))
     status = "ok" if not problems else "FAIL"
     print(f"{status:4} {name} ({time.time() - t0:.1f}s, {len(nb.cells)} cells)", flush=True)
     for p in problems:
@@ -197,16 +171,25 @@ def run(path, expect):
     return not problems
 
 
+def self_test():
+    """Run the matcher's self-test; False when it fails."""
+    suite = unittest.defaultTestLoader.loadTestsFromName("test_expect")
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=0).run(suite)
+    return result.wasSuccessful()
+
+
 def main():
-    expect = json.loads((HERE / "expect.json").read_text())
+    if not self_test():
+        sys.exit("the expectations matcher failed its self-test (test/notebooks/test_expect.py)")
+    expectations = expect.load(HERE / "expect.json")
     names = sys.argv[1:]
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if names:
         paths = [p for p in paths if p.stem in names or p.name in names]
     if not paths:
         sys.exit("no notebooks to run")
-    missing = [n for n in expect if n not in {p.stem for p in paths}] if not names else []
-    ok = all([run(p, expect) for p in paths])
+    missing = [n for n in expectations if n not in {p.stem for p in paths}] if not names else []
+    ok = all([run(p, expectations) for p in paths])
     for n in missing:
         print(f"FAIL {n}: expected outputs listed, but there is no such notebook")
     sys.exit(0 if ok and not missing else 1)

@@ -55,6 +55,10 @@
 // "golm fake-openai --addr 127.0.0.1:0 --script FILE". A script file is the JSON form of [Config]; see
 // LoadConfig for its format.
 //
+// The wire format (request and response bodies, errors, server-sent events) is package
+// helpers/internal/openaiwire's, shared with the local model server of helpers/local/server; this package
+// writes it as OpenAI does, down to the null fields, the usage details and a system fingerprint.
+//
 // Every request is recorded (see [Request]) with its decoded body and its headers, the value of the
 // Authorization header replaced, so tests can assert what a client sent.
 package llmtest

@@ -1,50 +1,34 @@
 package llmtest
 
 import (
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"strings"
 	"unicode"
+
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 )
 
 // maxEmbeddingDim is the largest dimension the fake produces.
 const maxEmbeddingDim = 8192
 
-type embeddingRequest struct {
-	Model          string          `json:"model"`
-	Input          json.RawMessage `json:"input"`
-	Dimensions     int             `json:"dimensions"`
-	EncodingFormat string          `json:"encoding_format"`
-}
-
-type embeddingData struct {
-	Object    string `json:"object"`
-	Index     int    `json:"index"`
-	Embedding any    `json:"embedding"`
-}
-
 func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
-	var req embeddingRequest
-	if !decodeBody(w, r, &req) {
+	var req openaiwire.EmbeddingRequest
+	if !decoder.Decode(w, r, &req) {
 		return
 	}
 	if !requireModel(w, req.Model) {
 		return
 	}
-	inputs := promptStrings(req.Input)
+	inputs := promptTexts(req.Input)
 	if len(inputs) == 0 {
-		p := "input"
-		writeError(w, http.StatusBadRequest, apiError{Message: "'$.input' is invalid: give a string, an array of " +
-			"strings, or token arrays, not empty", Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusBadRequest, openaiwire.Invalid("'$.input' is invalid: give a string, "+
+			"an array of strings, or token arrays, not empty").WithParam("input"))
 		return
 	}
 	q := query{endpoint: EndpointEmbeddings, model: req.Model, text: strings.Join(inputs, "\n"), lastRole: "user"}
 	rep, _ := s.answer(q)
-	if !s.preamble(w, r, rep) {
+	if !s.prelude(w, r, rep) {
 		return
 	}
 	if rep != nil && (rep.Drop || rep.DropAfter > 0) {
@@ -64,32 +48,15 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if dim < 1 || dim > maxEmbeddingDim {
-		p := "dimensions"
-		writeError(w, http.StatusBadRequest, apiError{Message: fmt.Sprintf("dimensions must be between 1 and %d",
-			maxEmbeddingDim), Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusBadRequest,
+			openaiwire.Invalid("dimensions must be between 1 and %d", maxEmbeddingDim).WithParam("dimensions"))
 		return
 	}
-	data := make([]embeddingData, len(inputs))
-	tokens := 0
-	for i, text := range inputs {
-		v := Embedding(text, dim)
-		tokens += countWords(text)
-		var e any = v
-		if req.EncodingFormat == "base64" {
-			buf := make([]byte, 4*len(v))
-			for j, x := range v {
-				binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(x))
-			}
-			e = base64.StdEncoding.EncodeToString(buf)
-		}
-		data[i] = embeddingData{Object: "embedding", Index: i, Embedding: e}
+	list := openaiwire.NewEmbeddingList(req.Model)
+	for _, text := range inputs {
+		list.Add(Embedding(text, dim), req.EncodingFormat, countWords(text))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"object": "list",
-		"data":   data,
-		"model":  req.Model,
-		"usage":  map[string]int{"prompt_tokens": tokens, "total_tokens": tokens},
-	})
+	openaiwire.WriteJSON(w, http.StatusOK, list)
 }
 
 // stopWordList holds the words dropped before hashing, so that shared function words do not make texts look

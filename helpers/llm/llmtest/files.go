@@ -1,9 +1,11 @@
 package llmtest
 
 import (
-	"fmt"
 	"io"
 	"net/http"
+	"strings"
+
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 )
 
 // storedFile is an uploaded file.
@@ -60,36 +62,33 @@ func (s *Server) FileData(id string) ([]byte, bool) {
 
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(maxBody); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "llmtest: the upload must be multipart/form-data " +
-			"with fields purpose and file: " + err.Error(), Type: "invalid_request_error"})
+		openaiwire.WriteError(w, http.StatusBadRequest, openaiwire.Invalid("llmtest: the upload must be "+
+			"multipart/form-data with fields purpose and file: %v", err))
 		return
 	}
 	purpose := r.FormValue("purpose")
 	if purpose == "" {
-		p := "purpose"
-		writeError(w, http.StatusBadRequest, apiError{Message: "Missing required parameter: 'purpose'.",
-			Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusBadRequest,
+			openaiwire.Invalid("Missing required parameter: 'purpose'.").WithParam("purpose"))
 		return
 	}
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		p := "file"
-		writeError(w, http.StatusBadRequest, apiError{Message: "Missing required parameter: 'file'.",
-			Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusBadRequest,
+			openaiwire.Invalid("Missing required parameter: 'file'.").WithParam("file"))
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(file)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "llmtest: reading the file: " + err.Error(),
-			Type: "invalid_request_error"})
+		openaiwire.WriteError(w, http.StatusBadRequest, openaiwire.Invalid("llmtest: reading the file: %v", err))
 		return
 	}
 	s.mu.Lock()
 	f := s.addFileLocked(header.Filename, purpose, data)
 	obj := f.object()
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, obj)
+	openaiwire.WriteJSON(w, http.StatusOK, obj)
 }
 
 func (s *Server) handleListFiles(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +101,7 @@ func (s *Server) handleListFiles(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": false})
+	openaiwire.WriteJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": false})
 }
 
 // lookupFile answers 404 and returns nil when the file does not exist.
@@ -111,16 +110,14 @@ func (s *Server) lookupFile(w http.ResponseWriter, id string) *storedFile {
 	f := s.files[id]
 	s.mu.Unlock()
 	if f == nil {
-		p := "id"
-		writeError(w, http.StatusNotFound, apiError{Message: fmt.Sprintf("No such File object: %s", id),
-			Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusNotFound, openaiwire.Invalid("No such File object: %s", id).WithParam("id"))
 	}
 	return f
 }
 
 func (s *Server) handleGetFile(w http.ResponseWriter, r *http.Request) {
 	if f := s.lookupFile(w, r.PathValue("id")); f != nil {
-		writeJSON(w, http.StatusOK, f.object())
+		openaiwire.WriteJSON(w, http.StatusOK, f.object())
 	}
 }
 
@@ -148,17 +145,17 @@ func (s *Server) handleDeleteFile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "object": "file", "deleted": true})
+	openaiwire.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "object": "file", "deleted": true})
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	data := make([]map[string]any, 0, len(s.models))
+	data := make([]openaiwire.Model, 0, len(s.models))
 	for _, m := range s.models {
 		data = append(data, modelObject(m))
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
+	openaiwire.WriteJSON(w, http.StatusOK, openaiwire.NewModelList(data))
 }
 
 func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
@@ -170,18 +167,17 @@ func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if !found {
-		p := "model"
-		writeError(w, http.StatusNotFound, apiError{Message: fmt.Sprintf("The model '%s' does not exist", id),
-			Type: "invalid_request_error", Param: &p, Code: "model_not_found"})
+		openaiwire.WriteError(w, http.StatusNotFound, openaiwire.Invalid("The model '%s' does not exist", id).
+			WithParam("model").WithCode("model_not_found"))
 		return
 	}
-	writeJSON(w, http.StatusOK, modelObject(id))
+	openaiwire.WriteJSON(w, http.StatusOK, modelObject(id))
 }
 
-func modelObject(id string) map[string]any {
+func modelObject(id string) openaiwire.Model {
 	owner := "system"
-	if len(id) > 3 && id[:3] == "ft:" {
+	if strings.HasPrefix(id, "ft:") {
 		owner = "user-llmtest"
 	}
-	return map[string]any{"id": id, "object": "model", "created": 1700000000, "owned_by": owner}
+	return openaiwire.NewModel(id, 1700000000, owner)
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 )
 
 // Fine-tuning job states, in the order a successful job goes through them.
@@ -150,8 +152,8 @@ func (s *Server) validateTrainingLocked(j *job) *jobError {
 		}
 		var ex struct {
 			Messages []struct {
-				Role    string          `json:"role"`
-				Content json.RawMessage `json:"content"`
+				Role    string             `json:"role"`
+				Content openaiwire.Content `json:"content"`
 			} `json:"messages"`
 			Prompt     *string `json:"prompt"`
 			Completion *string `json:"completion"`
@@ -169,7 +171,7 @@ func (s *Server) validateTrainingLocked(j *job) *jobError {
 					return fail("Line %d of %s: a message has the role %q.", line, f.Filename, m.Role)
 				}
 				assistant = assistant || m.Role == "assistant"
-				words += countWords(contentText(m.Content))
+				words += countWords(m.Content.Text)
 			}
 			if !assistant {
 				return fail("Line %d of %s has no assistant message to learn from.", line, f.Filename)
@@ -236,12 +238,11 @@ func numberOr(v any, def float64) float64 {
 
 func (s *Server) handleCreateJob(w http.ResponseWriter, r *http.Request) {
 	var req jobRequest
-	if !decodeBody(w, r, &req) {
+	if !decoder.Decode(w, r, &req) {
 		return
 	}
 	bad := func(param, format string, args ...any) {
-		writeError(w, http.StatusBadRequest, apiError{Message: fmt.Sprintf(format, args...),
-			Type: "invalid_request_error", Param: &param})
+		openaiwire.WriteError(w, http.StatusBadRequest, openaiwire.Invalid(format, args...).WithParam(param))
 	}
 	if req.Model == "" {
 		bad("model", "Missing required parameter: 'model'.")
@@ -282,16 +283,15 @@ func (s *Server) handleCreateJob(w http.ResponseWriter, r *http.Request) {
 	s.jobOrder = append(s.jobOrder, j.id)
 	s.eventLocked(j, "info", "message", "Created fine-tuning job: "+j.id, nil)
 	s.eventLocked(j, "info", "message", "Validating training file: "+j.trainingFile, nil)
-	writeJSON(w, http.StatusOK, j.object())
+	openaiwire.WriteJSON(w, http.StatusOK, j.object())
 }
 
 // lookupJobLocked answers 404 and returns nil when the job does not exist.
 func (s *Server) lookupJobLocked(w http.ResponseWriter, id string) *job {
 	j := s.jobs[id]
 	if j == nil {
-		p := "fine_tuning_job_id"
-		writeError(w, http.StatusNotFound, apiError{Message: fmt.Sprintf("No such fine-tuning job: %s", id),
-			Type: "invalid_request_error", Param: &p})
+		openaiwire.WriteError(w, http.StatusNotFound,
+			openaiwire.Invalid("No such fine-tuning job: %s", id).WithParam("fine_tuning_job_id"))
 	}
 	return j
 }
@@ -305,7 +305,7 @@ func (s *Server) handleGetJob(w http.ResponseWriter, r *http.Request) {
 	}
 	j.polls++
 	s.advanceLocked(j)
-	writeJSON(w, http.StatusOK, j.object())
+	openaiwire.WriteJSON(w, http.StatusOK, j.object())
 }
 
 func (s *Server) handleListJobs(w http.ResponseWriter, r *http.Request) {
@@ -330,7 +330,7 @@ func (s *Server) handleListJobs(w http.ResponseWriter, r *http.Request) {
 		s.advanceLocked(j)
 		data = append(data, j.object())
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
+	openaiwire.WriteJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
 }
 
 func (s *Server) handleJobEvents(w http.ResponseWriter, r *http.Request) {
@@ -359,7 +359,7 @@ func (s *Server) handleJobEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		data = append(data, e)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
+	openaiwire.WriteJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
 }
 
 func (s *Server) handleCancelJob(w http.ResponseWriter, r *http.Request) {
@@ -371,14 +371,14 @@ func (s *Server) handleCancelJob(w http.ResponseWriter, r *http.Request) {
 	}
 	s.advanceLocked(j)
 	if j.terminal() {
-		writeError(w, http.StatusBadRequest, apiError{Message: fmt.Sprintf("Job %s has already completed (status %s).",
-			j.id, j.status), Type: "invalid_request_error"})
+		openaiwire.WriteError(w, http.StatusBadRequest,
+			openaiwire.Invalid("Job %s has already completed (status %s).", j.id, j.status))
 		return
 	}
 	j.status = JobCancelled
 	j.finishedAt = s.nowFunc().Unix()
 	s.eventLocked(j, "info", "message", "Fine-tuning job cancelled", nil)
-	writeJSON(w, http.StatusOK, j.object())
+	openaiwire.WriteJSON(w, http.StatusOK, j.object())
 }
 
 // JobStatus returns the status of a fine-tuning job without advancing it, and whether it exists.

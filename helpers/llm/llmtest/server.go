@@ -3,7 +3,6 @@ package llmtest
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 )
 
 // maxBody is the largest request body the server reads (uploads included).
@@ -85,17 +86,17 @@ func (r Request) Decode(v any) error {
 func (r Request) LastUserMessage() string {
 	switch r.Path {
 	case "/v1/chat/completions":
-		var req chatRequest
+		var req openaiwire.ChatRequest
 		if json.Unmarshal(r.Body, &req) != nil {
 			return ""
 		}
 		return lastUser(req.Messages)
 	case "/v1/completions":
-		var req completionRequest
+		var req openaiwire.CompletionRequest
 		if json.Unmarshal(r.Body, &req) != nil {
 			return ""
 		}
-		return strings.Join(promptStrings(req.Prompt), "\n")
+		return strings.Join(promptTexts(req.Prompt), "\n")
 	}
 	return ""
 }
@@ -217,10 +218,7 @@ func newServer(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /v1/fine_tuning/jobs/{id}/events", s.handleJobEvents)
 	mux.HandleFunc("POST /v1/fine_tuning/jobs/{id}/cancel", s.handleCancelJob)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, apiError{
-			Message: fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path),
-			Type:    "invalid_request_error",
-		})
+		openaiwire.WriteError(w, http.StatusNotFound, openaiwire.Invalid("Invalid URL (%s %s)", r.Method, r.URL.Path))
 	})
 	s.mux = mux
 	return s, nil
@@ -326,15 +324,8 @@ func (s *Server) ClearRequests() {
 
 // ServeHTTP records the request, checks its key and answers it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "could not read the request body: " + err.Error(),
-			Type: "invalid_request_error"})
-		return
-	}
-	if len(body) > maxBody {
-		writeError(w, http.StatusRequestEntityTooLarge, apiError{Message: "request body too large",
-			Type: "invalid_request_error"})
+	body, ok := openaiwire.ReadBody(w, r, maxBody)
+	if !ok {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -359,8 +350,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if key != "" {
 		if msg := checkKey(r.Header.Get("Authorization"), key); msg != "" {
-			writeError(w, http.StatusUnauthorized, apiError{Message: msg, Type: "invalid_request_error",
-				Code: "invalid_api_key"})
+			openaiwire.WriteError(w, http.StatusUnauthorized, openaiwire.Invalid("%s", msg).WithCode("invalid_api_key"))
 			return
 		}
 	}
@@ -373,10 +363,10 @@ func checkKey(auth, key string) string {
 		return "You didn't provide an API key. You need to provide your API key in an Authorization header " +
 			"using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
 	}
-	got, ok := strings.CutPrefix(auth, "Bearer ")
-	if ok && subtle.ConstantTimeCompare([]byte(got), []byte(key)) == 1 {
+	if openaiwire.BearerMatches(auth, key) {
 		return ""
 	}
+	got, _ := strings.CutPrefix(auth, "Bearer ")
 	return "Incorrect API key provided: " + maskKey(got) +
 		". You can find your API key at https://platform.openai.com/account/api-keys."
 }
@@ -427,57 +417,23 @@ func formFields(contentType string, body []byte) map[string]string {
 	return out
 }
 
-// decodeBody decodes a request's JSON body into v, or answers 400 as OpenAI does and returns false.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Message: "We could not parse the JSON body of your request: " +
-			err.Error(), Type: "invalid_request_error"})
-		return false
-	}
-	return true
-}
+// decoder reads the JSON bodies of requests, answering 400 with OpenAI's message when one is not JSON.
+var decoder = openaiwire.Decoder{Limit: maxBody, Prefix: "We could not parse the JSON body of your request: "}
 
 // requireModel answers 400 as OpenAI does, and returns false, when a request names no model.
 func requireModel(w http.ResponseWriter, model string) bool {
 	if model == "" {
-		writeError(w, http.StatusBadRequest, apiError{Message: "you must provide a model parameter",
-			Type: "invalid_request_error", Code: "missing_required_parameter"})
+		openaiwire.WriteError(w, http.StatusBadRequest,
+			openaiwire.Invalid("you must provide a model parameter").WithCode("missing_required_parameter"))
 		return false
 	}
 	return true
 }
 
-// apiError is the body of OpenAI's error responses: {"error": {...}}.
-// An empty Code is written as null.
-type apiError struct {
-	Message string
-	Type    string
-	Param   *string
-	Code    string
-}
-
-// MarshalJSON writes the error object with its fields in OpenAI's names.
-func (e apiError) MarshalJSON() ([]byte, error) {
-	var code any
-	if e.Code != "" {
-		code = e.Code
-	}
-	return json.Marshal(struct {
-		Message string  `json:"message"`
-		Type    string  `json:"type"`
-		Param   *string `json:"param"`
-		Code    any     `json:"code"`
-	}{e.Message, e.Type, e.Param, code})
-}
-
-func writeError(w http.ResponseWriter, status int, e apiError) {
-	writeJSON(w, status, map[string]any{"error": e})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// head returns the id, time, model and fingerprint of a new answer; its id is prefix and a sequence number.
+func (s *Server) head(prefix, model string) openaiwire.Head {
+	return openaiwire.Head{ID: s.nextID(prefix), Created: s.now().Unix(), Model: model,
+		SystemFingerprint: fingerprint}
 }
 
 // nextID returns prefix followed by a six-digit sequence number, unique within the server.
@@ -535,13 +491,9 @@ func (s *Server) answer(q query) (*Reply, string) {
 }
 
 // unmatchedError is the error answered in UnmatchedError mode.
-func unmatchedError(q query) apiError {
-	return apiError{
-		Message: fmt.Sprintf("llmtest: no scripted reply matches this request (endpoint %s, model %q, "+
-			"last user message %q)", q.endpoint, q.model, q.text),
-		Type: "invalid_request_error",
-		Code: "llmtest_unmatched",
-	}
+func unmatchedError(q query) openaiwire.Error {
+	return openaiwire.Invalid("llmtest: no scripted reply matches this request (endpoint %s, model %q, "+
+		"last user message %q)", q.endpoint, q.model, q.text).WithCode("llmtest_unmatched")
 }
 
 // writeReplyError writes a scripted error reply, with its headers.
@@ -555,7 +507,7 @@ func writeReplyError(w http.ResponseWriter, rep *Reply) {
 	if rep.RetryAfterMs != "" {
 		w.Header().Set("Retry-After-Ms", rep.RetryAfterMs)
 	}
-	e := apiError{Message: rep.Error, Type: rep.ErrorType, Code: rep.ErrorCode}
+	e := openaiwire.Error{Message: rep.Error, Type: rep.ErrorType, Code: rep.ErrorCode}
 	def := defaultError(rep.Status)
 	if e.Message == "" {
 		e.Message = def.Message
@@ -566,23 +518,21 @@ func writeReplyError(w http.ResponseWriter, rep *Reply) {
 	if e.Code == "" {
 		e.Code = def.Code
 	}
-	writeError(w, rep.Status, e)
+	openaiwire.WriteError(w, rep.Status, e)
 }
 
-func defaultError(status int) apiError {
+func defaultError(status int) openaiwire.Error {
 	switch {
 	case status == http.StatusTooManyRequests:
-		return apiError{Message: "Rate limit reached for requests (llmtest). Please try again later.",
+		return openaiwire.Error{Message: "Rate limit reached for requests (llmtest). Please try again later.",
 			Type: "requests", Code: "rate_limit_exceeded"}
 	case status == http.StatusUnauthorized:
-		return apiError{Message: "Incorrect API key provided.", Type: "invalid_request_error",
-			Code: "invalid_api_key"}
+		return openaiwire.Invalid("Incorrect API key provided.").WithCode("invalid_api_key")
 	case status >= 500:
-		return apiError{Message: "The server had an error while processing your request. Sorry about that! (llmtest)",
-			Type: "server_error"}
+		return openaiwire.Error{Message: "The server had an error while processing your request. Sorry about " +
+			"that! (llmtest)", Type: openaiwire.ServerError}
 	default:
-		return apiError{Message: fmt.Sprintf("llmtest: scripted error %d %s", status, http.StatusText(status)),
-			Type: "invalid_request_error"}
+		return openaiwire.Invalid("llmtest: scripted error %d %s", status, http.StatusText(status))
 	}
 }
 
@@ -601,9 +551,32 @@ func drop(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// preamble waits a reply's delay and answers errors and immediate drops. It returns false when the
-// request has been answered (or abandoned).
-func (s *Server) preamble(w http.ResponseWriter, r *http.Request, rep *Reply) bool {
+// reply finds the scripted reply to a chat or completions request, waits its delay, and answers what is
+// not a completion: the unmatched error, a scripted error, a drop at once (streams scripted to drop after
+// some chunks are left to the stream). It returns false when the request has been answered or abandoned.
+// With no matching rule, the reply is the echo of the query's text.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, q query, stream bool) (*Reply, bool) {
+	rep, mode := s.answer(q)
+	if rep == nil {
+		if mode == UnmatchedError {
+			openaiwire.WriteError(w, http.StatusBadRequest, unmatchedError(q))
+			return nil, false
+		}
+		rep = &Reply{Text: EchoPrefix + q.text}
+	}
+	if !s.prelude(w, r, rep) {
+		return nil, false
+	}
+	if (rep.Drop || rep.DropAfter > 0) && (!stream || rep.DropAfter == 0) {
+		drop(w)
+		return nil, false
+	}
+	return rep, true
+}
+
+// prelude waits a reply's delay and answers a scripted error. It returns false when the request has been
+// answered (or abandoned).
+func (s *Server) prelude(w http.ResponseWriter, r *http.Request, rep *Reply) bool {
 	if rep == nil {
 		return true
 	}
@@ -615,6 +588,43 @@ func (s *Server) preamble(w http.ResponseWriter, r *http.Request, rep *Reply) bo
 		return false
 	}
 	return true
+}
+
+// pacer paces a scripted stream: the reply's chunk delay before each chunk, and the drop of the connection
+// after DropAfter chunks of content.
+type pacer struct {
+	s    *Server
+	w    http.ResponseWriter
+	r    *http.Request
+	rep  *Reply
+	sent int
+}
+
+func (s *Server) pace(w http.ResponseWriter, r *http.Request, rep *Reply) *pacer {
+	return &pacer{s: s, w: w, r: r, rep: rep}
+}
+
+// wait waits the chunk delay; false when the client or the server went away meanwhile.
+func (p *pacer) wait() bool { return p.s.sleep(p.r.Context(), p.rep.ChunkDelay) }
+
+// sentOne counts a chunk of content sent; false when the script drops the connection here.
+func (p *pacer) sentOne() bool {
+	p.sent++
+	if p.rep.DropAfter > 0 && p.sent >= p.rep.DropAfter {
+		drop(p.w)
+		return false
+	}
+	return true
+}
+
+// end is called after the content, before the finish chunk: a stream scripted to drop that had fewer
+// chunks than DropAfter is dropped here all the same; else it waits the chunk delay.
+func (p *pacer) end() bool {
+	if p.rep.DropAfter > 0 {
+		drop(p.w)
+		return false
+	}
+	return p.wait()
 }
 
 // queryInt reads an integer query parameter, returning def when absent or invalid.

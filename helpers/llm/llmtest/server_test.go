@@ -1,8 +1,8 @@
 package llmtest_test
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
+	"github.com/golm-dev/golm/helpers/internal/openaiwire/wiretest"
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -199,24 +201,15 @@ func sseEvents(t *testing.T, s *llmtest.Server, path string, body any) (events [
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("content type %q", ct)
 	}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		data, ok := strings.CutPrefix(line, "data: ")
-		if !ok {
-			continue
-		}
-		if data == "[DONE]" {
-			done = true
-			continue
-		}
+	raw, done, err := openaiwire.ReadEvents(resp.Body)
+	for _, data := range raw {
 		var ev map[string]any
-		if err := json.Unmarshal([]byte(data), &ev); err != nil {
-			t.Fatalf("bad event %q: %v", data, err)
+		if err := json.Unmarshal(data, &ev); err != nil {
+			t.Fatalf("bad event %s: %v", data, err)
 		}
 		events = append(events, ev)
 	}
-	return events, done, sc.Err()
+	return events, done, err
 }
 
 func TestStreamWire(t *testing.T) {
@@ -285,33 +278,41 @@ func TestStreamWire(t *testing.T) {
 	}
 }
 
+func TestStreamShape(t *testing.T) {
+	s := llmtest.NewServer()
+	defer s.Close()
+	s.When("tools", llmtest.Reply{ToolCalls: sumsCalls()})
+	tests := []struct{ question, text, finish string }{
+		{"a story", llmtest.EchoPrefix + "a story", "stop"},
+		{"tools", "", "tool_calls"},
+	}
+	for _, tt := range tests {
+		text, finish := wiretest.CheckChatStream(t, s.URL,
+			`{"model": "m", "messages": [{"role": "user", "content": "`+tt.question+`"}]}`)
+		if text != tt.text || finish != tt.finish {
+			t.Errorf("%s: text %q, finish %q", tt.question, text, finish)
+		}
+	}
+}
+
 func TestStreamWithGoOpenAI(t *testing.T) {
 	s := llmtest.NewServer()
 	defer s.Close()
 	s.Enqueue(llmtest.Reply{Text: "Hello there, mate!"})
 	req := chatReq("m", user("hi"))
 	req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
-	stream, err := newClient(s, "").CreateChatCompletionStream(context.Background(), req)
+	chunks, err := wiretest.Collect[openai.ChatCompletionStreamResponse](
+		newClient(s, "").CreateChatCompletionStream(context.Background(), req))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.Close()
 	var text strings.Builder
 	var usage *openai.Usage
-	for {
-		ch, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ch := range chunks {
 		for _, c := range ch.Choices {
 			text.WriteString(c.Delta.Content)
 		}
-		if ch.Usage != nil {
-			usage = ch.Usage
-		}
+		usage = cmp.Or(ch.Usage, usage)
 	}
 	if text.String() != "Hello there, mate!" || usage == nil || usage.CompletionTokens != 3 {
 		t.Errorf("text %q usage %+v", text.String(), usage)
@@ -529,28 +530,19 @@ func TestLegacyCompletions(t *testing.T) {
 	}
 
 	// Streaming.
-	stream, err := c.CreateCompletionStream(context.Background(), openai.CompletionRequest{Model: "m",
-		Prompt: "frogs", MaxTokens: 100, StreamOptions: &openai.StreamOptions{IncludeUsage: true}})
+	chunks, err := wiretest.Collect[openai.CompletionResponse](c.CreateCompletionStream(context.Background(),
+		openai.CompletionRequest{Model: "m", Prompt: "frogs", MaxTokens: 100,
+			StreamOptions: &openai.StreamOptions{IncludeUsage: true}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.Close()
 	var text strings.Builder
 	var usage *openai.Usage
-	for {
-		ch, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ch := range chunks {
 		for _, c := range ch.Choices {
 			text.WriteString(c.Text)
 		}
-		if ch.Usage != nil {
-			usage = ch.Usage
-		}
+		usage = cmp.Or(ch.Usage, usage)
 	}
 	if text.String() != " The pandas were delighted." || usage == nil || usage.CompletionTokens != 4 {
 		t.Errorf("stream text %q usage %+v", text.String(), usage)
@@ -705,17 +697,7 @@ func TestRecords(t *testing.T) {
 func TestModels(t *testing.T) {
 	s := llmtest.NewServerConfig(llmtest.Config{Models: []string{"alpha", "beta"}})
 	defer s.Close()
-	c := newClient(s, "")
-	list, err := c.ListModels(context.Background())
-	if err != nil || len(list.Models) != 2 || list.Models[1].ID != "beta" {
-		t.Fatalf("models %+v %v", list, err)
-	}
-	if m, err := c.GetModel(context.Background(), "alpha"); err != nil || m.ID != "alpha" {
-		t.Errorf("get: %+v %v", m, err)
-	}
-	if _, err := c.GetModel(context.Background(), "gamma"); err == nil {
-		t.Error("unknown model found")
-	}
+	wiretest.CheckModels(t, newClient(s, ""), []string{"alpha", "beta"})
 }
 
 func TestUnknownPath(t *testing.T) {

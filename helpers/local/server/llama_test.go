@@ -4,8 +4,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,22 +38,10 @@ func TestTinyModel(t *testing.T) {
 		t.Errorf("chat: %q %q %+v", got, resp.Choices[0].FinishReason, resp.Usage)
 	}
 
-	stream, err := c.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{Messages: msgs, Stream: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var text strings.Builder
-	for {
-		r, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range chatStream(t, c, openai.ChatCompletionRequest{Messages: msgs}) {
 		text.WriteString(r.Choices[0].Delta.Content)
 	}
-	stream.Close()
 	if text.String() != synth.TinyAnswer {
 		t.Errorf("streamed %q", text.String())
 	}

@@ -8,16 +8,18 @@
 // GET /health. The model named in a request is
 // ignored: the server always answers with its one model, under its own name.
 //
+// The wire format is package helpers/internal/openaiwire's, shared with the fake server of helpers/llm/llmtest;
+// this server writes it as llama.cpp's server does: empty fields omitted, llama.cpp's "timings" added, and
+// the headers of a stream sent with its first event, so that a failure before any text is an HTTP error.
+//
 // By default the server listens on the loopback interface only, since a local model has no authentication or
 // rate limits unless Options.APIKey is set.
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 	"github.com/golm-dev/golm/helpers/local"
 )
 
@@ -95,12 +98,11 @@ func New(b Backend, opts Options) *Server {
 	s.mux.HandleFunc("GET /v1/models", s.models)
 	s.mux.HandleFunc("GET /v1/models/{id...}", s.model)
 	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		openaiwire.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "invalid_request_error",
-			fmt.Sprintf("%s %s is not served here (this server offers /v1/chat/completions, /v1/completions, "+
-				"/v1/embeddings and /v1/models)", r.Method, r.URL.Path))
+		openaiwire.WriteError(w, http.StatusNotFound, openaiwire.Invalid("%s %s is not served here (this server "+
+			"offers /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models)", r.Method, r.URL.Path))
 	})
 	return s
 }
@@ -109,8 +111,9 @@ func New(b Backend, opts Options) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if s.opts.APIKey != "" && r.URL.Path != "/health" {
-		if r.Header.Get("Authorization") != "Bearer "+s.opts.APIKey {
-			writeError(w, http.StatusUnauthorized, "invalid_request_error", "missing or wrong API key")
+		if !openaiwire.BearerMatches(r.Header.Get("Authorization"), s.opts.APIKey) {
+			openaiwire.WriteError(w, http.StatusUnauthorized,
+				openaiwire.Invalid("missing or wrong API key").WithCode("invalid_api_key"))
 			return
 		}
 	}
@@ -263,152 +266,117 @@ func newID(prefix string) string {
 	return prefix + hex.EncodeToString(b[:])
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // model text often has <, > and &
-	_ = enc.Encode(v)
-}
+// maxBody is the largest request body read.
+const maxBody = 32 << 20
 
-// marshal encodes v as JSON on one line, without escaping <, > and &.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
+// decoder reads the JSON bodies of requests, answering 400 when one is not JSON.
+var decoder = openaiwire.Decoder{Limit: maxBody, Prefix: "invalid JSON body: "}
 
-func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	var e apiError
-	e.Error.Message = msg
-	e.Error.Type = typ
-	writeJSON(w, status, e)
+// badRequest answers 400 with an invalid_request_error.
+func badRequest(w http.ResponseWriter, format string, args ...any) {
+	openaiwire.WriteError(w, http.StatusBadRequest, openaiwire.Invalid(format, args...))
 }
 
 // backendError maps an error of the backend to an HTTP answer.
 func backendError(w http.ResponseWriter, err error) {
+	status, typ := http.StatusBadRequest, openaiwire.InvalidRequest
 	switch {
 	case errors.Is(err, local.ErrNotBuilt):
-		writeError(w, http.StatusNotImplemented, "server_error", err.Error())
+		status, typ = http.StatusNotImplemented, openaiwire.ServerError
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		writeError(w, 499, "request_cancelled", err.Error())
+		status, typ = 499, "request_cancelled"
 	case errors.Is(err, local.ErrClosed):
-		writeError(w, http.StatusServiceUnavailable, "server_error", err.Error())
-	default:
-		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		status, typ = http.StatusServiceUnavailable, openaiwire.ServerError
 	}
-}
-
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body := http.MaxBytesReader(w, r.Body, 32<<20)
-	if err := json.NewDecoder(body).Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid JSON body: "+err.Error())
-		return false
-	}
-	return true
+	openaiwire.WriteError(w, status, openaiwire.Error{Message: err.Error(), Type: typ})
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, modelList{Object: "list", Data: []modelInfo{s.info()}})
+	openaiwire.WriteJSON(w, http.StatusOK, openaiwire.NewModelList([]openaiwire.Model{s.info()}))
 }
 
 func (s *Server) model(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("id"); id != s.name {
-		writeError(w, http.StatusNotFound, "invalid_request_error",
-			fmt.Sprintf("model %q not found: this server serves %q", id, s.name))
+		openaiwire.WriteError(w, http.StatusNotFound,
+			openaiwire.Invalid("model %q not found: this server serves %q", id, s.name).WithCode("model_not_found"))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.info())
+	openaiwire.WriteJSON(w, http.StatusOK, s.info())
 }
 
-func (s *Server) info() modelInfo {
-	return modelInfo{ID: s.name, Object: "model", Created: s.born, OwnedBy: "golm"}
-}
+func (s *Server) info() openaiwire.Model { return openaiwire.NewModel(s.name, s.born, "golm") }
 
-// sampling builds generation options from the common request fields.
-func (s *Server) sampling(temp, topP *float64, seed *int64, stop []string, presence, frequency float64, topK int,
-	minP, repeat float64) (local.GenerateOptions, error) {
+// sampling builds generation options from the request fields of chat and legacy completions.
+func (s *Server) sampling(p openaiwire.Sampling, x llamaSampling) (local.GenerateOptions, error) {
 	o := local.GenerateOptions{
 		Temperature:      s.opts.DefaultTemperature,
-		Stop:             stop,
-		PresencePenalty:  presence,
-		FrequencyPenalty: frequency,
-		TopK:             topK,
-		MinP:             minP,
-		RepeatPenalty:    repeat,
+		Stop:             p.Stop,
+		PresencePenalty:  p.PresencePenalty,
+		FrequencyPenalty: p.FrequencyPenalty,
+		TopK:             x.TopK,
+		MinP:             x.MinP,
+		RepeatPenalty:    x.RepeatPenalty,
 	}
-	if temp != nil {
-		if *temp < 0 || *temp > 2 {
-			return o, fmt.Errorf("temperature %v is outside [0, 2]", *temp)
+	if p.Choices() > 1 {
+		return o, errors.New("n > 1 is not supported by this server")
+	}
+	if t := p.Temperature; t != nil {
+		if *t < 0 || *t > 2 {
+			return o, fmt.Errorf("temperature %v is outside [0, 2]", *t)
 		}
-		o.Temperature = *temp
+		o.Temperature = *t
 	}
-	if topP != nil {
-		if *topP < 0 || *topP > 1 {
-			return o, fmt.Errorf("top_p %v is outside [0, 1]", *topP)
+	if t := p.TopP; t != nil {
+		if *t < 0 || *t > 1 {
+			return o, fmt.Errorf("top_p %v is outside [0, 1]", *t)
 		}
-		o.TopP = *topP
+		o.TopP = *t
 	}
-	if seed != nil {
-		o.Seed = *seed
+	if p.Seed != nil {
+		o.Seed = *p.Seed
 		if o.Seed == 0 {
 			o.Seed = 1 << 32 // a fixed seed, not "random"
 		}
 	}
-	if len(stop) > 4 {
+	if len(p.Stop) > 4 {
 		return o, errors.New("at most 4 stop sequences are allowed")
 	}
 	return o, nil
 }
 
+// tokenLP converts one token's log-probability, with its alternatives, to the wire format.
+func tokenLP(lp local.TokenLogProb) openaiwire.TokenLogProb {
+	t := openaiwire.NewTokenLogProb(lp.Text, lp.LogProb)
+	for _, alt := range lp.Top {
+		t.AddTop(alt.Text, alt.LogProb)
+	}
+	return t
+}
+
 // chatLP converts log-probabilities to the chat API's format (nil when not asked for).
-func chatLP(r *local.Result, opts local.GenerateOptions) *chatLogprobs {
+func chatLP(r *local.Result, opts local.GenerateOptions) *openaiwire.ChatLogProbs {
 	if !opts.LogProbs {
 		return nil
 	}
-	out := &chatLogprobs{Content: []logprobEntry{}}
+	out := &openaiwire.ChatLogProbs{Content: []openaiwire.TokenLogProb{}}
 	for _, lp := range r.LogProbs {
-		e := logprobEntry{Token: lp.Text, LogProb: lp.LogProb, Bytes: byteList(lp.Text), TopLogProbs: []logprobAlt{}}
-		for _, alt := range lp.Top {
-			e.TopLogProbs = append(e.TopLogProbs, logprobAlt{Token: alt.Text, LogProb: alt.LogProb, Bytes: byteList(alt.Text)})
-		}
-		out.Content = append(out.Content, e)
+		out.Content = append(out.Content, tokenLP(lp))
 	}
 	return out
 }
 
 // legacyLP converts log-probabilities to the completions API's format; offset is where the generated text
 // starts in the choice's text.
-func legacyLP(r *local.Result, opts local.GenerateOptions, offset int) *legacyLogprobs {
+func legacyLP(r *local.Result, opts local.GenerateOptions, offset int) *openaiwire.LegacyLogProbs {
 	if !opts.LogProbs {
 		return nil
 	}
-	out := &legacyLogprobs{Tokens: []string{}, TokenLogprobs: []float64{}, TopLogprobs: []map[string]float64{},
-		TextOffset: []int{}}
+	out := openaiwire.NewLegacyLogProbs()
 	for _, lp := range r.LogProbs {
-		out.Tokens = append(out.Tokens, lp.Text)
-		out.TokenLogprobs = append(out.TokenLogprobs, lp.LogProb)
-		top := map[string]float64{}
-		for _, alt := range lp.Top {
-			top[alt.Text] = alt.LogProb
-		}
-		out.TopLogprobs = append(out.TopLogprobs, top)
-		out.TextOffset = append(out.TextOffset, offset)
+		out.Add(tokenLP(lp), offset)
 		offset += len(lp.Text)
 	}
 	return out
-}
-
-func byteList(s string) []int {
-	b := make([]int, len(s))
-	for i := 0; i < len(s); i++ {
-		b[i] = int(s[i])
-	}
-	return b
 }
 
 func finishReason(r *local.Result) string {
@@ -419,68 +387,33 @@ func finishReason(r *local.Result) string {
 	return "stop"
 }
 
-func timings(r *local.Result) *timingReport {
-	return &timingReport{PromptTokens: r.Timing.PromptTokens, PromptPerSecond: r.Timing.PromptTokensPerSecond(),
-		Tokens: r.Timing.Tokens, PerSecond: r.Timing.TokensPerSecond()}
+func usageOf(r *local.Result) openaiwire.Usage {
+	return openaiwire.NewUsage(r.PromptTokens, len(r.Tokens))
 }
-
-// sse writes server-sent events.
-type sse struct {
-	w       http.ResponseWriter
-	started bool
-}
-
-func (e *sse) send(v any) error {
-	if !e.started {
-		e.w.Header().Set("Content-Type", "text/event-stream")
-		e.w.Header().Set("Cache-Control", "no-cache")
-		e.w.Header().Set("Connection", "keep-alive")
-		e.w.WriteHeader(http.StatusOK)
-		e.started = true
-	}
-	var data []byte
-	if s, ok := v.(string); ok {
-		data = []byte(s)
-	} else {
-		var err error
-		if data, err = marshal(v); err != nil {
-			return err
-		}
-	}
-	if _, err := fmt.Fprintf(e.w, "data: %s\n\n", data); err != nil {
-		return err
-	}
-	if f, ok := e.w.(http.Flusher); ok {
-		f.Flush()
-	}
-	return nil
-}
-
-func strPtr(s string) *string { return &s }
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
-	if !decode(w, r, &req) {
+	if !decoder.Decode(w, r, &req) {
 		return
 	}
 	if len(req.Messages) == 0 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "messages must not be empty")
+		badRequest(w, "messages must not be empty")
 		return
 	}
-	if req.N != nil && *req.N > 1 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "n > 1 is not supported by this server")
-		return
+	for _, m := range req.Messages {
+		if t := m.Content.NonText(); t != "" {
+			badRequest(w, "content parts of type %q are not supported by a local text model", t)
+			return
+		}
 	}
-	opts, err := s.sampling(req.Temperature, req.TopP, req.Seed, req.Stop, req.PresencePenalty,
-		req.FrequencyPenalty, req.TopK, req.MinP, req.RepeatPenalty)
+	opts, err := s.sampling(req.Sampling, req.llamaSampling)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		badRequest(w, "%v", err)
 		return
 	}
 	for name, v := range map[string]*int{"max_tokens": req.MaxTokens, "max_completion_tokens": req.MaxCompletionTokens} {
 		if v != nil && *v < 1 {
-			writeError(w, http.StatusBadRequest, "invalid_request_error",
-				fmt.Sprintf("%s must be at least 1, not %d", name, *v))
+			badRequest(w, "%s must be at least 1, not %d", name, *v)
 			return
 		}
 	}
@@ -488,14 +421,12 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if s.opts.DefaultMaxTokens > 0 {
 		opts.MaxTokens = s.opts.DefaultMaxTokens
 	}
-	if req.MaxCompletionTokens != nil && *req.MaxCompletionTokens > 0 {
-		opts.MaxTokens = *req.MaxCompletionTokens
-	} else if req.MaxTokens != nil && *req.MaxTokens > 0 {
-		opts.MaxTokens = *req.MaxTokens
+	if n := req.TokenLimit(); n > 0 {
+		opts.MaxTokens = n
 	}
 	if req.LogProbs || req.TopLogProbs > 0 {
 		if req.TopLogProbs < 0 || req.TopLogProbs > 20 {
-			writeError(w, http.StatusBadRequest, "invalid_request_error", "top_logprobs must be between 0 and 20")
+			badRequest(w, "top_logprobs must be between 0 and 20")
 			return
 		}
 		opts.LogProbs = true
@@ -503,7 +434,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	tools, err := parseToolChoice(req.Tools, req.ToolChoice)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		badRequest(w, "%v", err)
 		return
 	}
 	msgs := toMessages(req.Messages, tools, req.ResponseFormat != nil && req.ResponseFormat.Type == "json_object")
@@ -518,216 +449,200 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 			opts.Stop = append(opts.Stop, t...)
 		}
 	}
-	id := newID("chatcmpl-")
-	created := time.Now().Unix()
-	chunk := func(delta *respMessage, finish *string) chatResponse {
-		return chatResponse{ID: id, Object: "chat.completion.chunk", Created: created, Model: s.name,
-			Choices: []chatChoice{{Index: 0, Delta: delta, FinishReason: finish}}}
-	}
-
-	if !req.Stream {
-		res, err := s.b.Stream(r.Context(), prompt, opts, nil)
-		if err != nil {
-			backendError(w, err)
-			return
-		}
-		text := strings.TrimSpace(res.Text)
-		msg := &respMessage{Role: "assistant"}
-		finish := finishReason(res)
-		if calls := parseToolCalls(text, tools); calls != nil {
-			msg.ToolCalls = calls
-			finish = "tool_calls"
-		} else {
-			msg.Content = strPtr(res.Text)
-		}
-		u := usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens)}
-		u.TotalTokens = u.PromptTokens + u.CompletionTokens
-		writeJSON(w, http.StatusOK, chatResponse{ID: id, Object: "chat.completion", Created: created, Model: s.name,
-			Choices: []chatChoice{{Index: 0, Message: msg, FinishReason: &finish, Extra: timings(res),
-				Logprobs: chatLP(res, opts)}}, Usage: &u})
+	head := openaiwire.Head{ID: newID("chatcmpl-"), Created: time.Now().Unix(), Model: s.name}
+	if req.Stream {
+		s.streamChat(w, r, req, head, prompt, opts, tools)
 		return
 	}
+	res, err := s.b.Stream(r.Context(), prompt, opts, nil)
+	if err != nil {
+		backendError(w, err)
+		return
+	}
+	msg := &openaiwire.Message{Role: "assistant"}
+	finish := finishReason(res)
+	if calls := parseToolCalls(res.Text, tools); calls != nil {
+		msg.ToolCalls = calls
+		finish = "tool_calls"
+	} else {
+		msg.Content = new(res.Text)
+	}
+	u := usageOf(res)
+	choice := openaiwire.ChatChoice{Message: msg, FinishReason: &finish, LogProbs: chatLP(res, opts)}
+	openaiwire.WriteJSON(w, http.StatusOK, chatCompletion{
+		ChatCompletion: head.Chat([]openaiwire.ChatChoice{choice}, &u), Timings: timings(res)})
+}
 
-	ev := &sse{w: w}
-	// The first chunk carries the role; it is sent with the first text, so that an error before any text can
-	// still be an HTTP error.
-	send := func(delta *respMessage, finish *string) error {
-		if !ev.started {
-			if err := ev.send(chunk(&respMessage{Role: "assistant", Content: strPtr("")}, nil)); err != nil {
+// streamChat answers a chat request with server-sent events. The headers go out with the first event, so
+// that an error before any text is still an HTTP error.
+func (s *Server) streamChat(w http.ResponseWriter, r *http.Request, req chatRequest, head openaiwire.Head,
+	prompt string, opts local.GenerateOptions, tools *toolSet) {
+	ev := openaiwire.NewStream(w)
+	// send sends a delta; the first chunk carries the role, and is sent with the first delta.
+	send := func(delta openaiwire.Message) error {
+		if !ev.Started() {
+			role := openaiwire.Message{Role: "assistant", Content: new("")}
+			if err := ev.Send(head.ChatChunk([]openaiwire.ChatChoice{{Delta: &role}}, nil)); err != nil {
 				return err
 			}
 		}
-		return ev.send(chunk(delta, finish))
+		return ev.Send(head.ChatChunk([]openaiwire.ChatChoice{{Delta: &delta}}, nil))
 	}
 	var onText func(string) error
 	if tools == nil { // with tools the reply may be a call: buffer it
-		onText = func(t string) error { return send(&respMessage{Content: strPtr(t)}, nil) }
+		onText = func(t string) error { return send(openaiwire.Message{Content: &t}) }
 	}
 	res, err := s.b.Stream(r.Context(), prompt, opts, onText)
 	if err != nil {
-		if !ev.started {
+		if !ev.Started() {
 			backendError(w, err)
 		} else if r.Context().Err() == nil { // the model failed mid-stream: tell the client
-			var e apiError
-			e.Error.Message = err.Error()
-			e.Error.Type = "server_error"
-			_ = ev.send(e)
+			_ = ev.Send(openaiwire.ErrorBody{Error: openaiwire.Error{Message: err.Error(), Type: openaiwire.ServerError}})
 		}
 		return
 	}
 	finish := finishReason(res)
 	if tools != nil {
-		if calls := parseToolCalls(strings.TrimSpace(res.Text), tools); calls != nil {
+		if calls := parseToolCalls(res.Text, tools); calls != nil {
 			for i := range calls {
-				calls[i].Index = new(int)
-				*calls[i].Index = i
+				calls[i].Index = new(i)
 			}
-			_ = send(&respMessage{ToolCalls: calls}, nil)
+			_ = send(openaiwire.Message{ToolCalls: calls})
 			finish = "tool_calls"
 		} else {
-			_ = send(&respMessage{Content: strPtr(res.Text)}, nil)
+			_ = send(openaiwire.Message{Content: &res.Text})
 		}
 	}
-	if !ev.started {
-		_ = send(&respMessage{Content: strPtr("")}, nil)
+	if !ev.Started() {
+		_ = send(openaiwire.Message{Content: new("")})
 	}
-	last := chunk(&respMessage{}, &finish)
-	last.Choices[0].Extra = timings(res)
-	last.Choices[0].Logprobs = chatLP(res, opts) // all of them at the end: streamed text is not cut at tokens
-	_ = ev.send(last)
-	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-		u := usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens)}
-		u.TotalTokens = u.PromptTokens + u.CompletionTokens
-		_ = ev.send(chatResponse{ID: id, Object: "chat.completion.chunk", Created: created, Model: s.name,
-			Choices: []chatChoice{}, Usage: &u})
+	// All log-probabilities come at the end: streamed text is not cut at tokens.
+	last := openaiwire.ChatChoice{Delta: &openaiwire.Message{}, FinishReason: &finish, LogProbs: chatLP(res, opts)}
+	_ = ev.Send(chatCompletion{ChatCompletion: head.ChatChunk([]openaiwire.ChatChoice{last}, nil),
+		Timings: timings(res)})
+	if req.StreamOptions.WantUsage() {
+		u := usageOf(res)
+		_ = ev.Send(head.ChatChunk(nil, &u))
 	}
-	_ = ev.send("[DONE]")
+	_ = ev.Done()
 }
 
 func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	var req completionRequest
-	if !decode(w, r, &req) {
-		return
-	}
-	if req.N != nil && *req.N > 1 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "n > 1 is not supported by this server")
+	if !decoder.Decode(w, r, &req) {
 		return
 	}
 	if req.Suffix != "" {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "suffix (insertion) is not supported")
+		badRequest(w, "suffix (insertion) is not supported")
 		return
 	}
-	opts, err := s.sampling(req.Temperature, req.TopP, req.Seed, req.Stop, req.PresencePenalty,
-		req.FrequencyPenalty, req.TopK, req.MinP, req.RepeatPenalty)
+	if req.Prompt.Tokens != nil {
+		badRequest(w, "prompt must be a string or an array of strings (token arrays are not supported)")
+		return
+	}
+	opts, err := s.sampling(req.Sampling, req.llamaSampling)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		badRequest(w, "%v", err)
 		return
 	}
-	if req.Logprobs != nil && *req.Logprobs > 0 {
-		if *req.Logprobs > 20 {
-			writeError(w, http.StatusBadRequest, "invalid_request_error", "logprobs must be between 0 and 20")
+	if req.LogProbs != nil {
+		if *req.LogProbs < 0 || *req.LogProbs > 20 {
+			badRequest(w, "logprobs must be between 0 and 20")
 			return
 		}
 		opts.LogProbs = true
-		opts.TopLogProbs = *req.Logprobs
-	} else if req.Logprobs != nil {
-		opts.LogProbs = true
+		opts.TopLogProbs = *req.LogProbs
 	}
 	opts.MaxTokens = 16 // OpenAI's default for completions
 	if req.MaxTokens != nil {
 		if *req.MaxTokens < 0 {
-			writeError(w, http.StatusBadRequest, "invalid_request_error",
-				fmt.Sprintf("max_tokens must not be negative, not %d", *req.MaxTokens))
+			badRequest(w, "max_tokens must not be negative, not %d", *req.MaxTokens)
 			return
 		}
-		opts.MaxTokens = *req.MaxTokens
-		if opts.MaxTokens == 0 {
-			opts.MaxTokens = 16
+		if *req.MaxTokens > 0 {
+			opts.MaxTokens = *req.MaxTokens
 		}
 	}
-	prompts := []string(req.Prompt)
+	prompts := req.Prompt.Texts
 	if len(prompts) == 0 {
 		prompts = []string{""}
 	}
-	id := newID("cmpl-")
-	created := time.Now().Unix()
+	head := openaiwire.Head{ID: newID("cmpl-"), Created: time.Now().Unix(), Model: s.name}
 	if req.Stream {
-		ev := &sse{w: w}
-		var total usage
-		for i, p := range prompts {
-			if req.Echo {
-				if err := ev.send(completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name,
-					Choices: []completionChoice{{Text: p, Index: i}}}); err != nil {
-					return
-				}
-			}
-			res, err := s.b.Stream(r.Context(), p, opts, func(t string) error {
-				return ev.send(completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name,
-					Choices: []completionChoice{{Text: t, Index: i}}})
-			})
-			if err != nil {
-				if !ev.started {
-					backendError(w, err)
-				}
-				return
-			}
-			finish := finishReason(res)
-			_ = ev.send(completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name,
-				Choices: []completionChoice{{Index: i, FinishReason: &finish, Logprobs: legacyLP(res, opts, 0)}}})
-			total.PromptTokens += res.PromptTokens
-			total.CompletionTokens += len(res.Tokens)
-		}
-		if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-			total.TotalTokens = total.PromptTokens + total.CompletionTokens
-			_ = ev.send(completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name,
-				Choices: []completionChoice{}, Usage: &total})
-		}
-		_ = ev.send("[DONE]")
+		s.streamCompletions(w, r, req, head, prompts, opts)
 		return
 	}
-	resp := completionResponse{ID: id, Object: "text_completion", Created: created, Model: s.name, Usage: &usage{}}
+	total := openaiwire.NewUsage(0, 0)
+	resp := head.Completion(nil, &total)
 	for i, p := range prompts {
 		res, err := s.b.Stream(r.Context(), p, opts, nil)
 		if err != nil {
 			backendError(w, err)
 			return
 		}
-		text := res.Text
-		offset := 0
+		text, offset := res.Text, 0
 		if req.Echo {
-			text = p + text
-			offset = len(p)
+			text, offset = p+text, len(p)
 		}
 		finish := finishReason(res)
-		resp.Choices = append(resp.Choices, completionChoice{Text: text, Index: i, FinishReason: &finish,
-			Logprobs: legacyLP(res, opts, offset)})
-		resp.Usage.PromptTokens += res.PromptTokens
-		resp.Usage.CompletionTokens += len(res.Tokens)
+		resp.Choices = append(resp.Choices, openaiwire.CompletionChoice{Text: text, Index: i, FinishReason: &finish,
+			LogProbs: legacyLP(res, opts, offset)})
+		total = total.Plus(usageOf(res))
 	}
-	resp.Usage.TotalTokens = resp.Usage.PromptTokens + resp.Usage.CompletionTokens
-	writeJSON(w, http.StatusOK, resp)
+	openaiwire.WriteJSON(w, http.StatusOK, resp)
+}
+
+// streamCompletions answers a legacy completion request with server-sent events, one prompt after another.
+func (s *Server) streamCompletions(w http.ResponseWriter, r *http.Request, req completionRequest,
+	head openaiwire.Head, prompts []string, opts local.GenerateOptions) {
+	ev := openaiwire.NewStream(w)
+	send := func(c openaiwire.CompletionChoice) error {
+		return ev.Send(head.Completion([]openaiwire.CompletionChoice{c}, nil))
+	}
+	var total openaiwire.Usage
+	for i, p := range prompts {
+		if req.Echo {
+			if err := send(openaiwire.CompletionChoice{Text: p, Index: i}); err != nil {
+				return
+			}
+		}
+		res, err := s.b.Stream(r.Context(), p, opts, func(t string) error {
+			return send(openaiwire.CompletionChoice{Text: t, Index: i})
+		})
+		if err != nil {
+			if !ev.Started() {
+				backendError(w, err)
+			}
+			return
+		}
+		finish := finishReason(res)
+		_ = send(openaiwire.CompletionChoice{Index: i, FinishReason: &finish, LogProbs: legacyLP(res, opts, 0)})
+		total = total.Plus(usageOf(res))
+	}
+	if req.StreamOptions.WantUsage() {
+		_ = ev.Send(head.Completion(nil, &total))
+	}
+	_ = ev.Done()
 }
 
 func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
-	var req embeddingRequest
-	if !decode(w, r, &req) {
+	var req openaiwire.EmbeddingRequest
+	if !decoder.Decode(w, r, &req) {
 		return
 	}
-	var texts stringList
-	if err := json.Unmarshal(req.Input, &texts); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error",
-			"input must be a string or an array of strings (token arrays are not supported)")
+	if req.Input.Tokens != nil {
+		badRequest(w, "input must be a string or an array of strings (token arrays are not supported)")
 		return
 	}
+	texts := req.Input.Texts
 	if len(texts) == 0 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "input must not be empty")
+		badRequest(w, "input must not be empty")
 		return
 	}
 	switch req.EncodingFormat {
 	case "", "float", "base64":
 	default:
-		writeError(w, http.StatusBadRequest, "invalid_request_error",
-			fmt.Sprintf("encoding_format %q is not supported (use float or base64)", req.EncodingFormat))
+		badRequest(w, "encoding_format %q is not supported (use float or base64)", req.EncodingFormat)
 		return
 	}
 	vecs, err := s.b.EmbedBatch(r.Context(), texts)
@@ -735,22 +650,17 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		backendError(w, err)
 		return
 	}
-	resp := embeddingResponse{Object: "list", Model: s.name}
+	list := openaiwire.NewEmbeddingList(s.name)
 	for i, v := range vecs {
 		if req.Dimensions > 0 && req.Dimensions != len(v) {
-			writeError(w, http.StatusBadRequest, "invalid_request_error",
-				fmt.Sprintf("dimensions %d is not supported: the model's embeddings have %d", req.Dimensions, len(v)))
+			badRequest(w, "dimensions %d is not supported: the model's embeddings have %d", req.Dimensions, len(v))
 			return
 		}
-		d := embeddingData{Object: "embedding", Index: i, Embedding: v}
-		if req.EncodingFormat == "base64" {
-			d.Embedding = base64Floats(v)
-		}
-		resp.Data = append(resp.Data, d)
+		tokens := 0
 		if toks, err := s.b.Tokenize(texts[i], true); err == nil {
-			resp.Usage.PromptTokens += len(toks)
+			tokens = len(toks)
 		}
+		list.Add(v, req.EncodingFormat, tokens)
 	}
-	resp.Usage.TotalTokens = resp.Usage.PromptTokens
-	writeJSON(w, http.StatusOK, resp)
+	openaiwire.WriteJSON(w, http.StatusOK, list)
 }

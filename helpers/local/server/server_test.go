@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +14,8 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
+	"github.com/golm-dev/golm/helpers/internal/openaiwire/wiretest"
 	"github.com/golm-dev/golm/helpers/local"
 	"github.com/golm-dev/golm/helpers/local/templates"
 )
@@ -124,6 +125,18 @@ func newClient(t *testing.T, b Backend, opts Options) (*openai.Client, *Running)
 	return openai.NewClientWithConfig(cfg), r
 }
 
+// chatStream sends a streamed chat request and returns all its chunks.
+func chatStream(t *testing.T, c *openai.Client, req openai.ChatCompletionRequest) []openai.ChatCompletionStreamResponse {
+	t.Helper()
+	req.Stream = true
+	chunks, err := wiretest.Collect[openai.ChatCompletionStreamResponse](
+		c.CreateChatCompletionStream(context.Background(), req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chunks
+}
+
 func answer(string) string { return "Jeremy Howard is a data scientist." }
 
 func TestChat(t *testing.T) {
@@ -197,27 +210,15 @@ func contains(ss []string, s string) bool {
 
 func TestChatStream(t *testing.T) {
 	c, _ := newClient(t, &fake{reply: answer}, Options{})
-	stream, err := c.CreateChatCompletionStream(context.Background(), openai.ChatCompletionRequest{
+	all := chatStream(t, c, openai.ChatCompletionRequest{
 		Messages:      []openai.ChatCompletionMessage{{Role: "user", Content: "Who is Jeremy Howard?"}},
-		Stream:        true,
 		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stream.Close()
 	var text strings.Builder
 	var chunks int
 	var finish openai.FinishReason
 	var usage *openai.Usage
-	for {
-		r, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range all {
 		if r.Usage != nil {
 			usage = r.Usage
 		}
@@ -235,6 +236,25 @@ func TestChatStream(t *testing.T) {
 	}
 	if usage == nil || usage.CompletionTokens != 6 {
 		t.Errorf("usage %+v", usage)
+	}
+}
+
+func TestStreamShape(t *testing.T) {
+	f := &fake{reply: func(p string) string {
+		if strings.Contains(p, "6+3") {
+			return `{"name": "sums", "arguments": {"a": 6, "b": 3}}`
+		}
+		return answer(p)
+	}}
+	_, r := newClient(t, f, Options{})
+	tools := `, "tools": [{"type": "function", "function": {"name": "sums"}}]`
+	for _, tt := range []struct{ body, text, finish string }{
+		{`{"messages": [{"role": "user", "content": "hi"}]}`, answer(""), "stop"},
+		{`{"messages": [{"role": "user", "content": "6+3?"}]` + tools + `}`, "", "tool_calls"},
+	} {
+		if text, finish := wiretest.CheckChatStream(t, r.BaseURL, tt.body); text != tt.text || finish != tt.finish {
+			t.Errorf("%s: text %q, finish %q", tt.body, text, finish)
+		}
 	}
 }
 
@@ -261,21 +281,13 @@ func TestCompletions(t *testing.T) {
 	if err != nil || len(resp.Choices) != 2 || resp.Choices[1].Index != 1 || resp.Choices[1].Text != "one two " {
 		t.Errorf("two prompts: %+v %v", resp, err)
 	}
-	stream, err := c.CreateCompletionStream(context.Background(), openai.CompletionRequest{Prompt: "x", MaxTokens: 3,
-		Stream: true})
+	chunks, err := wiretest.Collect[openai.CompletionResponse](c.CreateCompletionStream(context.Background(),
+		openai.CompletionRequest{Prompt: "x", MaxTokens: 3, Stream: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.Close()
 	var text strings.Builder
-	for {
-		r, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range chunks {
 		text.WriteString(r.Choices[0].Text)
 	}
 	if text.String() != "one two three " {
@@ -304,16 +316,7 @@ func TestEmbeddings(t *testing.T) {
 
 func TestModelsAndErrors(t *testing.T) {
 	c, r := newClient(t, &fake{reply: answer}, Options{ModelName: "tiny"})
-	models, err := c.ListModels(context.Background())
-	if err != nil || len(models.Models) != 1 || models.Models[0].ID != "tiny" {
-		t.Errorf("models %+v %v", models, err)
-	}
-	if m, err := c.GetModel(context.Background(), "tiny"); err != nil || m.ID != "tiny" {
-		t.Errorf("model %+v %v", m, err)
-	}
-	if _, err := c.GetModel(context.Background(), "gpt-4"); err == nil {
-		t.Error("unknown model found")
-	}
+	wiretest.CheckModels(t, c, []string{"tiny"})
 	tests := []struct {
 		method, path, body string
 		status             int
@@ -352,7 +355,7 @@ func TestModelsAndErrors(t *testing.T) {
 			t.Errorf("%s %s %s: %d %s", tt.method, tt.path, tt.body, resp.StatusCode, body)
 		}
 		if tt.status >= 400 {
-			var e apiError
+			var e openaiwire.ErrorBody
 			if json.Unmarshal(body, &e) != nil || e.Error.Message == "" {
 				t.Errorf("%s: not an OpenAI error body: %s", tt.path, body)
 			}
@@ -460,22 +463,9 @@ func TestToolCalls(t *testing.T) {
 		t.Errorf("answer %+v %v", resp, err)
 	}
 	// Streaming: the call arrives as one tool_calls delta.
-	stream, err := c.CreateChatCompletionStream(context.Background(), openai.ChatCompletionRequest{
-		Messages: msgs[:2], Tools: tools, Stream: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stream.Close()
 	var got []openai.ToolCall
 	var finish openai.FinishReason
-	for {
-		r, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range chatStream(t, c, openai.ChatCompletionRequest{Messages: msgs[:2], Tools: tools}) {
 		got = append(got, r.Choices[0].Delta.ToolCalls...)
 		if r.Choices[0].FinishReason != "" {
 			finish = r.Choices[0].FinishReason
@@ -493,7 +483,7 @@ func TestToolCalls(t *testing.T) {
 }
 
 func TestParseToolCalls(t *testing.T) {
-	ts := &toolSet{tools: []tool{{Type: "function"}}}
+	ts := &toolSet{tools: []openaiwire.Tool{{Type: "function"}}}
 	ts.tools[0].Function.Name = "f"
 	tests := []struct {
 		text string
@@ -573,25 +563,13 @@ func TestLogprobs(t *testing.T) {
 		string(lp.Content[0].Bytes) != "Jeremy " {
 		t.Errorf("chat logprobs %+v", lp)
 	}
-	stream, err := c.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{
-		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}, LogProbs: true, Stream: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for {
-		r, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range chatStream(t, c, openai.ChatCompletionRequest{
+		Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}, LogProbs: true}) {
 		if r.Choices[0].Logprobs != nil {
 			n += len(r.Choices[0].Logprobs.Content)
 		}
 	}
-	stream.Close()
 	if n != 6 {
 		t.Errorf("streamed %d logprobs", n)
 	}

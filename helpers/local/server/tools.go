@@ -2,26 +2,24 @@ package server
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 
+	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 	"github.com/golm-dev/golm/helpers/local"
 	"github.com/golm-dev/golm/helpers/local/templates"
 )
 
 // toolSet is the functions a chat request offers the model.
 type toolSet struct {
-	tools    []tool
+	tools    []openaiwire.Tool
 	required bool
 }
 
 // parseToolChoice returns the tools the model may call (nil for none) from a request's tools and
 // tool_choice ("none", "auto", "required" or {"type": "function", "function": {"name": …}}).
-func parseToolChoice(tools []tool, choice json.RawMessage) (*toolSet, error) {
+func parseToolChoice(tools []openaiwire.Tool, choice json.RawMessage) (*toolSet, error) {
 	if len(tools) == 0 {
 		return nil, nil
 	}
@@ -60,7 +58,7 @@ func parseToolChoice(tools []tool, choice json.RawMessage) (*toolSet, error) {
 	}
 	for _, t := range tools {
 		if t.Function.Name == named.Function.Name {
-			return &toolSet{tools: []tool{t}, required: true}, nil
+			return &toolSet{tools: []openaiwire.Tool{t}, required: true}, nil
 		}
 	}
 	return nil, fmt.Errorf("tool_choice names %q, which is not among the tools", named.Function.Name)
@@ -68,16 +66,11 @@ func parseToolChoice(tools []tool, choice json.RawMessage) (*toolSet, error) {
 
 // toolPrompt describes the tools to the model and how to call them.
 func toolPrompt(ts *toolSet) string {
-	type fn struct {
-		Name        string          `json:"name"`
-		Description string          `json:"description,omitempty"`
-		Parameters  json.RawMessage `json:"parameters,omitempty"`
-	}
-	fns := make([]fn, len(ts.tools))
+	fns := make([]openaiwire.FunctionDef, len(ts.tools))
 	for i, t := range ts.tools {
-		fns[i] = fn{t.Function.Name, t.Function.Description, t.Function.Parameters}
+		fns[i] = t.Function
 	}
-	desc, _ := json.Marshal(fns)
+	desc, _ := openaiwire.Marshal(fns)
 	var b strings.Builder
 	b.WriteString("You can call these functions:\n")
 	b.Write(desc)
@@ -93,11 +86,11 @@ func toolPrompt(ts *toolSet) string {
 
 // toMessages converts API messages to template messages: tool calls and tool results become text the model can
 // read, and the tool descriptions join the system prompt.
-func toMessages(in []chatMessage, ts *toolSet, jsonMode bool) []local.Message {
+func toMessages(in []openaiwire.ChatMessage, ts *toolSet, jsonMode bool) []local.Message {
 	callNames := map[string]string{}
 	out := make([]local.Message, 0, len(in)+1)
 	for _, m := range in {
-		text := string(m.Content)
+		text := m.Content.Text
 		switch m.Role {
 		case "assistant":
 			if len(m.ToolCalls) > 0 {
@@ -145,7 +138,7 @@ func toMessages(in []chatMessage, ts *toolSet, jsonMode bool) []local.Message {
 
 // parseToolCalls returns the calls in a reply that is a JSON function call (or several, one a line, or an
 // array), and nil for any other reply.
-func parseToolCalls(text string, ts *toolSet) []toolCall {
+func parseToolCalls(text string, ts *toolSet) []openaiwire.ToolCall {
 	if ts == nil {
 		return nil
 	}
@@ -193,7 +186,7 @@ func parseToolCalls(text string, ts *toolSet) []toolCall {
 	for _, t := range ts.tools {
 		known[t.Function.Name] = true
 	}
-	var calls []toolCall
+	var calls []openaiwire.ToolCall
 	for _, c := range raws {
 		if c.Function != nil {
 			c.Name, c.Arguments = c.Function.Name, c.Function.Arguments
@@ -211,12 +204,8 @@ func parseToolCalls(text string, ts *toolSet) []toolCall {
 				args = s
 			}
 		}
-		var tc toolCall
-		tc.ID = newID("call_")
-		tc.Type = "function"
-		tc.Function.Name = c.Name
-		tc.Function.Arguments = args
-		calls = append(calls, tc)
+		calls = append(calls, openaiwire.ToolCall{ID: newID("call_"), Type: "function",
+			Function: openaiwire.FunctionCall{Name: c.Name, Arguments: args}})
 	}
 	return calls
 }
@@ -227,13 +216,4 @@ func templateStops(name string) ([]string, error) {
 		return nil, err
 	}
 	return t.Stop, nil
-}
-
-// base64Floats encodes a vector as OpenAI's base64 embedding format: little-endian float32s.
-func base64Floats(v []float32) string {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
-	return base64.StdEncoding.EncodeToString(b)
 }
