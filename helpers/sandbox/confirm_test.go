@@ -133,7 +133,7 @@ func TestToolWithModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := tools.NewRunner(chat, box)
-	tr, err := r.Ask(context.Background(), "gpt-4o", "Use run_go for calculations.", "What is 12 factorial?")
+	tr, err := r.Ask(context.Background(), "What is 12 factorial?", tools.AskOptions{Model: "gpt-4o", System: "Use run_go for calculations."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,14 +147,14 @@ func TestToolWithModel(t *testing.T) {
 		t.Errorf("transcript:\n%s", tr)
 	}
 
-	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is the capital of France?")
+	tr, err = r.Ask(context.Background(), "What is the capital of France?", tools.AskOptions{Model: "gpt-4o"})
 	if err != nil || tr.Answer != "Paris." || len(tr.Calls()) != 0 || len(f.Prompts()) != 1 {
 		t.Errorf("direct answer: %v %q %d calls", err, tr.Answer, len(tr.Calls()))
 	}
 
 	// Declined, and failing code: the model is told.
 	f.Answer([]string{"n"})
-	tr, err = r.Ask(context.Background(), "gpt-4o", "", "What is 12 factorial?")
+	tr, err = r.Ask(context.Background(), "What is 12 factorial?", tools.AskOptions{Model: "gpt-4o"})
 	if err != nil {
 		t.Fatal(err)
 	}

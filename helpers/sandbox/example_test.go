@@ -82,7 +82,7 @@ func ExampleSandbox_Tool() {
 		fmt.Println(err)
 		return
 	}
-	tr, err := tools.NewRunner(model, box).Ask(context.Background(), "gpt-4o", "", "What is 12 factorial?")
+	tr, err := tools.NewRunner(model, box).Ask(context.Background(), "What is 12 factorial?", tools.AskOptions{Model: "gpt-4o"})
 	if err != nil {
 		fmt.Println(err)
 		return
