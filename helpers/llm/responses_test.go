@@ -194,7 +194,9 @@ func TestStructuredOutputs(t *testing.T) {
 }
 
 func TestResponsesNotServed(t *testing.T) {
-	_, c, _ := setup(t) // the fake server speaks Chat Completions only
+	srv := httptest.NewServer(http.NotFoundHandler()) // a server that speaks no Responses API
+	defer srv.Close()
+	c, _ := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: "sk-test"})
 	_, err := c.Ask(ctx, "x", llm.ChatOptions{API: llm.Responses})
 	if err == nil || !strings.Contains(err.Error(), "may not offer the Responses API") {
 		t.Errorf("err = %v", err)

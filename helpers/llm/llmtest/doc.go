@@ -7,6 +7,9 @@
 //     log-probabilities when the request asks for them (logprobs, top_logprobs), max_tokens/
 //     max_completion_tokens and stop sequences;
 //   - POST /v1/completions: the legacy endpoint, plain and streamed, with echo and logprobs;
+//   - POST /v1/responses: the Responses API, plain and streamed (response.created, output_text deltas,
+//     response.completed), input as a string or items (messages, function_call, function_call_output),
+//     function calls as output items, max_output_tokens; it answers from the chat script (EndpointChat rules);
 //   - POST /v1/embeddings: deterministic vectors (see below), as floats or base64, honouring dimensions;
 //   - GET /v1/models and /v1/models/{id};
 //   - /v1/files: upload (multipart), list, retrieve, content, delete;

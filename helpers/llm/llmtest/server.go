@@ -82,7 +82,7 @@ func (r Request) Decode(v any) error {
 }
 
 // LastUserMessage returns the text of the last user message of a chat request, or the prompt of a
-// completions request; "" otherwise.
+// completions request, or the last user input of a responses request; "" otherwise.
 func (r Request) LastUserMessage() string {
 	switch r.Path {
 	case "/v1/chat/completions":
@@ -97,6 +97,13 @@ func (r Request) LastUserMessage() string {
 			return ""
 		}
 		return strings.Join(promptTexts(req.Prompt), "\n")
+	case "/v1/responses":
+		var req responsesRequest
+		if json.Unmarshal(r.Body, &req) != nil {
+			return ""
+		}
+		last, _, _, _ := req.conversation()
+		return last
 	}
 	return ""
 }
@@ -204,6 +211,7 @@ func newServer(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
 	mux.HandleFunc("POST /v1/completions", s.handleCompletions)
+	mux.HandleFunc("POST /v1/responses", s.handleResponses)
 	mux.HandleFunc("POST /v1/embeddings", s.handleEmbeddings)
 	mux.HandleFunc("GET /v1/models", s.handleModels)
 	mux.HandleFunc("GET /v1/models/{id...}", s.handleModel)
