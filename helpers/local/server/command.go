@@ -24,7 +24,8 @@ func Command(ctx context.Context, args []string, stderr io.Writer) error {
 	ctxSize := fs.Int("ctx", 0, "context size in tokens (default: the model's, at most 4096)")
 	gpu := fs.Int("gpu-layers", 0, "layers to offload to the GPU (-1: all)")
 	threads := fs.Int("threads", 0, "CPU threads (default: all cores)")
-	template := fs.String("template", "", "chat template name instead of the model's own (chatml, llama2, …)")
+	template := fs.String("template", "", "chat template name instead of the model's own (chatml, gemma, llama2, …)")
+	maxTokens := fs.Int("max-tokens", 0, "limit for chat answers whose request sets none (default: until the model stops)")
 	name := fs.String("name", "", "model id to report (default: the file name)")
 	apiKey := fs.String("api-key", "", "require this API key (Authorization: Bearer KEY)")
 	remote := fs.Bool("allow-remote", false, "allow a non-loopback address (set -api-key too)")
@@ -43,11 +44,12 @@ func Command(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.New("serve: give one model file")
 	}
 	opts := Options{
-		Model:       local.Options{ContextSize: *ctxSize, GPULayers: *gpu, Threads: *threads, Verbose: *verbose},
-		ModelName:   *name,
-		Template:    *template,
-		APIKey:      *apiKey,
-		AllowRemote: *remote,
+		Model:            local.Options{ContextSize: *ctxSize, GPULayers: *gpu, Threads: *threads, Verbose: *verbose},
+		ModelName:        *name,
+		Template:         *template,
+		DefaultMaxTokens: *maxTokens,
+		APIKey:           *apiKey,
+		AllowRemote:      *remote,
 	}
 	if *logReq {
 		opts.Log = log.New(stderr, "", log.LstdFlags)
