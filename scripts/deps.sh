@@ -17,7 +17,7 @@ fi
 
 pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
 if [ "$mode" = test ]; then
-	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium g++ make"
+	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium python3-pip g++ make"
 fi
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

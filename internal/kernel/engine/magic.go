@@ -125,7 +125,9 @@ func (s *Session) env(args string) (*Result, error) {
 	if !set {
 		v, ok := os.LookupEnv(name)
 		if !ok {
-			return nil, &Error{Name: "UsageError", Value: fmt.Sprintf("%s is not set", name)}
+			// Not an error: asking is how a learner checks, and "not set" is an answer.
+			return text(fmt.Sprintf("%s is not set (set it with %%env %s=value, or in the environment of the "+
+				"shell that starts Jupyter)", name, name)), nil
 		}
 		return text(mask(name, v)), nil
 	}
