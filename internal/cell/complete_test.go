@@ -19,6 +19,12 @@ func TestIsComplete(t *testing.T) {
 		{"x := )", "invalid", ""},
 		{"}", "invalid", ""},
 		{"func func", "invalid", ""},
+		{"func ) {", "invalid", ""},
+		{"!echo )\nx := 1", "complete", ""},
+		{"x := 1 +\ny := (", "invalid", ""},
+		{"if x := f(; x {", "invalid", ""},
+		{"s := []int{1, 2,\n3,", "incomplete", "\t"},
+		{"type T struct {\n\tA int", "incomplete", "\t"},
 	}
 	for _, c := range cases {
 		got := IsComplete(c.src)
