@@ -272,7 +272,15 @@ func scanChunks(code string, line int) ([]chunk, error) {
 			curStart = -1
 			return
 		}
-		chunks = append(chunks, chunk{start: curStart, end: endOff, kind: classify(cur)})
+		if cur[0].tok == token.PACKAGE {
+			// A program pasted whole starts with its package clause: "package main" says nothing a cell does
+			// not already mean, so it is dropped; any other package cannot run.
+			if err := packageClause(file, cur, len(chunks) == 0, line); err != nil && serr == nil {
+				serr = err
+			}
+		} else {
+			chunks = append(chunks, chunk{start: curStart, end: endOff, kind: classify(cur)})
+		}
 		cur = nil
 		curStart = -1
 	}
@@ -312,6 +320,24 @@ func scanChunks(code string, line int) ([]chunk, error) {
 		return nil, serr
 	}
 	return chunks, nil
+}
+
+// packageClause checks a package clause of a cell: only "package main", as the first thing in the cell, as
+// in a program that go run runs.
+func packageClause(file *token.File, toks []tokInfo, first bool, line int) *Error {
+	pos := file.Position(toks[0].pos)
+	at := func(msg string) *Error { return &Error{Line: pos.Line + line - 1, Col: pos.Column, Msg: msg} }
+	switch {
+	case len(toks) != 2 || toks[1].tok != token.IDENT:
+		return at("expected 'package name'")
+	case toks[1].lit != "main":
+		return at(fmt.Sprintf("package %s: a notebook runs its cells as the program's package main, as go run "+
+			"does; code of package %s belongs in a module imported with %%go get, or paste it without the "+
+			"package clause", toks[1].lit, toks[1].lit))
+	case !first:
+		return at("the package clause must come first, before imports and declarations")
+	}
+	return nil
 }
 
 // classify tells a declaration from a statement by its first tokens. A func keyword starts a declaration

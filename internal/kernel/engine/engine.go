@@ -56,6 +56,7 @@ type Session struct {
 
 	mu        sync.Mutex                      // serialises Execute, Complete and Inspect
 	cellCtx   atomic.Pointer[context.Context] // the running cell's context
+	hasMain   bool                            // a cell declared func main (as __golm_main, see declSource)
 	ctxVar    reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
 	stderr    *panicCatcher
 	count     int                     // cells executed, for naming
@@ -331,6 +332,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteGoroutines(code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteMainCalls(code, c, info)); err != nil {
+		return nil, err
+	}
 	if err := s.checkRedefinitions(src, c); err != nil {
 		return nil, err
 	}
@@ -365,6 +369,7 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 			}
 			s.recordDecls(p)
 			if callMain {
+				s.hasMain = true
 				if _, err := s.eval(ctx, src, "\n__golm_main()"); err != nil {
 					return nil, err
 				}
@@ -495,6 +500,9 @@ func (s *Session) recordDecls(p *cell.Piece) {
 				continue
 			}
 			s.names[d.Name.Name] = nameInfo{kind: kindFunc, src: sig, doc: doc, cell: s.count}
+			if d.Name.Name == "main" { // declared as __golm_main, which later cells call (see rewriteMainCalls)
+				s.names["__golm_main"] = s.names["main"]
+			}
 		case *ast.GenDecl:
 			for _, spec := range d.Specs {
 				switch sp := spec.(type) {

@@ -144,7 +144,9 @@ func (s *Session) who() *Result {
 	var b strings.Builder
 	names := make([]string, 0, len(s.names))
 	for n := range s.names {
-		names = append(names, n)
+		if !strings.HasPrefix(n, "__golm") { // the kernel's own names
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {

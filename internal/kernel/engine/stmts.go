@@ -137,6 +137,25 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 	return applyEdits(src, edits)
 }
 
+// rewriteMainCalls points the uses of main in a cell (main(), or main as a value) at __golm_main, the name
+// func main is declared under (see declSource), once the session or this cell has declared it.
+func (s *Session) rewriteMainCalls(src string, c *cell.Cell, info cell.Info) string {
+	if !s.hasMain && info.Main == nil {
+		return src
+	}
+	var edits []srcEdit
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		for _, id := range p.Unresolved {
+			if id.Name == "main" {
+				off := p.Start + p.Offset(id.Pos())
+				edits = append(edits, srcEdit{start: off, end: off + len("main"), text: "__golm_main"})
+			}
+		}
+	}
+	return applyEdits(src, edits)
+}
+
 // goRecover is put first in the body of each function literal a cell starts as a goroutine: a panic there
 // would end the whole session (a Go program ends when any goroutine panics), so it is reported instead and
 // the session goes on. It is interpreted code, since the interpreter recovers panics before compiled deferred
