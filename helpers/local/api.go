@@ -14,7 +14,7 @@ func (m *Model) Complete(ctx context.Context, prompt string, opts ...GenerateOpt
 	if err != nil {
 		return nil, err
 	}
-	out := o.streamOut(false)
+	out := o.output(false)
 	res, err := m.generate(ctx, prompt, o, o.Stop, false, out.write)
 	out.done(res, err)
 	return res, err
@@ -28,7 +28,7 @@ func (m *Model) Chat(ctx context.Context, messages []Message, opts ...GenerateOp
 	if err != nil {
 		return nil, err
 	}
-	return m.chat(ctx, messages, o, o.streamOut(true))
+	return m.chat(ctx, messages, o, o.output(true))
 }
 
 // Ask asks the model one question through its chat template, after the system prompt GenerateOptions.System
@@ -44,7 +44,7 @@ func (m *Model) Ask(ctx context.Context, question string, opts ...GenerateOption
 		messages = append(messages, Message{Role: "system", Content: o.System})
 	}
 	messages = append(messages, Message{Role: "user", Content: question})
-	res, err := m.chat(ctx, messages, o, o.streamOut(true))
+	res, err := m.chat(ctx, messages, o, o.output(true))
 	if res == nil {
 		return "", err
 	}

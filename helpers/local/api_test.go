@@ -232,20 +232,20 @@ func TestStreamOut(t *testing.T) {
 	}
 
 	// Not streamed: no writer at all, so generate does not even build the pieces' text for it.
-	if out := (GenerateOptions{}).streamOut(false); out.write != nil {
+	if out := (GenerateOptions{}).output(false); out.write != nil {
 		t.Error("a writer without Stream or StreamTo")
 	}
 
 	// StreamTo gets the pieces and nothing else; it wins over Stream.
 	var buf bytes.Buffer
 	rec := displaytest.Install(t)
-	if err := feed(GenerateOptions{StreamTo: &buf, Stream: true}.streamOut(true)); err != nil || buf.String() != "Hello, world" {
+	if err := feed(GenerateOptions{StreamTo: &buf, Stream: true}.output(true)); err != nil || buf.String() != "Hello, world" {
 		t.Errorf("StreamTo got %q, %v", buf.String(), err)
 	}
 	if len(rec.Displays()) != 0 {
 		t.Error("StreamTo also showed the text in the notebook")
 	}
-	if err := feed(GenerateOptions{StreamTo: failingWriter{}}.streamOut(false)); err == nil ||
+	if err := feed(GenerateOptions{StreamTo: failingWriter{}}.output(false)); err == nil ||
 		!strings.Contains(err.Error(), "disk full") {
 		t.Errorf("a failed write: %v", err)
 	}
@@ -253,7 +253,7 @@ func TestStreamOut(t *testing.T) {
 	// Stream in a notebook: one display, updated, with the text as Markdown (chat) or HTML (completion).
 	for _, markdown := range []bool{true, false} {
 		rec.Reset()
-		if err := feed(GenerateOptions{Stream: true}.streamOut(markdown)); err != nil {
+		if err := feed(GenerateOptions{Stream: true}.output(markdown)); err != nil {
 			t.Fatal(err)
 		}
 		updates := rec.Updates()
@@ -274,7 +274,7 @@ func TestStreamOut(t *testing.T) {
 	// Stream on a terminal: the pieces as they come, then a newline.
 	var term bytes.Buffer
 	display.SetFrontend(display.Terminal{Out: &term})
-	if err := feed(GenerateOptions{Stream: true}.streamOut(true)); err != nil || term.String() != "Hello, world\n" {
+	if err := feed(GenerateOptions{Stream: true}.output(true)); err != nil || term.String() != "Hello, world\n" {
 		t.Errorf("terminal got %q, %v", term.String(), err)
 	}
 }

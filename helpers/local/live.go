@@ -20,9 +20,9 @@ type streamOut struct {
 	done func(res *Result, err error)
 }
 
-// streamOut returns where the text of a generation goes: StreamTo, the notebook (Markdown for chats, plain
+// output returns where the text of a generation goes: StreamTo, the notebook (Markdown for chats, plain
 // text otherwise), the terminal, or nowhere.
-func (o GenerateOptions) streamOut(markdown bool) streamOut {
+func (o GenerateOptions) output(markdown bool) streamOut {
 	switch {
 	case o.StreamTo != nil:
 		return streamOut{write: writeTo(o.StreamTo), done: func(*Result, error) {}}
