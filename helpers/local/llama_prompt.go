@@ -32,7 +32,7 @@ func (m *Model) ChatPrompt(messages []Message, template string) (string, error) 
 	ctmpl := C.llama_model_chat_template(m.model, nil)
 	if ctmpl == nil || *ctmpl == 0 {
 		return "", fmt.Errorf("local: %s has no chat template (a base model?): name one of %s in "+
-			"GenerateOptions.Template, or write the prompt yourself and call Generate", m.Name(),
+			"GenerateOptions.Template, or write the prompt yourself and call Complete", m.Name(),
 			strings.Join(templates.Names(), ", "))
 	}
 	roles := make([]*C.char, len(messages)+1)

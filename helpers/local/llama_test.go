@@ -152,7 +152,7 @@ func TestGenerateGreedy(t *testing.T) {
 				t.Fatalf("%s %q: %v", typ, tt.prompt, err)
 			}
 			if res.Text != tt.text || res.StopReason != tt.reason {
-				t.Errorf("%s: Generate(%q, %+v) = %q (%s), want %q (%s)", typ, tt.prompt, tt.opts, res.Text,
+				t.Errorf("%s: Complete(%q, %+v) = %q (%s), want %q (%s)", typ, tt.prompt, tt.opts, res.Text,
 					res.StopReason, tt.text, tt.reason)
 			}
 		}
@@ -309,7 +309,7 @@ func TestCancel(t *testing.T) {
 	start := time.Now()
 	res, err := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true})
 	if !errors.Is(err, context.Canceled) || res == nil || res.StopReason != StopCancelled {
-		t.Fatalf("Generate = %+v, %v", res, err)
+		t.Fatalf("Complete = %+v, %v", res, err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("stopped after %v", d)
