@@ -32,6 +32,7 @@ func init() {
 
 		// type definitions
 		"Device":          reflect.ValueOf((*local.Device)(nil)),
+		"EmbedOptions":    reflect.ValueOf((*local.EmbedOptions)(nil)),
 		"GenerateOptions": reflect.ValueOf((*local.GenerateOptions)(nil)),
 		"Message":         reflect.ValueOf((*local.Message)(nil)),
 		"Model":           reflect.ValueOf((*local.Model)(nil)),

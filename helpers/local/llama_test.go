@@ -51,6 +51,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// writerFunc is an io.Writer that passes what is written to a function, which may fail.
+type writerFunc func(s string) error
+
+func (f writerFunc) Write(p []byte) (int, error) {
+	if err := f(string(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 func tinyPath(typ gguf.TensorType) string {
 	return filepath.Join(testDir, "tiny-"+typ.String()+".gguf")
 }
@@ -137,12 +147,12 @@ func TestGenerateGreedy(t *testing.T) {
 			{"Who is Jeremy Howard?", GenerateOptions{MaxTokens: 4}, "\nJeremy Howard is", StopLength},
 		}
 		for _, tt := range tests {
-			res, err := m.Generate(ctx, tt.prompt, tt.opts)
+			res, err := m.Complete(ctx, tt.prompt, tt.opts)
 			if err != nil {
 				t.Fatalf("%s %q: %v", typ, tt.prompt, err)
 			}
 			if res.Text != tt.text || res.StopReason != tt.reason {
-				t.Errorf("%s: Generate(%q, %+v) = %q (%s), want %q (%s)", typ, tt.prompt, tt.opts, res.Text,
+				t.Errorf("%s: Complete(%q, %+v) = %q (%s), want %q (%s)", typ, tt.prompt, tt.opts, res.Text,
 					res.StopReason, tt.text, tt.reason)
 			}
 		}
@@ -153,11 +163,11 @@ func TestGenerateGreedy(t *testing.T) {
 func TestStream(t *testing.T) {
 	m := tiny(t)
 	var pieces []string
-	res, err := m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{Stop: []string{"Q:"}},
-		func(s string) error {
+	res, err := m.Complete(context.Background(), synth.PlanetsPrompt, GenerateOptions{Stop: []string{"Q:"},
+		StreamTo: writerFunc(func(s string) error {
 			pieces = append(pieces, s)
 			return nil
-		})
+		})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,24 +177,24 @@ func TestStream(t *testing.T) {
 	if len(pieces) < 8 {
 		t.Errorf("only %d pieces: not streamed", len(pieces))
 	}
-	// A callback error stops generation and is returned.
+	// A failed write stops generation and is returned.
 	stop := errors.New("enough")
 	n := 0
-	res, err = m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1},
-		func(s string) error {
+	res, err = m.Complete(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1,
+		StreamTo: writerFunc(func(s string) error {
 			n++
 			if n == 3 {
 				return stop
 			}
 			return nil
-		})
+		})})
 	if !errors.Is(err, stop) || res.StopReason != StopCancelled || len(res.Tokens) != 3 {
-		t.Errorf("callback error: %v, %+v", err, res)
+		t.Errorf("write error: %v, %+v", err, res)
 	}
 	var sb strings.Builder
-	if _, err := m.GenerateTo(context.Background(), synth.TinyPrompt, GenerateOptions{MaxTokens: 2}, &sb); err != nil ||
+	if _, err := m.Complete(context.Background(), synth.TinyPrompt, GenerateOptions{MaxTokens: 2, StreamTo: &sb}); err != nil ||
 		sb.String() != "a data" {
-		t.Errorf("GenerateTo wrote %q, %v", sb.String(), err)
+		t.Errorf("StreamTo got %q, %v", sb.String(), err)
 	}
 }
 
@@ -193,7 +203,7 @@ func TestSampling(t *testing.T) {
 	ctx := context.Background()
 	gen := func(o GenerateOptions) string {
 		o.MaxTokens = 12
-		res, err := m.Generate(ctx, "?", o)
+		res, err := m.Complete(ctx, "?", o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,8 +237,8 @@ func TestSampling(t *testing.T) {
 		t.Errorf("seeds 42 and 43 gave the same text %q", c)
 	}
 	// A strong presence penalty breaks the planets' loop.
-	loop, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30})
-	pen, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30, PresencePenalty: 30,
+	loop, _ := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30})
+	pen, _ := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 30, PresencePenalty: 30,
 		RepeatLastN: -1})
 	if strings.Count(loop.Text, "Mercury") < 2 || strings.Count(pen.Text, "Mercury") > 1 {
 		t.Errorf("repeat penalty: %q → %q", loop.Text, pen.Text)
@@ -238,7 +248,7 @@ func TestSampling(t *testing.T) {
 func TestTimingAndCache(t *testing.T) {
 	m := tiny(t)
 	ctx := context.Background()
-	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
+	res, err := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,17 +259,17 @@ func TestTimingAndCache(t *testing.T) {
 		t.Errorf("timing %+v of %+v", tm, res)
 	}
 	// The same prompt again reuses all but its last token.
-	res2, _ := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
+	res2, _ := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 20})
 	if res2.CachedTokens != res.PromptTokens-1 || res2.Timing.PromptTokens != 1 || res2.Text != res.Text {
 		t.Errorf("cached %d of %d, evaluated %d", res2.CachedTokens, res2.PromptTokens, res2.Timing.PromptTokens)
 	}
 	// A prompt that extends the previous prompt and answer reuses them.
-	res3, _ := m.Generate(ctx, synth.PlanetsPrompt+res.Text+" more", GenerateOptions{MaxTokens: 2})
+	res3, _ := m.Complete(ctx, synth.PlanetsPrompt+res.Text+" more", GenerateOptions{MaxTokens: 2})
 	if res3.CachedTokens < res.PromptTokens+len(res.Tokens)-3 {
 		t.Errorf("extended prompt: cached %d of %d", res3.CachedTokens, res3.PromptTokens)
 	}
 	// A different prompt still gives the right answer.
-	res4, _ := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{})
+	res4, _ := m.Complete(ctx, synth.TinyPrompt, GenerateOptions{})
 	if res4.Text != synth.TinyContinuation || res4.CachedTokens != 1 { // BOS is shared
 		t.Errorf("after cache: %q, cached %d", res4.Text, res4.CachedTokens)
 	}
@@ -276,16 +286,16 @@ func TestContextLimit(t *testing.T) {
 		t.Errorf("context %d", m.ContextSize())
 	}
 	long := strings.Repeat("Jeremy Howard is ", 100)
-	if _, err := m.Generate(context.Background(), long, GenerateOptions{}); err == nil ||
+	if _, err := m.Complete(context.Background(), long, GenerateOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "ContextSize") {
 		t.Errorf("long prompt: %v", err)
 	}
 	// Prompts longer than a batch are evaluated in several batches.
-	res, err := m.Generate(context.Background(), "Who is Jeremy Howard? "+synth.TinyPrompt, GenerateOptions{MaxTokens: -1})
+	res, err := m.Complete(context.Background(), "Who is Jeremy Howard? "+synth.TinyPrompt, GenerateOptions{MaxTokens: -1})
 	if err != nil || res.Text != synth.TinyContinuation {
 		t.Errorf("multi-batch prompt: %q %v", res.Text, err)
 	}
-	res, err = m.Generate(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1})
+	res, err = m.Complete(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1})
 	// The context holds the prompt and the generated tokens.
 	if err != nil || res.StopReason != StopContext || res.PromptTokens+len(res.Tokens) != m.ContextSize() {
 		t.Errorf("context full: %v, %d+%d tokens, %s, %v", err, res.PromptTokens, len(res.Tokens), res.StopReason, res.Timing)
@@ -297,18 +307,18 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true})
+	res, err := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true})
 	if !errors.Is(err, context.Canceled) || res == nil || res.StopReason != StopCancelled {
-		t.Fatalf("Generate = %+v, %v", res, err)
+		t.Fatalf("Complete = %+v, %v", res, err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("stopped after %v", d)
 	}
-	if _, err := m.Generate(ctx, "x", GenerateOptions{}); !errors.Is(err, context.Canceled) {
+	if _, err := m.Complete(ctx, "x", GenerateOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
 	}
 	// The model still works after a cancellation.
-	if res, err := m.Generate(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
+	if res, err := m.Complete(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
 		res.Text != synth.TinyContinuation {
 		t.Errorf("after cancel: %v %v", res, err)
 	}
@@ -335,12 +345,9 @@ func TestChat(t *testing.T) {
 		}
 	}
 	var streamed strings.Builder
-	res, err := m.ChatStream(ctx, msgs, GenerateOptions{}, func(s string) error {
-		streamed.WriteString(s)
-		return nil
-	})
+	res, err := m.Chat(ctx, msgs, GenerateOptions{StreamTo: &streamed})
 	if err != nil || streamed.String() != synth.TinyAnswer || res.StopReason != StopEOS {
-		t.Errorf("ChatStream = %q (%v), %v", streamed.String(), res.StopReason, err)
+		t.Errorf("Chat streamed %q (%v), %v", streamed.String(), res.StopReason, err)
 	}
 	if _, err := m.Chat(ctx, msgs, GenerateOptions{Template: "nope"}); err == nil {
 		t.Error("unknown template accepted")
@@ -392,7 +399,7 @@ func TestEmbed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		vs, err := m.EmbedBatch(ctx, []string{"Jeremy Howard is a data scientist", "Jeremy Howard is a data scientist.",
+		vs, err := m.Embed(ctx, []string{"Jeremy Howard is a data scientist", "Jeremy Howard is a data scientist.",
 			"Mercury, Venus, Earth, Mars"})
 		if err != nil {
 			t.Fatal(err)
@@ -413,12 +420,12 @@ func TestEmbed(t *testing.T) {
 			t.Errorf("cls pooling: %v", near)
 		}
 		// Embedding does not disturb generation.
-		if res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{}); err != nil || res.Text != synth.TinyContinuation {
+		if res, err := m.Complete(ctx, synth.TinyPrompt, GenerateOptions{}); err != nil || res.Text != synth.TinyContinuation {
 			t.Errorf("generation after embedding: %q %v", res.Text, err)
 		}
-		v, err := m.Embed(ctx, "Jeremy Howard is a data scientist")
-		if err != nil || CosineSimilarity(v, vs[0]) < 0.9999 {
-			t.Errorf("Embed differs from EmbedBatch: %v", err)
+		v, err := m.Embed(ctx, []string{"Jeremy Howard is a data scientist"})
+		if err != nil || len(v) != 1 || CosineSimilarity(v[0], vs[0]) < 0.9999 {
+			t.Errorf("Embed of one text differs from Embed of several: %v", err)
 		}
 		m.Close()
 	}
@@ -438,13 +445,13 @@ func TestClose(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if _, err := m.Generate(context.Background(), "x", GenerateOptions{}); !errors.Is(err, ErrClosed) {
-		t.Errorf("Generate after Close: %v", err)
+	if _, err := m.Complete(context.Background(), "x", GenerateOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Complete after Close: %v", err)
 	}
 	if _, err := m.Tokenize("x", true); !errors.Is(err, ErrClosed) {
 		t.Errorf("Tokenize after Close: %v", err)
 	}
-	if _, err := m.Embed(context.Background(), "x"); !errors.Is(err, ErrClosed) {
+	if _, err := m.Embed(context.Background(), []string{"x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Embed after Close: %v", err)
 	}
 	if !strings.Contains(m.String(), "closed") {
@@ -463,8 +470,8 @@ func TestClose(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		var once sync.Once
-		_, genErr = m.Stream(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true},
-			func(string) error { once.Do(func() { close(started) }); return nil })
+		_, genErr = m.Complete(context.Background(), synth.PlanetsPrompt, GenerateOptions{MaxTokens: -1, IgnoreEOS: true,
+			StreamTo: writerFunc(func(string) error { once.Do(func() { close(started) }); return nil })})
 	}()
 	<-started
 	if err := m.Close(); err != nil {
@@ -492,7 +499,7 @@ func TestConcurrentUse(t *testing.T) {
 			if i%2 == 1 {
 				o.MaxTokens = 2
 			}
-			res, err := m.Generate(context.Background(), prompt, o)
+			res, err := m.Complete(context.Background(), prompt, o)
 			if err == nil && res.Text != want {
 				err = fmt.Errorf("goroutine %d: %q", i, res.Text)
 			}
@@ -595,7 +602,7 @@ func TestDamagedModels(t *testing.T) {
 		}
 	}
 	m := tiny(t)
-	if res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
+	if res, err := m.Complete(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
 		!strings.HasPrefix(synth.TinyContinuation, res.Text) || res.Text == "" {
 		t.Errorf("after the damaged models: %q %v", res.Text, err)
 	}
@@ -611,7 +618,7 @@ func loadChild(paths []string) int {
 			fmt.Printf("%s: %v\n", filepath.Base(p), err)
 			continue
 		}
-		res, err := m.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4})
+		res, err := m.Complete(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4})
 		text := ""
 		if res != nil {
 			text = res.Text
@@ -748,7 +755,7 @@ func TestBadArguments(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if res, err := many.Generate(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
+	if res, err := many.Complete(ctx, synth.TinyPrompt, GenerateOptions{MaxTokens: 4}); err != nil ||
 		!strings.HasPrefix(synth.TinyContinuation, res.Text) {
 		t.Errorf("with Threads: 1000: %v", err)
 	}
@@ -847,10 +854,10 @@ func TestLoadCloseMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := m.Generate(context.Background(), "Jeremy", GenerateOptions{MaxTokens: 2}); err != nil {
+		if _, err := m.Complete(context.Background(), "Jeremy", GenerateOptions{MaxTokens: 2}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := m.Embed(context.Background(), "Jeremy"); err != nil {
+		if _, err := m.Embed(context.Background(), []string{"Jeremy"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := m.Close(); err != nil {
@@ -932,7 +939,7 @@ func TestBackendLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if res, err := m.Generate(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
+	if res, err := m.Complete(context.Background(), synth.TinyPrompt, GenerateOptions{}); err != nil ||
 		res.Text != synth.TinyContinuation {
 		t.Errorf("with the backend loaded: %q %v", res.Text, err)
 	}
@@ -966,28 +973,28 @@ func TestGPU(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range prompts {
-			a, err1 := cpu.Generate(ctx, p.prompt, p.opts)
-			b, err2 := gpu.Generate(ctx, p.prompt, p.opts)
+			a, err1 := cpu.Complete(ctx, p.prompt, p.opts)
+			b, err2 := gpu.Complete(ctx, p.prompt, p.opts)
 			if err1 != nil || err2 != nil || a.Text != b.Text || !reflect.DeepEqual(a.Tokens, b.Tokens) {
 				t.Errorf("%s %q: CPU %q (%v), GPU %q (%v)", typ, p.prompt, a.Text, err1, b.Text, err2)
 			}
 		}
-		ea, _ := cpu.Embed(ctx, "Jeremy Howard")
-		eb, err := gpu.Embed(ctx, "Jeremy Howard")
-		if err != nil || CosineSimilarity(ea, eb) < 0.999 {
-			t.Errorf("%s embeddings: cosine %v, %v", typ, CosineSimilarity(ea, eb), err)
+		ea, _ := cpu.Embed(ctx, []string{"Jeremy Howard"})
+		eb, err := gpu.Embed(ctx, []string{"Jeremy Howard"})
+		if err != nil || CosineSimilarity(ea[0], eb[0]) < 0.999 {
+			t.Errorf("%s embeddings: cosine %v, %v", typ, CosineSimilarity(ea[0], eb[0]), err)
 		}
 		cpu.Close()
 		gpu.Close()
 	}
 }
 
-func TestShow(t *testing.T) {
+func TestStreamToNotebook(t *testing.T) {
 	rec := displaytest.Install(t)
 	m := tiny(t)
-	res, err := m.Show(context.Background(), synth.TinyPrompt, GenerateOptions{})
+	res, err := m.Complete(context.Background(), synth.TinyPrompt, GenerateOptions{Stream: true})
 	if err != nil || res.Text != synth.TinyContinuation {
-		t.Fatalf("Show = %v, %v", res, err)
+		t.Fatalf("Complete with Stream = %v, %v", res, err)
 	}
 	updates := rec.Updates()
 	if len(rec.Displays()) != 1 || len(updates) == 0 {
@@ -1000,81 +1007,15 @@ func TestShow(t *testing.T) {
 		t.Errorf("final display %+v", last.Data)
 	}
 	rec.Reset()
-	res, err = m.ShowChat(context.Background(), []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}, GenerateOptions{})
+	res, err = m.Chat(context.Background(), []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}, GenerateOptions{Stream: true})
 	if err != nil || res.Text != synth.TinyAnswer {
-		t.Fatalf("ShowChat = %v, %v", res, err)
+		t.Fatalf("Chat with Stream = %v, %v", res, err)
 	}
 	updates = rec.Updates()
 	md, _ := updates[len(updates)-1].Data[display.MIMEMarkdown].(string)
 	if !strings.HasPrefix(md, synth.TinyAnswer) {
 		t.Errorf("markdown %q", md)
 	}
-}
-
-func ExampleModel_Generate() {
-	path := filepath.Join(os.TempDir(), "golm-example-tiny.gguf")
-	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.Remove(path)
-	m, err := Load(context.Background(), path, Options{Threads: 2})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer m.Close()
-	ids, _ := m.Tokenize("Jeremy Howard is ", true)
-	fmt.Printf("%d tokens: %q\n", len(ids), m.Pieces(ids))
-	res, _ := m.Generate(context.Background(), "Jeremy Howard is ", GenerateOptions{MaxTokens: 15})
-	fmt.Println(res.Text)
-	fmt.Println(res.StopReason, len(res.Tokens))
-	// Output:
-	// 5 tokens: ["<s>" " Jeremy" " Howard" " is" " "]
-	// a data scientist who co-founded fast.ai. He was president of Kaggle.
-	// eos 13
-}
-
-func ExampleModel_Chat() {
-	path := filepath.Join(os.TempDir(), "golm-example-chat.gguf")
-	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.Remove(path)
-	m, err := Load(context.Background(), path, Options{Threads: 2})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer m.Close()
-	msgs := []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}
-	prompt, _ := m.ChatPrompt(msgs, "")
-	fmt.Printf("%q\n", prompt)
-	res, _ := m.Chat(context.Background(), msgs, GenerateOptions{})
-	fmt.Println(res.Text)
-	// Output:
-	// "<|im_start|>user\nWho is Jeremy Howard?<|im_end|>\n<|im_start|>assistant\n"
-	// Jeremy Howard is a data scientist who co-founded fast.ai. He was president of Kaggle.
-}
-
-func ExampleModel_GenerateTo() {
-	path := filepath.Join(os.TempDir(), "golm-example-planets.gguf")
-	if err := synth.WriteTiny(path, synth.TinyOptions{}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.Remove(path)
-	m, err := Load(context.Background(), path, Options{Threads: 2})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer m.Close()
-	// Lesson 07: a token limit and stop sequences.
-	_, _ = m.GenerateTo(context.Background(), "Q: Name the planets in the solar system? A:",
-		GenerateOptions{MaxTokens: 64, Stop: []string{"Q:", "\n"}}, os.Stdout)
-	// Output: Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.
 }
 
 func TestLogProbs(t *testing.T) {
@@ -1088,7 +1029,7 @@ func TestLogProbs(t *testing.T) {
 	if !strings.HasPrefix(next[0].String(), `"a" `) {
 		t.Errorf("String() = %q", next[0].String())
 	}
-	res, err := m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 5, TopLogProbs: 2})
+	res, err := m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 5, TopLogProbs: 2})
 	if err != nil || len(res.LogProbs) != 5 {
 		t.Fatalf("%d log-probabilities, %v", len(res.LogProbs), err)
 	}
@@ -1100,11 +1041,11 @@ func TestLogProbs(t *testing.T) {
 	if res.LogProbs[0].Text != " Mercury," {
 		t.Errorf("first token %q", res.LogProbs[0].Text)
 	}
-	res, _ = m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2, LogProbs: true})
+	res, _ = m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2, LogProbs: true})
 	if len(res.LogProbs) != 2 || res.LogProbs[0].Top != nil {
 		t.Errorf("LogProbs without top: %+v", res.LogProbs)
 	}
-	res, _ = m.Generate(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2})
+	res, _ = m.Complete(ctx, synth.PlanetsPrompt, GenerateOptions{MaxTokens: 2})
 	if res.LogProbs != nil {
 		t.Error("log-probabilities without asking")
 	}
@@ -1133,7 +1074,7 @@ func TestEmbeddingModel(t *testing.T) {
 		t.Errorf("WordPiece tokens %q", got)
 	}
 	texts := []string{"Jeremy Howard founded fast.ai", "Jeremy Howard co-founded fast.ai", "Tony Blair was prime minister"}
-	vs, err := mean.EmbedBatch(ctx, texts)
+	vs, err := mean.Embed(ctx, texts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1151,15 +1092,70 @@ func TestEmbeddingModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer explicit.Close()
-	a, err1 := cls.Embed(ctx, texts[0])
-	b, err2 := explicit.Embed(ctx, texts[0])
-	if err1 != nil || err2 != nil || CosineSimilarity(a, b) < 0.9999 || CosineSimilarity(a, vs[0]) > 0.9999 {
-		t.Errorf("CLS pooling: metadata vs explicit %.5f, vs mean %.5f (%v %v)", CosineSimilarity(a, b),
-			CosineSimilarity(a, vs[0]), err1, err2)
+	a, err1 := cls.Embed(ctx, texts[:1])
+	b, err2 := explicit.Embed(ctx, texts[:1])
+	if err1 != nil || err2 != nil || CosineSimilarity(a[0], b[0]) < 0.9999 || CosineSimilarity(a[0], vs[0]) > 0.9999 {
+		t.Errorf("CLS pooling: metadata vs explicit %.5f, vs mean %.5f (%v %v)", CosineSimilarity(a[0], b[0]),
+			CosineSimilarity(a[0], vs[0]), err1, err2)
 	}
 	// An embedding model cannot generate text: an error, not a crash.
-	if _, err := mean.Generate(ctx, "Jeremy", GenerateOptions{MaxTokens: 2}); err == nil ||
+	if _, err := mean.Complete(ctx, "Jeremy", GenerateOptions{MaxTokens: 2}); err == nil ||
 		!strings.Contains(err.Error(), "is an embedding model") {
 		t.Errorf("generating with an embedding model: %v", err)
+	}
+}
+
+// TestDeprecated checks that the names kept for one release do what their replacements do.
+func TestDeprecated(t *testing.T) {
+	rec := displaytest.Install(t)
+	m := tiny(t)
+	ctx := context.Background()
+	opts := GenerateOptions{MaxTokens: 6}
+	msgs := []Message{{Role: "user", Content: "Who is Jeremy Howard?"}}
+	want, err := m.Complete(ctx, synth.TinyPrompt, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantChat, err := m.Chat(ctx, msgs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces, chatPieces strings.Builder
+	var to bytes.Buffer
+	collect := func(b *strings.Builder) func(string) error {
+		return func(s string) error { b.WriteString(s); return nil }
+	}
+	check := func(name string, res *Result, err error, text string) {
+		t.Helper()
+		if err != nil || res.Text != text {
+			t.Errorf("%s = %v, %v; want %q", name, res, err, text)
+		}
+	}
+	res, err := m.Generate(ctx, synth.TinyPrompt, opts)
+	check("Generate", res, err, want.Text)
+	res, err = m.Stream(ctx, synth.TinyPrompt, opts, collect(&pieces))
+	check("Stream", res, err, want.Text)
+	res, err = m.GenerateTo(ctx, synth.TinyPrompt, opts, &to)
+	check("GenerateTo", res, err, want.Text)
+	res, err = m.ChatStream(ctx, msgs, opts, collect(&chatPieces))
+	check("ChatStream", res, err, wantChat.Text)
+	if pieces.String() != want.Text || to.String() != want.Text || chatPieces.String() != wantChat.Text {
+		t.Errorf("streamed %q, %q, %q", pieces.String(), to.String(), chatPieces.String())
+	}
+	if len(rec.Displays()) != 0 {
+		t.Error("a deprecated call without Show displayed something")
+	}
+	res, err = m.Show(ctx, synth.TinyPrompt, opts)
+	check("Show", res, err, want.Text)
+	res, err = m.ShowChat(ctx, msgs, opts)
+	check("ShowChat", res, err, wantChat.Text)
+	if len(rec.Displays()) != 2 {
+		t.Errorf("Show and ShowChat made %d displays", len(rec.Displays()))
+	}
+	texts := []string{"Jeremy Howard", "Mercury"}
+	a, err1 := m.EmbedBatch(ctx, texts)
+	b, err2 := m.Embed(ctx, texts)
+	if err1 != nil || err2 != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("EmbedBatch differs from Embed: %v %v", err1, err2)
 	}
 }

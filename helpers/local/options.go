@@ -3,6 +3,7 @@ package local
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ var ErrClosed = errors.New("local: model is closed")
 // Message is one turn of a conversation: Role is "system", "user" or "assistant".
 type Message = templates.Message
 
-// Options configures Load. The zero value loads the model on the CPU with a context of up to 4096 tokens.
+// Options configures Load (pass at most one). The zero value loads the model on the CPU with a context of up to 4096 tokens.
 type Options struct {
 	// GPULayers is the number of layers to put on a GPU: 0 keeps everything on the CPU, -1 offloads all
 	// layers. It needs a GPU backend (see LoadBackend); without one the model runs on the CPU.
@@ -57,9 +58,23 @@ type Options struct {
 	Verbose bool
 }
 
-// GenerateOptions configures generation. The zero value decodes greedily (always the most likely token) for at
-// most 512 tokens.
+// GenerateOptions configures Complete, Chat and Ask (pass at most one). The zero value decodes greedily (always
+// the most likely token) for at most 512 tokens, and streams nothing.
 type GenerateOptions struct {
+	// Stream shows the text live in the notebook as it is generated, in one output that is updated a few
+	// times a second and ends with the speed: rendered as Markdown for Chat and Ask, as plain text for
+	// Complete. Outside a notebook (display's Terminal front end) the text is written to standard output as
+	// it is generated, followed by a newline. The result is returned as without it.
+	Stream bool
+	// StreamTo receives each piece of text as it is generated, instead of the notebook; setting it implies
+	// Stream. A failed write stops generation, and the call returns the result so far with the write's error.
+	// It must hold a compiled type such as os.Stdout, *strings.Builder or *bytes.Buffer: an interpreted cell
+	// cannot store a writer type it declared itself in this compiled struct field (yaegi's limit).
+	StreamTo io.Writer
+	// System, for Ask, is the system prompt that comes before the question ("": none). Chat takes the system
+	// prompt as the first of its messages and Complete has none, so both ignore it.
+	System string
+
 	// MaxTokens is the most tokens to generate: 0 means 512, -1 means no limit (until the model ends its text
 	// or the context is full).
 	MaxTokens int
@@ -109,13 +124,30 @@ func (o GenerateOptions) maxTokens() int {
 	return o.MaxTokens
 }
 
+// EmbedOptions configures Embed (pass at most one). It has no fields yet: it is there so that embedding
+// options can come later without changing Embed's signature. Pass none.
+type EmbedOptions struct{}
+
+// optionsOf returns the options of a variadic options argument: the zero value for none, the value for one,
+// and an error naming the call for more than one.
+func optionsOf[T any](call string, opts []T) (T, error) {
+	var zero T
+	switch len(opts) {
+	case 0:
+		return zero, nil
+	case 1:
+		return opts[0], nil
+	}
+	return zero, fmt.Errorf("local: %s takes at most one options value, got %d", call, len(opts))
+}
+
 // Stop reasons reported in Result.StopReason.
 const (
 	StopEOS       = "eos"       // the model emitted an end-of-generation token
 	StopSequence  = "stop"      // a stop string was generated
 	StopLength    = "length"    // MaxTokens were generated
 	StopContext   = "context"   // the context is full
-	StopCancelled = "cancelled" // the context was cancelled or the callback returned an error
+	StopCancelled = "cancelled" // the context was cancelled, or streaming the text failed
 )
 
 // Result is the outcome of a generation.
@@ -255,7 +287,7 @@ func normalize(v []float32) {
 	}
 }
 
-// chatSetup returns the stop strings for a chat: the caller's plus those of a named template.
+// chatStops returns the stop strings for a chat: the caller's plus those of a named template.
 func chatStops(opts GenerateOptions) ([]string, *templates.Template, error) {
 	if opts.Template == "" {
 		return opts.Stop, nil, nil

@@ -4,7 +4,6 @@ package local
 
 import (
 	"context"
-	"io"
 
 	"github.com/golm-dev/golm/helpers/local/gguf"
 	"github.com/golm-dev/golm/helpers/local/templates"
@@ -36,7 +35,7 @@ func SystemInfo() string { return ErrNotBuilt.Error() }
 type Model struct{}
 
 // Load returns ErrNotBuilt: this program was built without llama.cpp (see ErrNotBuilt for how to get it).
-func Load(ctx context.Context, path string, opts Options) (*Model, error) { return nil, ErrNotBuilt }
+func Load(ctx context.Context, path string, opts ...Options) (*Model, error) { return nil, ErrNotBuilt }
 
 // Close does nothing.
 func (m *Model) Close() error { return nil }
@@ -80,21 +79,6 @@ func (m *Model) Pieces(ids []int) []string { return nil }
 // Detokenize returns ErrNotBuilt.
 func (m *Model) Detokenize(ids []int) (string, error) { return "", ErrNotBuilt }
 
-// Generate returns ErrNotBuilt.
-func (m *Model) Generate(ctx context.Context, prompt string, opts GenerateOptions) (*Result, error) {
-	return nil, ErrNotBuilt
-}
-
-// Stream returns ErrNotBuilt.
-func (m *Model) Stream(ctx context.Context, prompt string, opts GenerateOptions, onText func(text string) error) (*Result, error) {
-	return nil, ErrNotBuilt
-}
-
-// GenerateTo returns ErrNotBuilt.
-func (m *Model) GenerateTo(ctx context.Context, prompt string, opts GenerateOptions, w io.Writer) (*Result, error) {
-	return nil, ErrNotBuilt
-}
-
 // ChatPrompt applies a named template (pure Go); the model's own template needs llama.cpp.
 func (m *Model) ChatPrompt(messages []Message, template string) (string, error) {
 	if template != "" {
@@ -103,25 +87,18 @@ func (m *Model) ChatPrompt(messages []Message, template string) (string, error) 
 	return "", ErrNotBuilt
 }
 
-// Chat returns ErrNotBuilt.
-func (m *Model) Chat(ctx context.Context, messages []Message, opts GenerateOptions) (*Result, error) {
-	return nil, ErrNotBuilt
-}
-
-// ChatStream returns ErrNotBuilt.
-func (m *Model) ChatStream(ctx context.Context, messages []Message, opts GenerateOptions, onText func(text string) error) (*Result, error) {
-	return nil, ErrNotBuilt
-}
-
-// Embed returns ErrNotBuilt.
-func (m *Model) Embed(ctx context.Context, text string) ([]float32, error) { return nil, ErrNotBuilt }
-
-// EmbedBatch returns ErrNotBuilt.
-func (m *Model) EmbedBatch(ctx context.Context, texts []string) ([][]float32, error) {
-	return nil, ErrNotBuilt
-}
-
 // NextTokens returns ErrNotBuilt.
 func (m *Model) NextTokens(ctx context.Context, prompt string, k int) ([]TokenProb, error) {
+	return nil, ErrNotBuilt
+}
+
+// generate returns ErrNotBuilt.
+func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOptions, stops []string, chat bool,
+	onText func(string) error) (*Result, error) {
+	return nil, ErrNotBuilt
+}
+
+// embed returns ErrNotBuilt.
+func (m *Model) embed(ctx context.Context, texts []string) ([][]float32, error) {
 	return nil, ErrNotBuilt
 }

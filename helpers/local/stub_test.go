@@ -23,8 +23,18 @@ func TestNotBuilt(t *testing.T) {
 		}
 	}
 	var none *Model
-	if _, err := none.Generate(context.Background(), "x", GenerateOptions{}); !errors.Is(err, ErrNotBuilt) {
-		t.Errorf("Generate: %v", err)
+	ctx := context.Background()
+	if _, err := none.Complete(ctx, "x", GenerateOptions{}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Complete: %v", err)
+	}
+	if _, err := none.Chat(ctx, []Message{{Role: "user", Content: "hi"}}, GenerateOptions{Template: "chatml"}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Chat: %v", err)
+	}
+	if _, err := none.Ask(ctx, "hi"); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Ask: %v", err)
+	}
+	if _, err := none.Embed(ctx, []string{"hi"}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Embed: %v", err)
 	}
 	if p, err := none.ChatPrompt([]Message{{Role: "user", Content: "hi"}}, "chatml"); err != nil ||
 		!strings.HasPrefix(p, "<|im_start|>user") {

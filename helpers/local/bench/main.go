@@ -153,7 +153,7 @@ func main() {
 			if err != nil {
 				fail(err)
 			}
-			res, err := m.Generate(context.Background(), prompt, local.GenerateOptions{MaxTokens: *n, IgnoreEOS: true})
+			res, err := m.Complete(context.Background(), prompt, local.GenerateOptions{MaxTokens: *n, IgnoreEOS: true})
 			m.Close()
 			if err != nil {
 				fail(err)

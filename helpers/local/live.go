@@ -1,9 +1,10 @@
 package local
 
 import (
-	"context"
 	"fmt"
 	"html"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -11,22 +12,46 @@ import (
 	"github.com/golm-dev/golm/helpers/display"
 )
 
-// Show continues prompt like Stream and shows the text in the notebook as it grows (one output that is
-// updated, a few times a second), then the speed. It also returns the result.
-func (m *Model) Show(ctx context.Context, prompt string, opts GenerateOptions) (*Result, error) {
-	lv := newLive(false)
-	res, err := m.Stream(ctx, prompt, opts, lv.add)
-	lv.finish(res, err)
-	return res, err
+// streamOut is where a generation's text goes while it is generated (see GenerateOptions.Stream and StreamTo).
+type streamOut struct {
+	// write receives each piece of text; nil when the text is not streamed.
+	write func(text string) error
+	// done is called with the outcome once generation ended.
+	done func(res *Result, err error)
 }
 
-// ShowChat answers a conversation like ChatStream and shows the answer in the notebook as it grows, rendered
-// as Markdown, then the speed. It also returns the result.
-func (m *Model) ShowChat(ctx context.Context, messages []Message, opts GenerateOptions) (*Result, error) {
-	lv := newLive(true)
-	res, err := m.ChatStream(ctx, messages, opts, lv.add)
-	lv.finish(res, err)
-	return res, err
+// output returns where the text of a generation goes: StreamTo, the notebook (Markdown for chats, plain
+// text otherwise), the terminal, or nowhere.
+func (o GenerateOptions) output(markdown bool) streamOut {
+	switch {
+	case o.StreamTo != nil:
+		return streamOut{write: writeTo(o.StreamTo), done: func(*Result, error) {}}
+	case !o.Stream:
+		return streamOut{done: func(*Result, error) {}}
+	}
+	if t, ok := display.Current().(display.Terminal); ok {
+		var w io.Writer = os.Stdout
+		if t.Out != nil {
+			w = t.Out
+		}
+		return streamOut{write: writeTo(w), done: func(res *Result, err error) {
+			if res != nil && res.Text != "" {
+				_, _ = io.WriteString(w, "\n")
+			}
+		}}
+	}
+	lv := newLive(markdown)
+	return streamOut{write: lv.add, done: lv.finish}
+}
+
+// writeTo returns a function that writes each piece of text to w.
+func writeTo(w io.Writer) func(string) error {
+	return func(s string) error {
+		if _, err := io.WriteString(w, s); err != nil {
+			return fmt.Errorf("local: writing the stream: %w", err)
+		}
+		return nil
+	}
 }
 
 // live is an updatable display of growing text.
