@@ -32,8 +32,15 @@ func readHelperNames(t *testing.T, dir string) helperNames {
 		liveMethods: map[string]bool{}, liveFields: map[string]bool{}}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		if err != nil {
 			return err
+		}
+		// Internal packages and test helpers (llmtest, displaytest) are not the learner API.
+		if d.IsDir() && (d.Name() == "internal" || strings.HasSuffix(d.Name(), "test")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
