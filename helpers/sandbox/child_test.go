@@ -16,7 +16,7 @@ func TestChildRefusesPackages(t *testing.T) {
 		"github.com/traefik/yaegi/interp"} {
 		t.Run(pkg, func(t *testing.T) {
 			t.Parallel()
-			req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, MaxFileSize: opts.MaxFileSize,
+			req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
 				Programs: []string{"package main\nimport _ \"" + pkg + "\"\nfunc main() {}"}}
 			res := &Result{}
 			err := execute(context.Background(), opts, req, res)

@@ -89,6 +89,7 @@ type escape struct {
 	name  string
 	code  string
 	errIs error  // the run fails with this error; nil: the run succeeds and the program saw an error
+	orErr error  // or with this one (a limit that a busy machine may reach in another order)
 	has   string // in the run's error, or in the program's value
 	slow  bool   // expected to take the whole time limit
 	after func(t *testing.T)
@@ -136,7 +137,8 @@ func escapes(t *testing.T) []escape {
 		{name: "allocate 10 GB", code: "b := make([]byte, 10<<30)\nlen(b)", errIs: sandbox.ErrMemory, has: "needed more than 256 MiB"},
 		{name: "allocate step by step", code: "import \"bytes\"\nvar keep [][]byte\nfor {\n\tkeep = append(keep, bytes.Repeat([]byte{1}, 1<<20))\n}",
 			errIs: sandbox.ErrMemory},
-		{name: "a million goroutines", code: "import \"time\"\nfor i := 0; i < 1000000; i++ {\n\tgo func() { time.Sleep(time.Hour) }()\n}", errIs: sandbox.ErrMemory},
+		{name: "a million goroutines", code: "import \"time\"\nfor i := 0; i < 1000000; i++ {\n\tgo func() { time.Sleep(time.Hour) }()\n}", errIs: sandbox.ErrMemory,
+			orErr: sandbox.ErrTimeout}, // GOMAXPROCS=1 makes the goroutines slower to start on a busy machine
 		{name: "unbounded recursion", code: "func f(n int) int { return f(n+1) + 1 }\nf(0)", errIs: sandbox.ErrMemory, has: "stack overflow"},
 		{name: "flood the output", code: "import \"fmt\"\nfor {\n\tfmt.Println(\"spam\")\n}", errIs: sandbox.ErrOutput, has: "printed more than 16 KiB"},
 		{name: "os.Exit", code: "import \"os\"\nos.Exit(3)", errIs: sandbox.ErrExit, has: "exited with status 3"},
@@ -170,7 +172,7 @@ func TestEscapes(t *testing.T) {
 			t.Logf("ESCAPE | %s | %s | %s", e.name, shorten(outcome), took.Round(10*time.Millisecond))
 			switch {
 			case e.errIs != nil:
-				if !errors.Is(err, e.errIs) {
+				if !errors.Is(err, e.errIs) && (e.orErr == nil || !errors.Is(err, e.orErr)) {
 					t.Fatalf("error = %v, want %v (value %q, output %q)", err, e.errIs, res.Value, res.Output)
 				}
 				if !strings.Contains(err.Error(), e.has) {
