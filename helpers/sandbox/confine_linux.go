@@ -158,10 +158,14 @@ func confineMain() int {
 			}
 		}
 		_ = unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		if cfg.skips("no_new_privs") {
+			missing("no_new_privs: left out by the test")
+		} else if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			missing("no_new_privs: %v", err)
 		}
-		if abi := landlockABI(); abi == 0 {
+		if abi := landlockABI(); cfg.skips("landlock") {
+			missing("Landlock: left out by the test")
+		} else if abi == 0 {
 			missing("Landlock: not in this kernel or not enabled (Linux 5.13 or later with lsm=landlock)")
 		} else if err := landlockRestrict(abi, mapped, []string{"/etc/ld.so.cache", "/etc/localtime"}, dir); err != nil {
 			missing("Landlock: %v", err)

@@ -120,6 +120,8 @@ type Sandbox struct {
 	mu   sync.Mutex
 	opts Options
 	err  error // from New: more than one Options
+	// skip names layers to leave out as if the system lacked them (tests of the refusal only).
+	skip []string
 }
 
 // New returns a sandbox with the given options, or the defaults (see Options) when called without any:
@@ -176,16 +178,27 @@ func (s *Sandbox) Options() Options {
 // Layers returns the confinement a run of this sandbox gets on this system (Missing says what is not
 // available, and why). Under Strict a run refuses when seccomp, Landlock or no_new_privs is missing.
 func (s *Sandbox) Layers() Layers {
-	return plannedLayers(s.Options().Confinement)
+	return s.plannedLayers(s.Options().Confinement)
 }
 
 // plannedLayers is the confinement a run at level c gets here.
-func plannedLayers(c Confinement) Layers {
+func (s *Sandbox) plannedLayers(c Confinement) Layers {
 	if c == Unconfined {
 		return Layers{Missing: []string{"confinement turned off (Unconfined)"}}
 	}
 	l := probe().layers
 	l.Missing = append([]string(nil), l.Missing...)
+	for _, layer := range s.skip {
+		switch layer {
+		case "landlock":
+			l.Landlock = 0
+		case "seccomp":
+			l.Seccomp = false
+		case "no_new_privs":
+			l.NoNewPrivs = false
+		}
+		l.Missing = append(l.Missing, layer+": left out by the test")
+	}
 	return l
 }
 
@@ -280,7 +293,7 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 	}
 	opts := s.Options()
 	// Code that cannot run is refused before the user is asked about it.
-	layers := plannedLayers(opts.Confinement)
+	layers := s.plannedLayers(opts.Confinement)
 	res.Layers = layers
 	if opts.Confinement == Strict && !layers.strictOK() {
 		return fail(unconfinedError(layers))
@@ -305,7 +318,7 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 		req.Capturing = true
 	}
 	req.Programs = append(req.Programs, prog.plain)
-	if err := execute(ctx, opts, req, res); err != nil {
+	if err := execute(ctx, opts, req, res, s.skip); err != nil {
 		return fail(err)
 	}
 	return res, nil
@@ -326,7 +339,7 @@ const (
 const startGrace = 2 * time.Second
 
 // execute starts the child with req and fills res from what it reports.
-func execute(ctx context.Context, opts Options, req request, res *Result) error {
+func execute(ctx context.Context, opts Options, req request, res *Result, skip []string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("sandbox: finding this program to start the sandbox: %w", err)
@@ -342,7 +355,7 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 	}
 	ns := opts.Confinement != Unconfined && probe().ns
 	cfg := childConfig{Level: opts.Confinement, NS: ns, Dir: dir, MemoryLimit: opts.MemoryLimit,
-		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles}
+		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles, Skip: skip}
 	env, err := childEnviron(stageConfine, cfg)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)

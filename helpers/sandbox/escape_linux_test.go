@@ -1,0 +1,167 @@
+//go:build linux
+
+package sandbox
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runPayload runs a compiled payload (payload_test.go) in a child confined at level c.
+func runPayload(t *testing.T, c Confinement, name, arg string) (*Result, error) {
+	t.Helper()
+	opts := New(Options{Confirm: Always, Timeout: 5 * time.Second, MemoryLimit: 256 << 20, Confinement: c,
+		ScratchQuota: 4 << 20, MaxFiles: 50}).Options()
+	res := &Result{}
+	err := execute(context.Background(), opts, request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
+		Payload: name, PayloadArg: arg}, res, nil)
+	return res, err
+}
+
+// TestOSConfinement runs each class of escape as compiled code inside the child — what hostile code has once
+// it gets out of the interpreter — and asserts that the operating system stops it. The same payload without
+// confinement (logged as "before") shows what the interpreter alone would have let through.
+func TestOSConfinement(t *testing.T) {
+	if l := probe().layers; !l.strictOK() {
+		t.Fatalf("this machine lacks the layers Strict needs (%s; missing: %v); TestStrictRefuses covers that path", l, l.Missing)
+	}
+	tmp := t.TempDir()
+	marker := filepath.Join(tmp, "marker")
+	secretFile := filepath.Join(tmp, "secret.txt")
+	if err := os.WriteFile(secretFile, []byte("sk-secret-file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	// A descriptor without close-on-exec, as the worker's event pipe was.
+	leak, err := syscall.Dup(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Dup2(leak, 100); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Close(leak)
+	defer syscall.Close(100)
+	ppid := strconv.Itoa(os.Getpid())
+	outside := filepath.Join(tmp, "written")
+
+	tests := []struct {
+		payload, arg string
+		want         []string // every one in the payload's report
+		deny         []string // none of these
+		before       bool     // also run unconfined, for the table
+	}{
+		{"exec", marker, []string{"execve: operation not permitted", "os/exec: fork/exec /bin/sh: operation not permitted",
+			"ForkExec: operation not permitted"}, nil, true},
+		{"fork", "", []string{"fork: operation not permitted", "vfork: operation not permitted", "clone: operation not permitted"},
+			[]string{"STARTED"}, true},
+		{"socket", ln.Addr().String(), []string{"family 2: operation not permitted", "family 10: operation not permitted",
+			"family 1: operation not permitted", "socketpair: operation not permitted", "socket: operation not permitted"},
+			[]string{"OPENED", "CONNECTED"}, true},
+		{"read", "/proc/" + ppid + "/environ\n" + secretFile + "\n/etc/passwd", []string{"/proc/" + ppid + "/environ: open",
+			secretFile + ": open", "/etc/passwd: open /etc/passwd: permission denied", "list /: 0 entries"}, []string{"READ", "sk-secret"}, true},
+		{"write", outside, []string{"write: open " + outside + ": permission denied", "mkdir: mkdir " + outside + ".dir: permission denied",
+			"symlink: symlink /etc/passwd passwd-link: operation not permitted"}, nil, true},
+		{"fds", "100", []string{"fd 100: bad file descriptor"}, nil, true},
+		{"signal", ppid, []string{"kill: operation not permitted", "kill -1: operation not permitted", "tgkill: operation not permitted",
+			"tkill: operation not permitted", "ptrace: operation not permitted"}, nil, true},
+		{"mmap-exec", "", []string{"mmap: operation not permitted", "mprotect: operation not permitted"}, nil, true},
+		{"privileges", "", []string{"unshare: operation not permitted", "mount: operation not permitted",
+			"setrlimit: operation not permitted", "chdir: operation not permitted"}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.payload, func(t *testing.T) {
+			if tt.before {
+				res, err := runPayload(t, Unconfined, tt.payload, tt.arg)
+				_, statErr := os.Stat(marker)
+				t.Logf("ATTACK | %s | before (unconfined): %s %v (marker written: %v)", tt.payload, shortReport(res.Value), err, statErr == nil)
+				os.Remove(marker)
+				os.Remove(outside)
+				os.Remove(outside + ".dir")
+			}
+			res, err := runPayload(t, Strict, tt.payload, tt.arg)
+			if err != nil {
+				t.Fatalf("run: %v (output %q)", err, res.Output)
+			}
+			t.Logf("ATTACK | %s | after (%s): %s", tt.payload, res.Layers, shortReport(res.Value))
+			for _, w := range tt.want {
+				if !strings.Contains(res.Value, w) {
+					t.Errorf("report lacks %q:\n%s", w, res.Value)
+				}
+			}
+			for _, d := range tt.deny {
+				if strings.Contains(res.Value, d) {
+					t.Errorf("report has %q:\n%s", d, res.Value)
+				}
+			}
+			for _, p := range []string{marker, outside, outside + ".dir"} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s exists: the payload got out", p)
+				}
+			}
+		})
+	}
+}
+
+func shortReport(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// The child reports its open descriptors: 0-3 only, whatever the parent had open without close-on-exec.
+func TestChildDescriptors(t *testing.T) {
+	leak, err := syscall.Dup(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(leak)
+	for _, c := range []Confinement{Strict, Unconfined} {
+		res := &Result{}
+		opts := New(Options{Confinement: c}).Options()
+		err := execute(context.Background(), opts, request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
+			Payload: "fds", PayloadArg: strconv.Itoa(leak)}, res, nil)
+		if err != nil || !strings.Contains(res.Value, "bad file descriptor") {
+			t.Errorf("%v: %v, %q", c, err, res.Value)
+		}
+	}
+}
+
+// A subfolder the program locked with chmod 0 does not keep its scratch folder from being removed.
+func TestChmodZeroCleanup(t *testing.T) {
+	for _, c := range []Confinement{Strict, Unconfined} {
+		res, err := runPayload(t, c, "chmod0", "")
+		if err != nil {
+			t.Fatalf("%v: %v", c, err)
+		}
+		dir, errs, _ := strings.Cut(res.Value, "|")
+		if errs != "<nil> <nil> <nil> <nil>" {
+			t.Errorf("%v: the payload could not lock the folder: %s", c, errs)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%v: scratch folder %s still exists: %v", c, dir, err)
+		}
+	}
+}
