@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,6 +71,8 @@ type childConfig struct {
 	// Skip names layers the child leaves out as if the system lacked them ("landlock", "seccomp",
 	// "no_new_privs"): set only by this package's tests, to check the refusal.
 	Skip []string `json:"skip,omitempty"`
+	// MaxProcs, when set, replaces GOMAXPROCS=1 (tests of the race-based attack only).
+	MaxProcs int `json:"max_procs,omitempty"`
 }
 
 // skips reports whether the configuration leaves out a layer.
@@ -81,7 +84,11 @@ func childEnviron(stage string, cfg childConfig) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{childEnv + "=" + stage, configEnv + "=" + data, "GOMAXPROCS=1", "GOTRACEBACK=none",
+	procs := 1
+	if cfg.MaxProcs > 0 {
+		procs = cfg.MaxProcs
+	}
+	return []string{childEnv + "=" + stage, configEnv + "=" + data, "GOMAXPROCS=" + strconv.Itoa(procs), "GOTRACEBACK=none",
 		"HOME=" + cfg.Dir, "TMPDIR=" + cfg.Dir, "PATH=/nonexistent"}, nil
 }
 

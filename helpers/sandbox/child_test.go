@@ -19,7 +19,7 @@ func TestChildRefusesPackages(t *testing.T) {
 			req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
 				Programs: []string{"package main\nimport _ \"" + pkg + "\"\nfunc main() {}"}}
 			res := &Result{}
-			err := execute(context.Background(), opts, req, res, nil)
+			err := execute(context.Background(), opts, req, res, childConfig{})
 			if !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), `import "`+pkg+`" is not allowed`) {
 				t.Errorf("error = %v", err)
 			}

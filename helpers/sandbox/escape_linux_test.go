@@ -21,7 +21,7 @@ func runPayload(t *testing.T, c Confinement, name, arg string) (*Result, error) 
 		ScratchQuota: 4 << 20, MaxFiles: 50}).Options()
 	res := &Result{}
 	err := execute(context.Background(), opts, request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
-		Payload: name, PayloadArg: arg}, res, nil)
+		Payload: name, PayloadArg: arg}, res, childConfig{})
 	return res, err
 }
 
@@ -142,7 +142,7 @@ func TestChildDescriptors(t *testing.T) {
 		res := &Result{}
 		opts := New(Options{Confinement: c}).Options()
 		err := execute(context.Background(), opts, request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
-			Payload: "fds", PayloadArg: strconv.Itoa(leak)}, res, nil)
+			Payload: "fds", PayloadArg: strconv.Itoa(leak)}, res, childConfig{})
 		if err != nil || !strings.Contains(res.Value, "bad file descriptor") {
 			t.Errorf("%v: %v, %q", c, err, res.Value)
 		}

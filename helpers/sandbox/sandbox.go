@@ -122,6 +122,8 @@ type Sandbox struct {
 	err  error // from New: more than one Options
 	// skip names layers to leave out as if the system lacked them (tests of the refusal only).
 	skip []string
+	// maxProcs replaces the child's GOMAXPROCS=1 (tests of the race-based attack only).
+	maxProcs int
 }
 
 // New returns a sandbox with the given options, or the defaults (see Options) when called without any:
@@ -318,7 +320,7 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 		req.Capturing = true
 	}
 	req.Programs = append(req.Programs, prog.plain)
-	if err := execute(ctx, opts, req, res, s.skip); err != nil {
+	if err := execute(ctx, opts, req, res, childConfig{Skip: s.skip, MaxProcs: s.maxProcs}); err != nil {
 		return fail(err)
 	}
 	return res, nil
@@ -339,7 +341,8 @@ const (
 const startGrace = 2 * time.Second
 
 // execute starts the child with req and fills res from what it reports.
-func execute(ctx context.Context, opts Options, req request, res *Result, skip []string) error {
+// test carries the test-only fields of the child's configuration (Skip, MaxProcs).
+func execute(ctx context.Context, opts Options, req request, res *Result, test childConfig) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("sandbox: finding this program to start the sandbox: %w", err)
@@ -355,7 +358,8 @@ func execute(ctx context.Context, opts Options, req request, res *Result, skip [
 	}
 	ns := opts.Confinement != Unconfined && probe().ns
 	cfg := childConfig{Level: opts.Confinement, NS: ns, Dir: dir, MemoryLimit: opts.MemoryLimit,
-		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles, Skip: skip}
+		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles,
+		Skip: test.Skip, MaxProcs: test.MaxProcs}
 	env, err := childEnviron(stageConfine, cfg)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
