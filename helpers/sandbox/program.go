@@ -175,9 +175,7 @@ func split(code string) ([]segment, error) {
 	}
 	segs := make([]segment, 0, len(chunks))
 	for _, c := range chunks {
-		text := strings.TrimSpace(code[c.Start:c.End])
-		text = strings.TrimSpace(strings.TrimSuffix(text, ";"))
-		seg, err := classify(c, text)
+		seg, err := classify(c, strings.TrimSpace(code[c.Start:c.End]))
 		if err != nil {
 			return nil, err
 		}
@@ -190,6 +188,8 @@ func split(code string) ([]segment, error) {
 // statement is an expression or a list of expressions.
 func classify(c cell.Chunk, text string) (segment, error) {
 	seg := segment{kind: segStmt, text: text, line: c.Line, col: c.Col}
+	text = strings.TrimSpace(strings.TrimSuffix(text, ";")) // "a+b;" is the expression a+b
+	seg.text = text
 	switch c.Kind {
 	case cell.Import:
 		f, err := parser.ParseFile(token.NewFileSet(), fileName, "package p\n"+text, parser.ImportsOnly)

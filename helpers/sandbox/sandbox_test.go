@@ -298,3 +298,31 @@ func TestResultRendering(t *testing.T) {
 		t.Errorf("HTML = %s", h)
 	}
 }
+
+// The scratch quota holds, in bytes and in files: a tmpfs of that size where the child has namespaces (the
+// program sees "no space left on device"), the parent's watch otherwise (the program is stopped).
+func TestScratchQuota(t *testing.T) {
+	bytesCode := "import (\"fmt\"; \"os\")\nvar err error\nn := 0\nfor ; n < 2000 && err == nil; n++ {\n\terr = os.WriteFile(fmt.Sprint(\"f\", n), make([]byte, 1<<20), 0o644)\n}\nn, err"
+	filesCode := "import (\"fmt\"; \"os\")\nvar err error\nn := 0\nfor ; n < 2000 && err == nil; n++ {\n\terr = os.WriteFile(fmt.Sprint(\"f\", n), nil, 0o644)\n}\nn, err"
+	for _, c := range []sandbox.Confinement{sandbox.Strict, sandbox.Unconfined} {
+		for name, code := range map[string]string{"bytes": bytesCode, "files": filesCode} {
+			t.Run(c.String()+"/"+name, func(t *testing.T) {
+				opts := testOptions
+				opts.Confinement = c
+				opts.ScratchQuota = 4 << 20
+				opts.MaxFiles = 50
+				res, err := sandbox.New(opts).Run(context.Background(), code)
+				t.Logf("QUOTA | %s | %s | %q %v", c, name, res.Value, err)
+				switch {
+				case err == nil && strings.Contains(res.Value, "no space left on device"):
+					if !res.Layers.ScratchQuota {
+						t.Errorf("out of space without a quota file system: %s", res.Layers)
+					}
+				case errors.Is(err, sandbox.ErrQuota):
+				default:
+					t.Errorf("the quota did not hold: %q, %v", res.Value, err)
+				}
+			})
+		}
+	}
+}

@@ -297,6 +297,7 @@ func scanChunks(code string, line int) ([]chunk, error) {
 	var cur []tokInfo
 	curStart := -1 // offset of first token (or leading comment) of the current chunk
 	depth := 0
+	header := false // in the header of a for, if or switch at top level, whose semicolons end no chunk
 	end := func(endOff int) {
 		if len(cur) == 0 {
 			curStart = -1
@@ -323,12 +324,22 @@ func scanChunks(code string, line int) ([]chunk, error) {
 			curStart = off
 		}
 		switch tok {
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 {
+				header = true
+			}
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
+		}
+		switch tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			depth--
 		}
-		if tok == token.SEMICOLON && depth == 0 {
+		if tok == token.SEMICOLON && depth == 0 && !(header && lit == ";") {
 			endOff := off
 			if lit == ";" {
 				endOff = off + 1

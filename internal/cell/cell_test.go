@@ -153,6 +153,9 @@ func TestChunks(t *testing.T) {
 		{name: "expression list is one chunk", src: "a, b := 1, 2\na, b", want: []string{"statements@1:1:a, b := 1, 2", "statements@2:1:a, b"}},
 		{name: "leading comment belongs to the chunk", src: "// doc\nfunc f() {}", want: []string{"declarations@1:1:// doc\nfunc f() {}"}},
 		{name: "function literal", src: "func() {}()", want: []string{"statements@1:1:func() {}()"}},
+		{name: "for and if headers are not cut", src: "for i := 0; i < 3; i++ {\n}\nif x := 1; x > 0 { y := 2; _ = y }\nswitch a := 1; a {\n}; z := 3",
+			want: []string{"statements@1:1:for i := 0; i < 3; i++ {\n}", "statements@3:1:if x := 1; x > 0 { y := 2; _ = y }",
+				"statements@4:1:switch a := 1; a {\n};", "statements@5:4:z := 3"}},
 		{name: "unterminated string", src: "x := 1\ny := \"abc", errLine: 2},
 	}
 	for _, tc := range cases {
