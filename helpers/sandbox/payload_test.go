@@ -37,11 +37,7 @@ func registerPayloads() bool {
 		},
 		"fork": func(string) string {
 			var r []string
-			for _, call := range []struct {
-				name string
-				nr   uintptr
-				a1   uintptr
-			}{{"fork", unix.SYS_FORK, 0}, {"vfork", unix.SYS_VFORK, 0}, {"clone", unix.SYS_CLONE, uintptr(syscall.SIGCHLD)}} {
+			for _, call := range forkCalls {
 				pid, _, e := syscall.RawSyscall6(call.nr, call.a1, 0, 0, 0, 0, 0)
 				if e == 0 && pid == 0 {
 					syscall.RawSyscall(unix.SYS_EXIT_GROUP, 0, 0, 0) // the new process: gone at once
@@ -143,6 +139,16 @@ func registerPayloads() bool {
 	}
 	return true
 }
+
+// forkCall is a raw system call that starts a process.
+type forkCall struct {
+	name string
+	nr   uintptr
+	a1   uintptr
+}
+
+// forkCalls are the calls the fork payload tries (fork and vfork are added where they exist).
+var forkCalls = []forkCall{{"clone", unix.SYS_CLONE, uintptr(syscall.SIGCHLD)}}
 
 func errno(_, _ uintptr, e syscall.Errno) error {
 	if e == 0 {

@@ -225,6 +225,8 @@ type Result struct {
 	Duration time.Duration
 	// Layers is the confinement the program ran under (what the child reported).
 	Layers Layers
+
+	fds []int // the child's descriptors when it started (tests)
 	// Err is the run's error, as Run returned it.
 	Err error
 }
@@ -495,6 +497,9 @@ func execute(ctx context.Context, opts Options, req request, res *Result, test c
 	res.Output = out.String()
 	if resp != nil && resp.Layers != nil {
 		res.Layers = *resp.Layers
+	}
+	if resp != nil {
+		res.fds = resp.FDs
 	}
 
 	mu.Lock()
