@@ -604,11 +604,11 @@ func crashError(output string, waitErr error, opts Options) error {
 		line, _, _ := strings.Cut(output[i+1+len("panic: "):], "\n")
 		line = strings.TrimSuffix(strings.TrimSpace(line), " [recovered, repanicked]")
 		line = strings.TrimSuffix(line, " [recovered]")
-		return fmt.Errorf("sandbox: %w in a goroutine: %s", ErrPanic, line)
+		return fmt.Errorf("sandbox: %w in a goroutine: %s", ErrPanic, capText(line, maxMessage))
 	}
 	if i := strings.LastIndex(output, "fatal error: "); i >= 0 {
 		line, _, _ := strings.Cut(output[i+len("fatal error: "):], "\n")
-		return fmt.Errorf("sandbox: %w: %s", ErrCrashed, strings.TrimSpace(line))
+		return fmt.Errorf("sandbox: %w: %s", ErrCrashed, capText(strings.TrimSpace(line), maxMessage))
 	}
 	return fmt.Errorf("sandbox: %w: %v", ErrCrashed, waitErr)
 }

@@ -144,6 +144,9 @@ func escapes(t *testing.T) []escape {
 		{name: "os.Exit", code: "import \"os\"\nos.Exit(3)", errIs: sandbox.ErrExit, has: "exited with status 3"},
 		{name: "panic in a goroutine", code: "import \"time\"\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Second)", errIs: sandbox.ErrPanic, has: "panicked in a goroutine: boom"},
 		{name: "panic", code: "panic(\"main boom\")", errIs: sandbox.ErrPanic, has: "panicked: main boom"},
+		{name: "huge panic message", code: "import \"strings\"\npanic(strings.Repeat(\"x\", 1<<20))", errIs: sandbox.ErrPanic, has: "more bytes]"},
+		{name: "huge panic in a goroutine", code: "import (\"strings\"; \"time\")\ngo func() { panic(strings.Repeat(\"y\", 12000)) }()\ntime.Sleep(time.Second)",
+			errIs: sandbox.ErrPanic, has: "more bytes]"},
 		{name: "concurrent map writes", code: "m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor j := 0; ; j++ {\n\t\t\tm[j] = j\n\t\t}\n\t}()\n}\nimport \"time\"\ntime.Sleep(time.Hour)",
 			errIs: sandbox.ErrCrashed, has: "concurrent map"},
 	}
@@ -182,6 +185,9 @@ func TestEscapes(t *testing.T) {
 				t.Fatalf("run failed: %v (output %q)", err, res.Output)
 			case !strings.Contains(res.Value, e.has):
 				t.Errorf("value = %q, want it to contain %q (output %q)", res.Value, e.has, res.Output)
+			}
+			if err != nil && len(err.Error()) > 6<<10 {
+				t.Errorf("error of %d bytes", len(err.Error()))
 			}
 			if strings.Contains(res.Output+res.Value, "sk-secret") {
 				t.Errorf("the API key leaked into the sandbox")
