@@ -17,13 +17,13 @@ import (
 )
 
 // runPayload runs a compiled payload (payload_test.go) in a child confined at level c.
-func runPayload(t *testing.T, c Confinement, name, arg string) (*Result, error) {
+func runPayload(t *testing.T, c Confinement, name, arg string, skip ...string) (*Result, error) {
 	t.Helper()
 	opts := New(Options{Confirm: Always, Timeout: 5 * time.Second, MemoryLimit: 256 << 20, Confinement: c,
 		ScratchQuota: 4 << 20, MaxFiles: 50}).Options()
 	res := &Result{}
 	err := execute(context.Background(), opts, request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
-		Payload: name, PayloadArg: arg}, res, childConfig{})
+		Payload: name, PayloadArg: arg}, res, childConfig{Skip: skip})
 	return res, err
 }
 
@@ -195,4 +195,44 @@ func TestConfinementUnprivileged(t *testing.T) {
 		return
 	}
 	runUnprivileged(t, "^(TestOSConfinement|TestChildDescriptors|TestChmodZeroCleanup|TestScratchQuota|TestStrictRefuses|TestRunValues)$")
+}
+
+// Where unprivileged namespaces are not allowed (some distributions and containers), no_new_privs, Landlock
+// and seccomp hold on their own: the same escapes fail, the parent's /proc with "permission denied".
+func TestConfinementWithoutNamespaces(t *testing.T) {
+	tmp := t.TempDir()
+	marker := filepath.Join(tmp, "marker")
+	ppid := strconv.Itoa(os.Getpid())
+	tests := []struct {
+		payload, arg string
+		want         []string
+	}{
+		{"exec", marker, []string{"execve: operation not permitted", "ForkExec: operation not permitted"}},
+		{"read", "/proc/" + ppid + "/environ\n/etc/passwd", []string{"/proc/" + ppid + "/environ: permission denied",
+			"/etc/passwd: open /etc/passwd: permission denied"}},
+		{"write", filepath.Join(tmp, "w"), []string{"write: open " + filepath.Join(tmp, "w") + ": permission denied"}},
+		{"socket", "127.0.0.1:9", []string{"family 2: operation not permitted", "socket: operation not permitted"}},
+		{"signal", ppid, []string{"kill: operation not permitted", "ptrace: operation not permitted"}},
+	}
+	for _, tt := range tests {
+		res, err := runPayload(t, Strict, tt.payload, tt.arg, "namespaces")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.payload, err)
+		}
+		if res.Layers.Namespaces || !res.Layers.strictOK() {
+			t.Errorf("%s: layers %s", tt.payload, res.Layers)
+		}
+		t.Logf("ATTACK | %s | without namespaces (%s): %s", tt.payload, res.Layers, shortReport(res.Value))
+		for _, w := range tt.want {
+			if !strings.Contains(strings.ReplaceAll(res.Value, "open /proc/"+ppid+"/environ: ", ""), w) {
+				t.Errorf("%s: report lacks %q:\n%s", tt.payload, w, res.Value)
+			}
+		}
+		if strings.Contains(res.Value, "READ") || strings.Contains(res.Value, "OPENED") {
+			t.Errorf("%s: got through: %s", tt.payload, res.Value)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Errorf("%s: marker written", tt.payload)
+		}
+	}
 }

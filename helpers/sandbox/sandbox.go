@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -198,6 +199,8 @@ func (s *Sandbox) plannedLayers(c Confinement) Layers {
 			l.Seccomp = false
 		case "no_new_privs":
 			l.NoNewPrivs = false
+		case "namespaces":
+			l.Namespaces, l.PrivateProc, l.ScratchQuota = false, false, false
 		}
 		l.Missing = append(l.Missing, layer+": left out by the test")
 	}
@@ -358,7 +361,7 @@ func execute(ctx context.Context, opts Options, req request, res *Result, test c
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	ns := opts.Confinement != Unconfined && probe().ns
+	ns := opts.Confinement != Unconfined && probe().ns && !slices.Contains(test.Skip, "namespaces")
 	cfg := childConfig{Level: opts.Confinement, NS: ns, Dir: dir, MemoryLimit: opts.MemoryLimit,
 		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles,
 		Skip: test.Skip, MaxProcs: test.MaxProcs}
@@ -378,20 +381,33 @@ func execute(ctx context.Context, opts Options, req request, res *Result, test c
 	}
 	defer respR.Close()
 
-	cmd := exec.Command(exe)
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Stdin = bytes.NewReader(input)
-	cmd.Stdout = outW
-	cmd.Stderr = outW
-	cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
-	configure(cmd, ns)
+	newCmd := func(ns bool) *exec.Cmd {
+		cmd := exec.Command(exe)
+		cmd.Dir = dir
+		cmd.Env = env
+		cmd.Stdin = bytes.NewReader(input)
+		cmd.Stdout = outW
+		cmd.Stderr = outW
+		cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
+		configure(cmd, ns)
+		return cmd
+	}
 	// The parent-death signal is tied to the thread that starts the child: keep this goroutine on it until
 	// the child is gone, so that the Go runtime does not retire the thread under a running child.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	start := time.Now()
+	cmd := newCmd(ns)
 	err = cmd.Start()
+	if err != nil && ns {
+		// Namespaces worked for the probe but not now (a namespace limit reached, say): the other layers do
+		// not need them.
+		ns, cfg.NS = false, false
+		if env, err = childEnviron(stageConfine, cfg); err == nil {
+			cmd = newCmd(false)
+			err = cmd.Start()
+		}
+	}
 	outW.Close()
 	respW.Close()
 	if err != nil {
