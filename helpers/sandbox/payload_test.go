@@ -127,14 +127,22 @@ func registerPayloads() bool {
 				unix.Setrlimit(unix.RLIMIT_FSIZE, &unix.Rlimit{Cur: unix.RLIM_INFINITY, Max: unix.RLIM_INFINITY}),
 				unix.Chdir("/"))
 		},
-		// Lock the parent out of a subfolder: chmod 0 (the parent must still remove it).
+		// Lock the parent out of a subfolder: chmod 0 (the parent must still remove it), or a folder made
+		// with mode 0.
 		"chmod0": func(string) string {
 			err := os.MkdirAll("locked/inner", 0o755)
 			err2 := os.WriteFile("locked/inner/f", []byte("x"), 0o644)
 			err3 := os.Chmod("locked/inner", 0)
 			err4 := os.Chmod("locked", 0)
+			err5 := os.Mkdir("made-locked", 0)
 			dir, _ := os.Getwd()
-			return fmt.Sprintf("%s|%v %v %v %v", dir, err, err2, err3, err4)
+			return fmt.Sprintf("%s|%v %v %v %v %v", dir, err, err2, err3, err4, err5)
+		},
+		// Change the metadata of a file outside the scratch folder (arg: its path), which Landlock does not
+		// govern.
+		"metadata": func(path string) string {
+			return fmt.Sprintf("chmod: %v; chown: %v; utimes: %v; truncate: %v", os.Chmod(path, 0o777),
+				os.Chown(path, os.Getuid(), os.Getgid()), unix.UtimesNano(path, []unix.Timespec{{}, {}}), os.Truncate(path, 0))
 		},
 	}
 	return true

@@ -14,14 +14,15 @@ import (
 // glibc's thread start (in cgo builds) and the sandbox's file functions need. Everything not listed here or
 // in seccompPolicy's conditional groups fails with EPERM: execve, execveat, fork, vfork, sockets, ptrace,
 // process_vm_*, mount, unshare, setns, chdir, prctl, ioctl, bpf, io_uring, userfaultfd, memfd_create,
-// symlinks and links, landlock, keyctl, perf_event_open, wait4 and the rest.
+// symlinks and links, landlock, keyctl, perf_event_open, wait4 and the rest. Landlock does not govern
+// metadata, so the calls that change it (chmod, chown, utimes, xattrs, truncate by name) are not listed:
+// the child could otherwise change the permissions of its user's files anywhere.
 var seccompAllowed = []string{
 	// Memory.
 	"brk", "munmap", "mremap", "madvise",
 	// Files: Landlock decides which paths.
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "close", "fstat", "newfstatat", "statx", "lseek",
-	"openat", "getdents64", "mkdirat", "unlinkat", "renameat", "renameat2", "readlinkat", "fchmod", "fchmodat",
-	"fsync", "fdatasync", "ftruncate", "fcntl", "dup", "dup3", "fadvise64", "getcwd", "faccessat", "faccessat2",
+	"openat", "getdents64", "mkdirat", "unlinkat", "renameat", "renameat2", "readlinkat", "fsync", "fdatasync", "ftruncate", "fcntl", "dup", "dup3", "fadvise64", "getcwd", "faccessat", "faccessat2",
 	"copy_file_range",
 	// Threads, signals and time.
 	"futex", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "nanosleep", "clock_nanosleep",
