@@ -39,12 +39,15 @@
 //     ones: no network at all, a /proc of its own that shows only its own process, and a scratch folder
 //     that is a tmpfs of Options.ScratchQuota bytes and Options.MaxFiles files (counted in the memory
 //     limit); every capability is dropped;
-//   - no_new_privs is set, and Landlock lets it read only its own executable and libraries (and
-//     /etc/localtime) and read and write only its scratch folder; on Landlock ABI 4 and later it cannot bind
-//     or connect TCP, on ABI 6 and later it cannot signal processes outside itself;
+//   - no_new_privs is set, and Landlock lets it read only its own executable and libraries (with the
+//     loader's cache and /etc/localtime) and read and write only its scratch folder; on Landlock ABI 4 and
+//     later it cannot bind or connect TCP, on ABI 6 and later it cannot signal processes outside itself.
+//     Landlock does not govern metadata: the child can still learn whether a path exists, and its size and
+//     times (stat), outside its folder, though not read or list it;
 //   - a seccomp-bpf filter on every thread allows only the system calls a Go program needs: no execve, no
 //     fork or process-creating clone (threads only), no sockets, no ptrace, no kill or tgkill but to itself,
-//     no mount or unshare, no executable memory, EPERM for everything else;
+//     no mount or unshare, no chmod, chown or other change of metadata, no executable memory, EPERM for
+//     everything else;
 //   - it is limited in time (Options.Timeout; the child stops itself, and the parent kills it shortly
 //     after), memory (the parent watches its resident size, plus the tmpfs, and kills it past
 //     Options.MemoryLimit; an address-space rlimit makes huge allocations fail at once), output
