@@ -247,3 +247,30 @@ func TestConfinementWithoutNamespaces(t *testing.T) {
 		}
 	}
 }
+
+// With the temporary folder on tmpfs, the scratch folder goes to the user's cache folder on disk, so that
+// its files are not memory the memory limit does not see.
+func TestScratchOffTmpfs(t *testing.T) {
+	shm := "/dev/shm" // tmpfs on most Linux systems; as root the test mounts one where it is not
+	if !onTmpfs(shm) {
+		shm = t.TempDir()
+		if err := unix.Mount("tmpfs", shm, "tmpfs", 0, "size=1m"); err != nil {
+			t.Fatalf("no tmpfs for the test (/dev/shm is not one, and mounting one failed: %v)", err)
+		}
+		defer unix.Unmount(shm, 0)
+	}
+	cache := t.TempDir()
+	if onTmpfs(cache) || !onTmpfs(shm) {
+		t.Fatalf("test setup: %s tmpfs %v, %s tmpfs %v", cache, onTmpfs(cache), shm, onTmpfs(shm))
+	}
+	t.Setenv("TMPDIR", shm)
+	t.Setenv("XDG_CACHE_HOME", cache)
+	dir, err := makeScratch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer removeTree(dir)
+	if onTmpfs(dir) || !strings.HasPrefix(dir, filepath.Join(cache, "golm-sandbox")) {
+		t.Errorf("scratch folder %s (tmpfs %v)", dir, onTmpfs(dir))
+	}
+}
