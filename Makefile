@@ -35,7 +35,7 @@ deps:
 
 build:
 	@mkdir -p bin
-	$(CGOENV) $(GO) build $(TAGS) $(LDFLAGS) -o $(BIN) ./cmd/golm
+	$(CGOENV) $(GO) build $(TAGS) -buildmode=pie $(LDFLAGS) -o $(BIN) ./cmd/golm
 
 install: build
 	$(BIN) install --user

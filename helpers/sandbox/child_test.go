@@ -16,10 +16,10 @@ func TestChildRefusesPackages(t *testing.T) {
 		"github.com/traefik/yaegi/interp"} {
 		t.Run(pkg, func(t *testing.T) {
 			t.Parallel()
-			req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, MaxFileSize: opts.MaxFileSize,
+			req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit,
 				Programs: []string{"package main\nimport _ \"" + pkg + "\"\nfunc main() {}"}}
 			res := &Result{}
-			err := execute(context.Background(), opts, req, res)
+			err := execute(context.Background(), opts, req, res, childConfig{})
 			if !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), `import "`+pkg+`" is not allowed`) {
 				t.Errorf("error = %v", err)
 			}

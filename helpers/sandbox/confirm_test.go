@@ -196,3 +196,53 @@ func jsonString(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
 }
+
+// Trojan Source: bidirectional controls and other invisible characters are shown escaped and highlighted,
+// with a warning; the code that runs is the code as written.
+func TestConfirmShowsHiddenCharacters(t *testing.T) {
+	code := "access := \"user\"\n/*\u202e } \u2066if access != \"admin\"\u2069 \u2066 begin admins only */\nok := \"a\u200bb\"\n_ = ok\n\"done\""
+	f := displaytest.Install(t)
+	f.Answer([]string{"y"})
+	opts := testOptions
+	opts.Confirm = sandbox.Ask
+	res, err := sandbox.New(opts).Run(context.Background(), code)
+	if err != nil || res.Code != code {
+		t.Fatalf("run: %v (code changed: %v)", err, res.Code != code)
+	}
+	shown := f.Shown()
+	if len(shown) != 1 {
+		t.Fatalf("%d things shown", len(shown))
+	}
+	md, _ := shown[0].Bundle.Data[display.MIMEMarkdown].(string)
+	h, _ := shown[0].Bundle.Data[display.MIMEHTML].(string)
+	for _, want := range []string{"⟦U+202E⟧", "⟦U+2066⟧", "⟦U+2069⟧", "⟦U+200B⟧", "holds 5 invisible or direction-changing characters",
+		"U+202E at line 2", "Confinement: "} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if !strings.Contains(h, `<mark style="background:#ffcdd2;color:#b00020">⟦U+202E⟧</mark>`) {
+		t.Errorf("HTML does not highlight:\n%s", h)
+	}
+	for _, r := range []string{"\u202e", "\u2066", "\u2069", "\u200b"} {
+		if strings.Contains(md+h, r) {
+			t.Errorf("%U shown raw", []rune(r)[0])
+		}
+	}
+}
+
+// The confirmation is cut to a size one can review, and says so.
+func TestConfirmCapsSize(t *testing.T) {
+	code := strings.Repeat("x := 1\n_ = x\n", 2000) + "\"end\""
+	f := displaytest.Install(t)
+	f.Answer([]string{"n"})
+	opts := testOptions
+	opts.Confirm = sandbox.Ask
+	if _, err := sandbox.New(opts).Run(context.Background(), code); !errors.Is(err, sandbox.ErrDeclined) {
+		t.Fatalf("error = %v", err)
+	}
+	md := markdown(f)[0]
+	if len(md) > 40<<10 || !strings.Contains(md, "more bytes (4001 lines in all) are not shown") {
+		t.Errorf("%d bytes shown; tail %q", len(md), md[max(0, len(md)-300):])
+	}
+}

@@ -6,18 +6,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
-)
 
-// configure makes the child the leader of its own process group (so that it is killed with everything it
-// started) and kills it when the parent dies.
-func configure(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-}
+	"golang.org/x/sys/unix"
+)
 
 // kill ends the child's process group.
 func kill(p *os.Process) {
@@ -61,11 +56,11 @@ func virtualBytes() (int64, bool) {
 	return 0, false
 }
 
-// applyLimits runs in the child before the program: an address-space limit (what it has now plus twice the
-// memory limit, so that a huge allocation fails at once; the parent watches the resident size for the real
-// limit), a file size limit (writes past it fail with "file too large"), few open files and no core dumps.
-func applyLimits(req request) error {
-	setSoftLimits(req)
+// applyLimits runs in the child before it is confined: an address-space limit (what it has now plus twice
+// the memory limit, so that a huge allocation fails at once; the parent watches the resident size for the
+// real limit), a file size limit (writes past it fail with "file too large"), few open files, no core dumps
+// and, in a user namespace of its own (where the count starts at zero), few threads.
+func applyLimits(cfg childConfig) error {
 	signal.Ignore(syscall.SIGXFSZ)
 	set := func(what string, res int, v uint64) error {
 		// Never above the limit inherited from the parent (the kernel's worker may have its own): raising a
@@ -80,15 +75,20 @@ func applyLimits(req request) error {
 		}
 		return nil
 	}
-	if req.MemoryLimit > 0 && !raceEnabled {
+	if cfg.MemoryLimit > 0 && !raceEnabled {
 		if vsz, ok := virtualBytes(); ok {
-			if err := set("address space", syscall.RLIMIT_AS, uint64(vsz+2*req.MemoryLimit)); err != nil {
+			if err := set("address space", syscall.RLIMIT_AS, uint64(vsz+2*cfg.MemoryLimit)); err != nil {
 				return err
 			}
 		}
 	}
-	if req.MaxFileSize > 0 {
-		if err := set("file size", syscall.RLIMIT_FSIZE, uint64(req.MaxFileSize)); err != nil {
+	if cfg.MaxFileSize > 0 {
+		if err := set("file size", syscall.RLIMIT_FSIZE, uint64(cfg.MaxFileSize)); err != nil {
+			return err
+		}
+	}
+	if cfg.NS && cfg.Level != Unconfined {
+		if err := set("threads", unix.RLIMIT_NPROC, maxThreads+64); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -8,6 +9,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/golm-dev/golm/internal/cell"
 )
 
 // capturePath is the import path of the compiled package through which the program hands back the value of
@@ -159,99 +162,52 @@ func importPaths(f *ast.File) []string {
 	return out
 }
 
-// split cuts the code into top-level declarations and statements: a piece ends at a semicolon (written or
-// implied by a newline) outside any brackets.
+// split cuts the code into top-level imports, declarations and statements with the kernel's cell splitter
+// (package cell), and classifies each statement: an expression, or a list of expressions ("a, b").
 func split(code string) ([]segment, error) {
-	fset := token.NewFileSet()
-	file := fset.AddFile(fileName, -1, len(code))
-	var errs scanner.ErrorList
-	var s scanner.Scanner
-	s.Init(file, []byte(code), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
-
-	var segs []segment
-	depth := 0
-	start := -1
-	var toks []token.Token
-	flush := func(end int) error {
-		if start < 0 {
-			return nil
+	chunks, err := cell.Chunks(code)
+	if err != nil {
+		var ce *cell.Error
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("%w: %s:%d:%d: %s", ErrCompile, fileName, ce.Line, ce.Col, ce.Msg)
 		}
-		text := strings.TrimSpace(code[start:end])
-		pos := fset.Position(file.Pos(start))
-		seg, err := classify(text, toks, pos)
+		return nil, fmt.Errorf("%w: %v", ErrCompile, err)
+	}
+	segs := make([]segment, 0, len(chunks))
+	for _, c := range chunks {
+		seg, err := classify(c, strings.TrimSpace(code[c.Start:c.End]))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		segs = append(segs, seg)
-		start, toks = -1, nil
-		return nil
-	}
-	for {
-		pos, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		off := file.Offset(pos)
-		switch tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
-		case token.RPAREN, token.RBRACK, token.RBRACE:
-			depth--
-		}
-		if tok == token.SEMICOLON && depth == 0 {
-			end := off
-			if lit == "\n" {
-				end = off // an implied semicolon sits at the newline
-			}
-			if err := flush(end); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if start < 0 {
-			start = off
-		}
-		if len(toks) < 2 {
-			toks = append(toks, tok)
-		}
-	}
-	if errs.Len() > 0 {
-		return nil, fmt.Errorf("%w: %v", ErrCompile, errs.Err())
-	}
-	if err := flush(len(code)); err != nil {
-		return nil, err
 	}
 	return segs, nil
 }
 
-// classify decides whether a piece of code is an import, a declaration or a statement.
-func classify(text string, toks []token.Token, pos token.Position) (segment, error) {
-	seg := segment{kind: segStmt, text: text, line: pos.Line, col: pos.Column}
-	if len(toks) == 0 {
-		return seg, nil
-	}
-	switch toks[0] {
-	case token.IMPORT:
+// classify completes a chunk: the import paths of an import, func main among declarations, and whether a
+// statement is an expression or a list of expressions.
+func classify(c cell.Chunk, text string) (segment, error) {
+	seg := segment{kind: segStmt, text: text, line: c.Line, col: c.Col}
+	text = strings.TrimSpace(strings.TrimSuffix(text, ";")) // "a+b;" is the expression a+b
+	seg.text = text
+	switch c.Kind {
+	case cell.Import:
 		f, err := parser.ParseFile(token.NewFileSet(), fileName, "package p\n"+text, parser.ImportsOnly)
 		if err != nil {
-			return seg, fmt.Errorf("%w: line %d: %v", ErrCompile, pos.Line, err)
+			return seg, fmt.Errorf("%w: line %d: %v", ErrCompile, c.Line, err)
 		}
 		seg.kind = segImport
 		seg.importSet = importPaths(f)
 		return seg, nil
-	case token.TYPE, token.CONST, token.VAR:
+	case cell.Decls:
 		seg.kind = segDecl
-		return seg, nil
-	case token.FUNC:
-		// A function or method declaration parses as a file; a function literal (called at once) does not.
 		f, err := parser.ParseFile(token.NewFileSet(), fileName, "package p\n"+text, parser.SkipObjectResolution)
 		if err == nil && len(f.Decls) == 1 {
-			seg.kind = segDecl
 			if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
 				seg.isMain = true
 			}
-			return seg, nil
 		}
+		return seg, nil
 	}
 	if _, err := parser.ParseExpr(text); err == nil {
 		seg.isExpr = true

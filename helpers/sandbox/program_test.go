@@ -58,8 +58,8 @@ func TestPrepare(t *testing.T) {
 		{
 			name:      "semicolons and comments",
 			code:      "a := 1; b := 2 // two\n/* sum */ a + b // done",
-			plain:     []string{"//line code.go:1:1\na := 1", "//line code.go:1:9\nb := 2", "//line code.go:2:11\na + b // done"},
-			withValue: ".Value(a + b // done,\n)",
+			plain:     []string{"//line code.go:1:1\na := 1", "//line code.go:1:9\nb := 2 // two", "//line code.go:2:1\n/* sum */ a + b // done"},
+			withValue: ".Value(/* sum */ a + b // done,\n)",
 		},
 		{
 			name:    "func main without statements",

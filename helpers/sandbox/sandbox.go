@@ -11,11 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/golm-dev/golm/helpers/display"
 )
 
 // Errors a run can wrap; test them with errors.Is.
@@ -38,6 +37,9 @@ var (
 	ErrOutput = errors.New("output limit exceeded")
 	// ErrCrashed means that the program's process died otherwise (a fatal runtime error, for example).
 	ErrCrashed = errors.New("the program crashed")
+	// ErrQuota means that the program wrote more than Options.ScratchQuota bytes or Options.MaxFiles files
+	// in its scratch folder and was stopped.
+	ErrQuota = errors.New("scratch quota exceeded")
 )
 
 // Confirm says whether the user is asked before code runs.
@@ -76,9 +78,14 @@ const (
 	DefaultMaxOutput = 64 << 10
 	// DefaultMaxFileSize is the default largest file a program may write, in bytes (16 MiB).
 	DefaultMaxFileSize = 16 << 20
+	// DefaultScratchQuota is the default most bytes a program may keep in its scratch folder (64 MiB).
+	DefaultScratchQuota = 64 << 20
+	// DefaultMaxFiles is the default most files and folders a program may make in its scratch folder.
+	DefaultMaxFiles = 1000
 )
 
-// Options configure a Sandbox. The zero value asks before running and uses the default limits.
+// Options configure a Sandbox. The zero value asks before running, requires the operating system's
+// confinement (Strict) and uses the default limits.
 type Options struct {
 	// Confirm says whether to ask the user before running code (Ask, the default), to run without asking
 	// (Always) or to refuse (Never).
@@ -95,6 +102,17 @@ type Options struct {
 	// MaxFileSize is the largest file, in bytes, a program may write in its scratch folder (DefaultMaxFileSize
 	// when zero).
 	MaxFileSize int64
+	// ScratchQuota is the most bytes a program may keep in its scratch folder (DefaultScratchQuota when
+	// zero). Where the child has namespaces the folder is a tmpfs of this size, counted in MemoryLimit;
+	// elsewhere the parent watches the folder and stops the program past the quota.
+	ScratchQuota int64
+	// MaxFiles is the most files and folders a program may make in its scratch folder (DefaultMaxFiles when
+	// zero).
+	MaxFiles int
+	// Confinement says how strictly the operating system must confine the program's process: Strict (the
+	// default) refuses to run where it cannot, BestEffort runs with what the system has, Unconfined
+	// applies no operating-system layer.
+	Confinement Confinement
 }
 
 // Sandbox runs Go code written by a model in a separate, restricted process. Make one with New; a Sandbox is
@@ -102,11 +120,26 @@ type Options struct {
 type Sandbox struct {
 	mu   sync.Mutex
 	opts Options
+	err  error // from New: more than one Options
+	// skip names layers to leave out as if the system lacked them (tests of the refusal only).
+	skip []string
+	// maxProcs replaces the child's GOMAXPROCS=1 (tests of the race-based attack only).
+	maxProcs int
 }
 
-// New returns a sandbox with the given options.
-func New(opts Options) *Sandbox {
-	return &Sandbox{opts: opts}
+// New returns a sandbox with the given options, or the defaults (see Options) when called without any:
+// sandbox.New() or sandbox.New(sandbox.Options{Timeout: 5 * time.Second}). It takes at most one Options;
+// with more, every Run fails saying so.
+func New(opts ...Options) *Sandbox {
+	s := &Sandbox{}
+	switch len(opts) {
+	case 0:
+	case 1:
+		s.opts = opts[0]
+	default:
+		s.err = fmt.Errorf("sandbox: New takes at most one Options, got %d", len(opts))
+	}
+	return s
 }
 
 // SetConfirmFunc sets Options.ConfirmFunc (nil goes back to the Confirm policy) and returns the sandbox; use it
@@ -136,12 +169,47 @@ func (s *Sandbox) Options() Options {
 	if o.MaxFileSize <= 0 {
 		o.MaxFileSize = DefaultMaxFileSize
 	}
+	if o.ScratchQuota <= 0 {
+		o.ScratchQuota = DefaultScratchQuota
+	}
+	if o.MaxFiles <= 0 {
+		o.MaxFiles = DefaultMaxFiles
+	}
 	return o
+}
+
+// Layers returns the confinement a run of this sandbox gets on this system (Missing says what is not
+// available, and why). Under Strict a run refuses when seccomp, Landlock or no_new_privs is missing.
+func (s *Sandbox) Layers() Layers {
+	return s.plannedLayers(s.Options().Confinement)
+}
+
+// plannedLayers is the confinement a run at level c gets here.
+func (s *Sandbox) plannedLayers(c Confinement) Layers {
+	if c == Unconfined {
+		return Layers{Missing: []string{"confinement turned off (Unconfined)"}}
+	}
+	l := probe().layers
+	l.Missing = append([]string(nil), l.Missing...)
+	for _, layer := range s.skip {
+		switch layer {
+		case "landlock":
+			l.Landlock = 0
+		case "seccomp":
+			l.Seccomp = false
+		case "no_new_privs":
+			l.NoNewPrivs = false
+		case "namespaces":
+			l.Namespaces, l.PrivateProc, l.ScratchQuota = false, false, false
+		}
+		l.Missing = append(l.Missing, layer+": left out by the test")
+	}
+	return l
 }
 
 // Run runs code with the default options: it asks the user first, then runs the code in a fresh sandbox.
 func Run(ctx context.Context, code string) (*Result, error) {
-	return New(Options{}).Run(ctx, code)
+	return New().Run(ctx, code)
 }
 
 // Result is what a run printed and the value of its last expression.
@@ -158,6 +226,10 @@ type Result struct {
 	HasValue bool
 	// Duration is how long the run took, start of the process included.
 	Duration time.Duration
+	// Layers is the confinement the program ran under (what the child reported).
+	Layers Layers
+
+	fds []int // the child's descriptors when it started (tests)
 	// Err is the run's error, as Run returned it.
 	Err error
 }
@@ -223,8 +295,16 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 		res.Err = err
 		return res, err
 	}
+	if s.err != nil {
+		return fail(s.err)
+	}
 	opts := s.Options()
 	// Code that cannot run is refused before the user is asked about it.
+	layers := s.plannedLayers(opts.Confinement)
+	res.Layers = layers
+	if opts.Confinement == Strict && !layers.strictOK() {
+		return fail(unconfinedError(layers))
+	}
 	prog, err := prepare(code)
 	if err != nil {
 		return fail(fmt.Errorf("sandbox: %w", err))
@@ -232,56 +312,23 @@ func (s *Sandbox) Run(ctx context.Context, code string) (*Result, error) {
 	if err := checkImports(prog.imports); err != nil {
 		return fail(err)
 	}
-	ok, err := confirm(ctx, opts, code)
+	ok, err := confirm(ctx, opts, code, layers)
 	if err != nil {
 		return fail(fmt.Errorf("sandbox: asking to run the code: %w", err))
 	}
 	if !ok {
 		return fail(fmt.Errorf("sandbox: %w", ErrDeclined))
 	}
-	req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit, MaxFileSize: opts.MaxFileSize}
+	req := request{Timeout: opts.Timeout, MemoryLimit: opts.MemoryLimit}
 	if prog.withValue != "" {
 		req.Programs = append(req.Programs, prog.withValue)
 		req.Capturing = true
 	}
 	req.Programs = append(req.Programs, prog.plain)
-	if err := execute(ctx, opts, req, res); err != nil {
+	if err := execute(ctx, opts, req, res, childConfig{Skip: s.skip, MaxProcs: s.maxProcs}); err != nil {
 		return fail(err)
 	}
 	return res, nil
-}
-
-func confirm(ctx context.Context, opts Options, code string) (ok bool, err error) {
-	if opts.ConfirmFunc != nil {
-		defer func() {
-			if r := recover(); r != nil {
-				ok, err = false, fmt.Errorf("the confirmation function panicked: %v", r)
-			}
-		}()
-		return opts.ConfirmFunc(ctx, code)
-	}
-	switch opts.Confirm {
-	case Always:
-		return true, nil
-	case Never:
-		return false, nil
-	}
-	fence := "```"
-	for strings.Contains(code, fence) {
-		fence += "`"
-	}
-	if err := display.Markdown("The model wants to run this Go code:\n\n" + fence + "go\n" + code + "\n" + fence + "\n"); err != nil {
-		return false, err
-	}
-	answer, err := display.Input(ctx, "Run it? [y/N] ")
-	if err != nil {
-		return false, err
-	}
-	switch strings.ToLower(strings.TrimSpace(answer)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }
 
 // Kill reasons, in the order they are checked.
@@ -291,6 +338,7 @@ const (
 	reasonTimeout
 	reasonMemory
 	reasonOutput
+	reasonQuota
 )
 
 // startGrace is how long the parent waits past the time limit (the child's start-up and its own stopping)
@@ -298,17 +346,26 @@ const (
 const startGrace = 2 * time.Second
 
 // execute starts the child with req and fills res from what it reports.
-func execute(ctx context.Context, opts Options, req request, res *Result) error {
+// test carries the test-only fields of the child's configuration (Skip, MaxProcs).
+func execute(ctx context.Context, opts Options, req request, res *Result, test childConfig) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("sandbox: finding this program to start the sandbox: %w", err)
 	}
-	dir, err := os.MkdirTemp("", "golm-sandbox-")
+	dir, err := makeScratch()
 	if err != nil {
 		return fmt.Errorf("sandbox: making the scratch folder: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer removeTree(dir)
 	input, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	ns := opts.Confinement != Unconfined && probe().ns && !slices.Contains(test.Skip, "namespaces")
+	cfg := childConfig{Level: opts.Confinement, NS: ns, Dir: dir, MemoryLimit: opts.MemoryLimit,
+		MaxFileSize: opts.MaxFileSize, QuotaBytes: opts.ScratchQuota, QuotaFiles: opts.MaxFiles,
+		Skip: test.Skip, MaxProcs: test.MaxProcs}
+	env, err := childEnviron(stageConfine, cfg)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -324,20 +381,33 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 	}
 	defer respR.Close()
 
-	cmd := exec.Command(exe)
-	cmd.Dir = dir
-	cmd.Env = []string{childEnv + "=1", "GOTRACEBACK=none", "HOME=" + dir, "TMPDIR=" + dir, "PATH=/nonexistent"}
-	cmd.Stdin = bytes.NewReader(input)
-	cmd.Stdout = outW
-	cmd.Stderr = outW
-	cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
-	configure(cmd)
+	newCmd := func(ns bool) *exec.Cmd {
+		cmd := exec.Command(exe)
+		cmd.Dir = dir
+		cmd.Env = env
+		cmd.Stdin = bytes.NewReader(input)
+		cmd.Stdout = outW
+		cmd.Stderr = outW
+		cmd.ExtraFiles = []*os.File{respW} // fd 3 = childFD
+		configure(cmd, ns)
+		return cmd
+	}
 	// The parent-death signal is tied to the thread that starts the child: keep this goroutine on it until
 	// the child is gone, so that the Go runtime does not retire the thread under a running child.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	start := time.Now()
+	cmd := newCmd(ns)
 	err = cmd.Start()
+	if err != nil && ns {
+		// Namespaces worked for the probe but not now (a namespace limit reached, say): the other layers do
+		// not need them.
+		ns, cfg.NS = false, false
+		if env, err = childEnviron(stageConfine, cfg); err == nil {
+			cmd = newCmd(false)
+			err = cmd.Start()
+		}
+	}
 	outW.Close()
 	respW.Close()
 	if err != nil {
@@ -394,14 +464,20 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 			resp = &r
 		}
 	}()
-	// Time, memory and cancellation.
+	// Time, memory, the scratch quota and cancellation. In namespaces the child's scratch folder is its own
+	// mount, seen through /proc/PID/root.
+	scratch := dir
+	if ns {
+		scratch = fmt.Sprintf("/proc/%d/root%s", cmd.Process.Pid, dir)
+	}
 	watchDone := make(chan struct{})
 	go func() {
 		timer := time.NewTimer(opts.Timeout + startGrace)
 		defer timer.Stop()
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
-		for {
+		var scratchBytes int64
+		for n := 0; ; n++ {
 			select {
 			case <-watchDone:
 				return
@@ -412,7 +488,17 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 				stop(reasonTimeout)
 				return
 			case <-tick.C:
-				if rss, ok := residentBytes(cmd.Process.Pid); ok && rss > opts.MemoryLimit {
+				if n%5 == 0 {
+					b, files := usage(scratch, opts.MaxFiles)
+					if b > opts.ScratchQuota || files > opts.MaxFiles {
+						stop(reasonQuota)
+						return
+					}
+					if onTmpfs(scratch) {
+						scratchBytes = b // memory: counted in the memory limit
+					}
+				}
+				if rss, ok := residentBytes(cmd.Process.Pid); ok && rss+scratchBytes > opts.MemoryLimit {
 					stop(reasonMemory)
 					return
 				}
@@ -425,6 +511,12 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 	<-respDone
 	res.Duration = time.Since(start)
 	res.Output = out.String()
+	if resp != nil && resp.Layers != nil {
+		res.Layers = *resp.Layers
+	}
+	if resp != nil {
+		res.fds = resp.FDs
+	}
 
 	mu.Lock()
 	r := reason
@@ -436,6 +528,9 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 		return timeoutError(opts)
 	case reasonMemory:
 		return memoryError(opts)
+	case reasonQuota:
+		return fmt.Errorf("sandbox: %w: the program wrote more than %s or %d files in its scratch folder and was stopped",
+			ErrQuota, size(opts.ScratchQuota), opts.MaxFiles)
 	case reasonOutput:
 		if !crashed(res.Output) {
 			return fmt.Errorf("sandbox: %w: the program printed more than %s and was stopped", ErrOutput, size(int64(opts.MaxOutput)))
@@ -463,6 +558,11 @@ func execute(ctx context.Context, opts Options, req request, res *Result) error 
 				return nil
 			}
 			return fmt.Errorf("sandbox: %w with status %d", ErrExit, resp.ExitCode)
+		case "unconfined":
+			if strings.Contains(resp.Message, ErrUnconfined.Error()) {
+				return unconfinedError(res.Layers)
+			}
+			return fmt.Errorf("sandbox: %w: %s", ErrUnconfined, resp.Message)
 		default:
 			return fmt.Errorf("sandbox: %w: %s", ErrCrashed, resp.Message)
 		}
@@ -520,11 +620,11 @@ func crashError(output string, waitErr error, opts Options) error {
 		line, _, _ := strings.Cut(output[i+1+len("panic: "):], "\n")
 		line = strings.TrimSuffix(strings.TrimSpace(line), " [recovered, repanicked]")
 		line = strings.TrimSuffix(line, " [recovered]")
-		return fmt.Errorf("sandbox: %w in a goroutine: %s", ErrPanic, line)
+		return fmt.Errorf("sandbox: %w in a goroutine: %s", ErrPanic, capText(line, maxMessage))
 	}
 	if i := strings.LastIndex(output, "fatal error: "); i >= 0 {
 		line, _, _ := strings.Cut(output[i+len("fatal error: "):], "\n")
-		return fmt.Errorf("sandbox: %w: %s", ErrCrashed, strings.TrimSpace(line))
+		return fmt.Errorf("sandbox: %w: %s", ErrCrashed, capText(strings.TrimSpace(line), maxMessage))
 	}
 	return fmt.Errorf("sandbox: %w: %v", ErrCrashed, waitErr)
 }

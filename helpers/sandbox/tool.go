@@ -20,8 +20,10 @@ type RunArgs struct {
 // toolDescription tells the model what the sandbox can do.
 const toolDescription = "Runs Go code in a sandbox and returns what it prints and the value of its last expression. " +
 	"Use it for any calculation or data processing instead of working it out yourself. " +
-	"Only the standard library is available, without network access, processes or unsafe; " +
-	"files can be read and written in the current folder only."
+	"Only part of the standard library can be imported (no os/exec, net, syscall, unsafe or reflect). " +
+	"The code runs in a separate process with no network, no other processes, no environment variables " +
+	"and no files but a scratch folder (the current folder, a few MiB, removed afterwards), " +
+	"with limits on time, memory and output; the user may be asked before it runs."
 
 // Tool returns the sandbox as a tool a model can call: run_go, with one argument, the code. Each call asks the
 // user first when the options say so (the default); a refusal, an error or a limit reached goes back to the

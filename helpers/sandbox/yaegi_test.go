@@ -49,6 +49,12 @@ func TestFromInterpretedCells(t *testing.T) {
 		`fmt.Println(err != nil)`,
 		`tool, err := sb.Tool()`,
 		`fmt.Println(tool.Name(), err)`,
+		// New with no options, and the layers it would use.
+		`sb4 := sandbox.New()`,
+		`fmt.Println(sb4.Options().Confinement, sb4.Options().Timeout)`,
+		`opts := sandbox.Options{Confirm: sandbox.Always, Confinement: sandbox.Unconfined}`,
+		`res5, err := sandbox.New(opts).Run(context.Background(), "5 * 5")`,
+		`fmt.Println(res5.Value, err, res5.Layers)`,
 	}
 	for _, c := range cells {
 		func() {
@@ -62,7 +68,8 @@ func TestFromInterpretedCells(t *testing.T) {
 			}
 		}()
 	}
-	want := "3 <nil>\nasked to run: 6 * 7\n42 <nil>\nasked to run: 2 * 21\n42 <nil>\ntrue\nrun_go <nil>\n"
+	want := "3 <nil>\nasked to run: 6 * 7\n42 <nil>\nasked to run: 2 * 21\n42 <nil>\ntrue\nrun_go <nil>\n" +
+		"Strict 10s\n25 <nil> none (unconfined)\n"
 	if got := out.String(); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, strings.ReplaceAll(want, "\n", "\n"))
 	}

@@ -225,6 +225,36 @@ type chunk struct {
 	kind       Kind
 }
 
+// Chunk is one top-level declaration or statement of Go code, found by the scanner alone (nothing is
+// parsed): an Import, a Decls (func, type, var, const) or a Stmts chunk. Comments before a chunk belong to
+// it, and so does a semicolon that ends it (a newline that ends it does not).
+type Chunk struct {
+	Kind Kind
+	// Start and End are the chunk's byte range in the code.
+	Start, End int
+	// Line and Col are the 1-based position of Start.
+	Line, Col int
+}
+
+// Chunks splits Go code (without magic lines) into its top-level chunks, one per declaration or statement,
+// in source order. Unlike Parse it neither groups nor parses them, so a chunk may be any text a caller wants
+// to treat itself (a list of expressions, say). Only a scanner error (an unterminated string, an illegal
+// character) is reported, as an *Error.
+func Chunks(code string) ([]Chunk, error) {
+	chunks, err := scanChunks(code, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Chunk, len(chunks))
+	for i, c := range chunks {
+		before := code[:c.start]
+		line := 1 + strings.Count(before, "\n")
+		col := 1 + len(before) - (strings.LastIndex(before, "\n") + 1)
+		out[i] = Chunk{Kind: c.kind, Start: c.start, End: c.end, Line: line, Col: col}
+	}
+	return out, nil
+}
+
 // splitGo splits Go code into top-level chunks with the scanner, groups consecutive chunks of the same kind
 // and parses each group. line is the cell line where code starts.
 func splitGo(code string, line int) ([]Piece, error) {
@@ -267,6 +297,7 @@ func scanChunks(code string, line int) ([]chunk, error) {
 	var cur []tokInfo
 	curStart := -1 // offset of first token (or leading comment) of the current chunk
 	depth := 0
+	header := false // in the header of a for, if or switch at top level, whose semicolons end no chunk
 	end := func(endOff int) {
 		if len(cur) == 0 {
 			curStart = -1
@@ -301,12 +332,22 @@ func scanChunks(code string, line int) ([]chunk, error) {
 			curStart = off
 		}
 		switch tok {
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 {
+				header = true
+			}
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
+		}
+		switch tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			depth--
 		}
-		if tok == token.SEMICOLON && depth == 0 {
+		if tok == token.SEMICOLON && depth == 0 && !(header && lit == ";") {
 			endOff := off
 			if lit == ";" {
 				endOff = off + 1

@@ -140,3 +140,44 @@ func TestPieceStart(t *testing.T) {
 		}
 	}
 }
+
+func TestChunks(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string // kind@line:col:text
+		errLine   int
+	}{
+		{name: "mixed", src: "import \"fmt\"\nfunc f() int { return 1 }\nx := f(); y := 2\nfmt.Println(x)",
+			want: []string{"import@1:1:import \"fmt\"", "declarations@2:1:func f() int { return 1 }", "statements@3:1:x := f();",
+				"statements@3:11:y := 2", "statements@4:1:fmt.Println(x)"}},
+		{name: "expression list is one chunk", src: "a, b := 1, 2\na, b", want: []string{"statements@1:1:a, b := 1, 2", "statements@2:1:a, b"}},
+		{name: "leading comment belongs to the chunk", src: "// doc\nfunc f() {}", want: []string{"declarations@1:1:// doc\nfunc f() {}"}},
+		{name: "function literal", src: "func() {}()", want: []string{"statements@1:1:func() {}()"}},
+		{name: "for and if headers are not cut", src: "for i := 0; i < 3; i++ {\n}\nif x := 1; x > 0 { y := 2; _ = y }\nswitch a := 1; a {\n}; z := 3",
+			want: []string{"statements@1:1:for i := 0; i < 3; i++ {\n}", "statements@3:1:if x := 1; x > 0 { y := 2; _ = y }",
+				"statements@4:1:switch a := 1; a {\n};", "statements@5:4:z := 3"}},
+		{name: "unterminated string", src: "x := 1\ny := \"abc", errLine: 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			chunks, err := Chunks(tc.src)
+			if tc.errLine != 0 {
+				e, ok := err.(*Error)
+				if !ok || e.Line != tc.errLine {
+					t.Fatalf("error = %v, want one at line %d", err, tc.errLine)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range chunks {
+				got = append(got, fmt.Sprintf("%s@%d:%d:%s", c.Kind, c.Line, c.Col, tc.src[c.Start:c.End]))
+			}
+			if strings.Join(got, " | ") != strings.Join(tc.want, " | ") {
+				t.Errorf("chunks:\n%q\nwant:\n%q", got, tc.want)
+			}
+		})
+	}
+}
