@@ -126,7 +126,7 @@ func (s *Server) handleResponses(w http.ResponseWriter, r *http.Request) {
 			"name": tc.Function.Name, "arguments": tc.Function.Arguments, "status": "completed"})
 	}
 	usage := responsesUsage{InputTokens: res.usage.PromptTokens, OutputTokens: res.usage.CompletionTokens,
-		TotalTokens: res.usage.PromptTokens + res.usage.CompletionTokens,
+		TotalTokens:        res.usage.PromptTokens + res.usage.CompletionTokens,
 		InputTokensDetails: map[string]int{"cached_tokens": 0}, OutputTokensDetails: map[string]int{"reasoning_tokens": 0}}
 	resp := map[string]any{"id": head.ID, "object": "response", "created_at": head.Created, "status": status,
 		"incomplete_details": incomplete, "model": req.Model, "output": output, "usage": usage}
