@@ -115,6 +115,17 @@ func gpuNotice(gpuLayers int, devs []Device, loaded []string, backendErr error) 
 	}
 }
 
+// notices holds the GPU notices already given: the machine does not change while the process runs, so each
+// is said once, on standard output (a notebook shows standard error in red, and this is not an error).
+var notices sync.Map
+
+// noticeOnce prints msg the first time it is given.
+func noticeOnce(msg string) {
+	if _, said := notices.LoadOrStore(msg, true); !said {
+		fmt.Fprintln(os.Stdout, msg)
+	}
+}
+
 // BackendSearchPath returns the folders searched for GPU backend libraries when GOLM_GGML_BACKENDS is unset.
 func BackendSearchPath() []string {
 	var dirs []string

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -140,7 +139,7 @@ func prepareBackends(opts Options) error {
 	}
 	if opts.GPULayers != 0 { // only then can there be something to say, and the devices are worth listing
 		if msg := gpuNotice(opts.GPULayers, Devices(), loadedBackends(), backendErr); msg != "" {
-			fmt.Fprintln(os.Stderr, msg)
+			noticeOnce(msg)
 		}
 	}
 	return nil
