@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"io"
 	"math"
 	"strings"
@@ -116,8 +117,8 @@ func isReasoningModel(model string) bool {
 }
 
 // Request builds the chat completion request that Chat would send.
-func (c *Client) Request(messages []openai.ChatCompletionMessage, options ...ChatOptions) openai.ChatCompletionRequest {
-	opts, _ := oneOptions(options) // Chat reports extra options; a request is built from the first
+func (c *Client) Request(messages []openai.ChatCompletionMessage, given ...ChatOptions) openai.ChatCompletionRequest {
+	opts, _ := options.One("llm: Request", given) // Chat reports extra options
 	if opts.System != "" && (len(messages) == 0 || messages[0].Role != openai.ChatMessageRoleSystem) {
 		messages = append([]openai.ChatCompletionMessage{System(opts.System)}, messages...)
 	}
@@ -214,26 +215,12 @@ func (c *Client) newReply(resp openai.ChatCompletionResponse, model string, d ti
 	return r
 }
 
-// oneOptions returns the options of a call that takes them as its last, optional argument: the zero value
-// when none are given, an error when more than one are.
-func oneOptions[T any](opts []T) (T, error) {
-	var zero T
-	switch len(opts) {
-	case 0:
-		return zero, nil
-	case 1:
-		return opts[0], nil
-	default:
-		return opts[0], fmt.Errorf("llm: %d option structs given; pass at most one %T", len(opts), zero)
-	}
-}
-
 // Chat sends a conversation (the messages, oldest first) and returns the model's reply with its
 // accounting. Options are optional: ChatOptions{Model: ..., System: ..., Stream: true, ...}.
 //
 //	reply, err := client.Chat(ctx, []openai.ChatCompletionMessage{llm.User("What is money?")})
 func (c *Client) Chat(ctx context.Context, messages []openai.ChatCompletionMessage, opts ...ChatOptions) (*Reply, error) {
-	o, err := oneOptions(opts)
+	o, err := options.One("llm: Chat", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"errors"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"io"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func (c *Client) completionRequest(prompt string, opts ChatOptions) openai.Compl
 //
 //	story, err := client.Complete(ctx, "Once upon a time", llm.ChatOptions{Model: "davinci-002", MaxTokens: 60})
 func (c *Client) Complete(ctx context.Context, prompt string, opts ...ChatOptions) (*Reply, error) {
-	o, err := oneOptions(opts)
+	o, err := options.One("llm: Complete", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"html"
 	"strings"
 
@@ -57,7 +58,7 @@ func (cv *Conversation) options(opts []ChatOptions) (ChatOptions, error) {
 	if len(opts) == 0 {
 		return cv.Options, nil
 	}
-	return oneOptions(opts)
+	return options.One("llm: Conversation", opts)
 }
 
 func (cv *Conversation) account(r *Reply) {

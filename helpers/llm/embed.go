@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"math"
 	"time"
 
@@ -43,7 +44,7 @@ type EmbedOptions struct {
 //	vecs, err := client.Embed(ctx, []string{"What is money?", "Money is a medium of exchange."})
 //	llm.Cosine(vecs[0], vecs[1])
 func (c *Client) Embed(ctx context.Context, texts []string, opts ...EmbedOptions) ([][]float32, error) {
-	o, err := oneOptions(opts)
+	o, err := options.One("llm: Embed", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package local
 
-import "context"
+import (
+	"context"
+
+	"github.com/golm-dev/golm/helpers/internal/options"
+)
 
 // The learner-facing calls. They are the same in every build: what differs is below them (generate, embed,
 // ChatPrompt), implemented with llama.cpp in the llama build (llama_*.go) and returning ErrNotBuilt without it
@@ -10,7 +14,7 @@ import "context"
 // and timing. Set GenerateOptions.Stream to watch the text appear in the notebook, or StreamTo to receive it
 // as it is generated. Pass at most one GenerateOptions.
 func (m *Model) Complete(ctx context.Context, prompt string, opts ...GenerateOptions) (*Result, error) {
-	o, err := optionsOf("Complete", opts)
+	o, err := options.One("local: Complete", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +28,7 @@ func (m *Model) Complete(ctx context.Context, prompt string, opts ...GenerateOpt
 // in GenerateOptions.Template). Set GenerateOptions.Stream to watch the answer appear in the notebook, rendered
 // as Markdown, or StreamTo to receive it as it is generated. Pass at most one GenerateOptions.
 func (m *Model) Chat(ctx context.Context, messages []Message, opts ...GenerateOptions) (*Result, error) {
-	o, err := optionsOf("Chat", opts)
+	o, err := options.One("local: Chat", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +39,7 @@ func (m *Model) Chat(ctx context.Context, messages []Message, opts ...GenerateOp
 // when it is set, and returns the answer's text. With Stream or StreamTo set it streams like Chat. When
 // generation stops early, the text so far is returned with the error. Pass at most one GenerateOptions.
 func (m *Model) Ask(ctx context.Context, question string, opts ...GenerateOptions) (string, error) {
-	o, err := optionsOf("Ask", opts)
+	o, err := options.One("local: Ask", opts)
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +82,7 @@ func (m *Model) chatWith(ctx context.Context, messages []Message, o GenerateOpti
 // GGUF) for retrieval. For one text: Embed(ctx, []string{text}) and take element 0. Pass no EmbedOptions (it
 // has no fields yet).
 func (m *Model) Embed(ctx context.Context, texts []string, opts ...EmbedOptions) ([][]float32, error) {
-	if _, err := optionsOf("Embed", opts); err != nil {
+	if _, err := options.One("local: Embed", opts); err != nil {
 		return nil, err
 	}
 	return m.embed(ctx, texts)

@@ -3,6 +3,7 @@ package local
 import (
 	"bytes"
 	"errors"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"go/ast"
 	"go/build"
 	"go/parser"
@@ -186,9 +187,9 @@ func TestOptionsOf(t *testing.T) {
 		{[]GenerateOptions{{MaxTokens: 7}, {MaxTokens: 8}}, 0, true},
 	}
 	for _, tt := range tests {
-		o, err := optionsOf("Complete", tt.opts)
+		o, err := options.One("local: Complete", tt.opts)
 		if (err != nil) != tt.wantErr || (err == nil && o.maxTokens() != tt.want) {
-			t.Errorf("optionsOf(%v) = %+v, %v", tt.opts, o, err)
+			t.Errorf("options.One(%v) = %+v, %v", tt.opts, o, err)
 		}
 		if err != nil && !strings.Contains(err.Error(), "Complete takes at most one") {
 			t.Errorf("error %q does not name the call", err)

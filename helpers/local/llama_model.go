@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -62,7 +63,7 @@ type Model struct {
 // Load loads a GGUF model: on the CPU with a context of up to 4096 tokens, or as opts (at most one) say.
 // Cancelling ctx stops the loading.
 func Load(ctx context.Context, path string, opts ...Options) (*Model, error) {
-	o, err := optionsOf("Load", opts)
+	o, err := options.One("local: Load", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -128,19 +128,6 @@ func (o GenerateOptions) maxTokens() int {
 // options can come later without changing Embed's signature. Pass none.
 type EmbedOptions struct{}
 
-// optionsOf returns the options of a variadic options argument: the zero value for none, the value for one,
-// and an error naming the call for more than one.
-func optionsOf[T any](call string, opts []T) (T, error) {
-	var zero T
-	switch len(opts) {
-	case 0:
-		return zero, nil
-	case 1:
-		return opts[0], nil
-	}
-	return zero, fmt.Errorf("local: %s takes at most one options value, got %d", call, len(opts))
-}
-
 // Stop reasons reported in Result.StopReason.
 const (
 	StopEOS       = "eos"       // the model emitted an end-of-generation token

@@ -109,7 +109,7 @@ func TestNewOptions(t *testing.T) {
 		t.Errorf("New(opts): %+v", o)
 	}
 	_, err := New(Options{}, Options{}).Run(context.Background(), "1")
-	if err == nil || !strings.Contains(err.Error(), "at most one Options, got 2") {
+	if err == nil || !strings.Contains(err.Error(), "at most one options value, got 2") {
 		t.Errorf("two Options: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"html"
 	"io"
 	"os"
@@ -132,13 +133,7 @@ type Sandbox struct {
 // with more, every Run fails saying so.
 func New(opts ...Options) *Sandbox {
 	s := &Sandbox{}
-	switch len(opts) {
-	case 0:
-	case 1:
-		s.opts = opts[0]
-	default:
-		s.err = fmt.Errorf("sandbox: New takes at most one Options, got %d", len(opts))
-	}
+	s.opts, s.err = options.One("sandbox: New", opts)
 	return s
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"html"
 	"strings"
 
@@ -83,12 +84,9 @@ type AskOptions struct {
 //
 //	tr, err := runner.Ask(ctx, "What is 6+3?", tools.AskOptions{System: "You must use the sums function."})
 func (r *Runner) Ask(ctx context.Context, question string, opts ...AskOptions) (*Transcript, error) {
-	if len(opts) > 1 {
-		return &Transcript{}, fmt.Errorf("tools: %d option structs given; pass at most one AskOptions", len(opts))
-	}
-	var o AskOptions
-	if len(opts) == 1 {
-		o = opts[0]
+	o, err := options.One("tools: Runner.Ask", opts)
+	if err != nil {
+		return &Transcript{}, err
 	}
 	var msgs []openai.ChatCompletionMessage
 	if o.System != "" {
