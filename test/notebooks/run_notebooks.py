@@ -25,7 +25,11 @@ Two more modes run the lessons under the conditions users meet (--mode, make tes
     and a token limit per answer). A small base model calls no tools and answers oddly, so nothing of its
     wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS).
 
-    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve] [NAME...]
+  * local: the lessons that load a model themselves (04, 07) with GOLM_MODEL pointing at that real model
+    instead of the stand-in, so that they show real generated text, a real tokenizer and real speed; no cell
+    may fail, and the lessons must show a generation speed (LOCAL_MARKERS).
+
+    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve|local] [NAME...]
 """
 
 import os
@@ -129,6 +133,8 @@ SERVE_MARKERS = {
     "02-openai-api": ["Using the server at"],
     "03-function-calling": ["finish reason:"],
 }
+# What each lesson must print when it loads the real small model itself.
+LOCAL_MARKERS = {"04-local-models": ["tokens/s"], "07-llama-cpp": ["tokens/s"]}
 OPENAI_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_MODEL", "OPENAI_ORG_ID")
 
 
@@ -138,13 +144,18 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_serve():
-    """Fetch the small real model and start golm serve with it; return (process, base URL, model name)."""
+def real_model():
+    """Fetch the small real model (scripts/models.sh, cached by version) and return its path."""
     out = subprocess.run(["bash", str(ROOT / "scripts" / "models.sh")], capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"scripts/models.sh failed:\n{out.stderr}")
     paths = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
-    model = paths["GEMMA_GGUF"]
+    return paths["GEMMA_GGUF"]
+
+
+def start_serve():
+    """Start golm serve with the small real model; return (process, base URL, model name)."""
+    model = real_model()
     addr = f"127.0.0.1:{free_port()}"
     name = "gemma-3-270m"
     proc = subprocess.Popen([GOLM, "serve", "-template", "gemma", "-max-tokens", "24", "-name", name,
@@ -187,14 +198,14 @@ def run(path, expectations, mode="fake", server=None):
               flush=True)
         return False
     try:
-        model_env = {var: make_model(var) for var in models}
+        model_env = {var: (server if mode == "local" else make_model(var)) for var in models}
     except RuntimeError as e:
         print(f"FAIL {name}: {e}", flush=True)
         return False
     fake = None
     env = {k: v for k, v in os.environ.items() if k not in OPENAI_VARS}
     env.update(GOLM_SANDBOX_CONFIRM="yes", **model_env)
-    if mode == "fake":
+    if mode in ("fake", "local"):
         script = HERE / "scripts" / f"{name}.json"
         fake, url = start_fake(script if script.exists() else None)
         env.update(OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY)
@@ -235,6 +246,8 @@ def run(path, expectations, mode="fake", server=None):
         problems += expect.check(nb, expectations.get(name, []))
     if mode == "serve":
         problems += [f"missing output: {m!r}" for m in SERVE_MARKERS.get(name, []) if m not in text]
+    if mode == "local":
+        problems += [f"missing output: {m!r}" for m in LOCAL_MARKERS.get(name, []) if m not in text]
     status = "ok" if not problems else "FAIL"
     print(f"{status:4} {name} [{mode}] ({time.time() - t0:.1f}s, {len(nb.cells)} cells)", flush=True)
     for p in problems:
@@ -259,12 +272,14 @@ def main():
         if a.startswith("--mode="):
             mode = a.split("=", 1)[1]
             args.remove(a)
-    if mode not in ("fake", "nokey", "serve"):
-        sys.exit(f"unknown mode {mode!r}: use fake, nokey or serve")
+    if mode not in ("fake", "nokey", "serve", "local"):
+        sys.exit(f"unknown mode {mode!r}: use fake, nokey, serve or local")
     names = args
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if mode == "serve":
         paths = [p for p in paths if p.stem in API_LESSONS]
+    if mode == "local":
+        paths = [p for p in paths if p.stem in LOCAL_MARKERS]
     if names:
         paths = [p for p in paths if p.stem in names or p.name in names]
     if not paths:
@@ -274,6 +289,8 @@ def main():
     if mode == "serve":
         proc, url, model = start_serve()
         server = (url, model)
+    if mode == "local":
+        server = real_model()
     try:
         ok = all([run(p, expectations, mode, server) for p in paths])
     finally:
