@@ -35,6 +35,7 @@ var Packages = []string{
 	"github.com/golm-dev/golm/helpers/local/hf",
 	"github.com/golm-dev/golm/helpers/local/synth",
 	"github.com/golm-dev/golm/helpers/local/server",
+	"github.com/golm-dev/golm/helpers/local/convert",
 	"github.com/sashabaranov/go-openai",
 	"github.com/sashabaranov/go-openai/jsonschema",
 	"github.com/pkoukk/tiktoken-go",
