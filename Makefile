@@ -25,9 +25,12 @@ run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
 	@root=$$( [ "$$(id -u)" = 0 ] && echo --allow-root ); \
 	if command -v jupyter-lab >/dev/null 2>&1; then \
-		jupyter lab --notebook-dir=notebooks $$root; \
+		exec jupyter-lab --notebook-dir=notebooks $$root; \
+	elif command -v jupyter-notebook >/dev/null 2>&1; then \
+		exec jupyter-notebook --notebook-dir=notebooks $$root; \
 	else \
-		jupyter notebook --notebook-dir=notebooks $$root; \
+		echo "No Jupyter of your own: using JupyterLab from golm's environment (scripts/venv.sh)"; \
+		venv=$$(PYTHON=$(PYTHON) scripts/venv.sh) && exec "$$venv/bin/jupyter-lab" --notebook-dir=notebooks $$root; \
 	fi
 
 deps:
@@ -98,9 +101,13 @@ test-notebooks: test-kernelspec
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=serve
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=local
 
-# Lesson 01 in Jupyter Notebook in headless Chromium; the screenshot lands in build/screenshots/.
+# Lesson 01 in headless Chromium in JupyterLab 4 and Notebook 7 (from golm's own environment, made once by
+# scripts/venv.sh from pinned, hashed packages) and in Debian's Notebook 6; screenshots land in build/screenshots/.
 test-browser: test-kernelspec
-	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/browser/test_browser.py
+	@venv=$$(PYTHON=$(PYTHON) scripts/venv.sh) && \
+	echo "GOLM_JUPYTER_VENV=$$venv $(PYTHON) test/browser/test_browser.py" && \
+	GOLM_JUPYTER_VENV=$$venv JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg \
+		$(PYTHON) test/browser/test_browser.py
 
 test-env:
 	$(PYTHON) test/env/test_environment.py

@@ -1,0 +1,58 @@
+#!/bin/sh
+# venv.sh makes golm's own Python virtual environment with JupyterLab and Notebook 7, and prints its folder.
+#
+#   scripts/venv.sh            create the environment if it is missing, then print its folder
+#   scripts/venv.sh --path     print the folder only (nothing is created; exit 1 when it is not ready)
+#
+# Every package and its dependencies are pinned with their hashes in scripts/jupyter-requirements.txt and
+# installed from the Python package registry with `pip install --require-hashes`. The folder is keyed by the
+# Python version and the requirements' hash, so editing the pins makes a new environment and an unchanged
+# one is made once:
+#   ${GOLM_VENV:-${XDG_CACHE_HOME:-~/.cache}/golm/jupyter-py3.X-HASH}
+# Needs Python 3 with its venv module (Debian: apt-get install python3-venv); PYTHON picks the interpreter.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+req=$root/scripts/jupyter-requirements.txt
+py=${PYTHON:-python3}
+
+if ! ver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); then
+	echo "venv.sh: $py does not run: install Python 3" >&2
+	exit 1
+fi
+hash=$(sha256sum "$req" | cut -c1-12)
+dir=${GOLM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/golm/jupyter-py$ver-$hash}
+done_mark=$dir/.golm-complete
+
+if [ -f "$done_mark" ]; then
+	echo "$dir"
+	exit 0
+fi
+if [ "${1:-}" = --path ]; then
+	exit 1
+fi
+
+mkdir -p "$(dirname "$dir")"
+# One installer at a time (two make targets may ask at once); the others wait and reuse its result.
+if command -v flock >/dev/null 2>&1 && [ -z "${GOLM_VENV_LOCKED:-}" ]; then
+	exec env GOLM_VENV_LOCKED=1 flock "$dir.lock" "$0" "$@"
+fi
+if [ -f "$done_mark" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+if ! "$py" -c 'import ensurepip, venv' 2>/dev/null; then
+	echo "venv.sh: $py has no venv module: install it (Debian and Ubuntu: apt-get install python3-venv)" >&2
+	exit 1
+fi
+echo "venv.sh: installing JupyterLab and Notebook 7 into $dir (once; pinned in scripts/jupyter-requirements.txt)" >&2
+rm -rf "$dir"
+"$py" -m venv "$dir"
+# --no-deps: the file pins every dependency itself, each with its hashes.
+if ! "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+	--only-binary=:all: -r "$req" >&2; then
+	echo "venv.sh: pip install failed; $dir is left incomplete and will be made again next time" >&2
+	exit 1
+fi
+touch "$done_mark"
+echo "$dir"
