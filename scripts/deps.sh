@@ -1,9 +1,12 @@
 #!/bin/sh
 # deps.sh installs what golm needs and the machine lacks.
 #
-#   scripts/deps.sh run    Jupyter (Notebook), to run the kernel and the lessons
-#   scripts/deps.sh test   also what the tests use: the conformance suite, nbclient, Chromium with
-#                          Selenium, g++
+#   scripts/deps.sh run    what `make run` needs: nothing more where you have Jupyter (jupyter-lab or
+#                          jupyter-notebook on PATH); else Python's venv module, for golm's own JupyterLab
+#                          (scripts/venv.sh installs it from pinned packages on first use)
+#   scripts/deps.sh test   also what the tests use: Debian's Jupyter and Notebook 6, the conformance suite,
+#                          nbclient, Chromium with Selenium, python3-venv (JupyterLab 4 and Notebook 7 for the
+#                          browser tests come from scripts/venv.sh), g++
 #
 # On Debian and Ubuntu it installs the missing packages with apt (as root, or through sudo). Elsewhere it
 # says what to install and fails if Jupyter itself is missing.
@@ -15,10 +18,15 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 1
 fi
 
-pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
+pkgs=
 if [ "$mode" = test ]; then
-	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium python3-pip g++ make"
+	pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
+	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium python3-pip"
+	pkgs="$pkgs python3-venv g++ make"
+elif ! command -v jupyter-lab >/dev/null 2>&1 && ! command -v jupyter-notebook >/dev/null 2>&1; then
+	pkgs="python3 python3-venv"
 fi
+[ -n "$pkgs" ] || exit 0
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
 	missing=
@@ -46,8 +54,20 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
 	exit 0
 fi
 
-# Not Debian: check for Jupyter and say what is missing.
+# Not Debian: check for Python (golm's own JupyterLab needs its venv module) and say what is missing.
 py=$(command -v python3 || true)
+if [ "$mode" = run ]; then
+	if [ -z "$py" ] || ! "$py" -c "import ensurepip, venv" 2>/dev/null; then
+		cat >&2 <<'MSG'
+deps.sh: no Jupyter, and no Python 3 with its venv module to install golm's own JupyterLab. Install either
+Python 3 (with venv), or Jupyter with your package manager, conda or pip, for example:
+    conda install -c conda-forge jupyterlab
+    pip install jupyterlab
+MSG
+		exit 1
+	fi
+	exit 0
+fi
 if [ -z "$py" ] || ! "$py" -c "import jupyter_client" 2>/dev/null; then
 	cat >&2 <<'MSG'
 deps.sh: Jupyter is missing. Install it with your package manager, conda or pip, for example:

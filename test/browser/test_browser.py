@@ -5,8 +5,11 @@ from JUPYTER_PATH (the tests' kernelspec in build/jupyter). Selenium drives Debi
 01-tokens.ipynb, runs all cells from the Run menu, waits for them to finish, and checks that no cell shows an
 error and that the coloured token display rendered (the pieces as spans with different background colours).
 A deliberately failing cell appended to the copy proves that an error would be seen. In JupyterLab it also
-checks that the launcher offers "Go (golm)" with its logo and that Go cells are syntax highlighted (the
-kernel's codemirror_mode). Screenshots land in build/screenshots/.
+checks that the launcher offers "Go (golm)" with its logo, that Go cells are syntax highlighted (the
+kernel's codemirror_mode), and, in a new notebook opened from the launcher's card and typed into: Tab
+completion and Shift+Tab inspection show the kernel's answers, a display.Progress bar moves in one output,
+the toolbar's interrupt stops a busy loop, and a restart from the Kernel menu forgets the variables.
+Screenshots land in build/screenshots/.
 
 JupyterLab and Notebook 7 come from golm's own virtual environment (scripts/venv.sh; GOLM_JUPYTER_VENV names
 its folder), Notebook 6 from Debian's jupyter-notebook.
@@ -17,7 +20,6 @@ its folder), Notebook 6 from Debian's jupyter-notebook.
 
 import json
 import os
-import re
 import shutil
 import socket
 import struct
@@ -32,7 +34,9 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLM = os.environ.get("GOLM", str(ROOT / "bin" / "golm"))
@@ -172,12 +176,14 @@ class FrontEnd:
         with urllib.request.urlopen(self.url("/api/sessions"), timeout=5) as r:
             return json.load(r)
 
-    def wait_kernel(self, state, timeout):
-        """Waits until the notebook's session runs the golm kernel in the given execution state."""
+    def wait_kernel(self, state, timeout, path=NOTEBOOK):
+        """Waits until the notebook's session runs the golm kernel in the given execution state (path None: a
+        session other than the lesson's)."""
         deadline = time.time() + timeout
         seen = None
         while time.time() < deadline:
-            seen = [(s["kernel"]["name"], s["kernel"]["execution_state"]) for s in self.sessions()]
+            seen = [(s["kernel"]["name"], s["kernel"]["execution_state"]) for s in self.sessions()
+                    if (path in s["path"] if path else NOTEBOOK not in s["path"])]
             if ("golm", state) in seen:
                 return
             time.sleep(0.5)
@@ -270,12 +276,155 @@ class LabLike(FrontEnd):
         self.check_tokens()
 
 
-class JupyterLab(LabLike, unittest.TestCase):
+class Interactive(LabLike):
+    """A new notebook from the launcher's Go (golm) card, typed into like a learner would."""
+
+    def menu(self, menu, item):
+        m = self.wait_js("""return [...document.querySelectorAll('.lm-MenuBar-item')]
+                            .find(m => m.textContent.trim() == arguments[0])""", 30, f"the {menu} menu", menu)
+        m.click()
+        i = self.wait_js("""return [...document.querySelectorAll('.lm-Menu .lm-Menu-item')]
+                            .find(i => i.textContent.trim().startsWith(arguments[0]))""", 10,
+                         f"{item} in the {menu} menu", item)
+        i.click()
+
+    def last_editor(self):
+        return self.wait_js("""const eds = document.querySelectorAll('.jp-Notebook .jp-CodeCell .cm-content');
+                               return eds.length ? eds[eds.length - 1] : null""", 30, "a code cell")
+
+    def type_code(self, code):
+        """Replaces the last code cell's text with code and leaves the cursor at its end."""
+        ed = self.last_editor()
+        ed.click()
+        ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+        ActionChains(self.driver).send_keys(Keys.DELETE).send_keys(code).perform()
+        self.wait_js("return arguments[0].textContent == arguments[1]", 10, f"the cell to read {code!r}", ed, code)
+        return ed
+
+    def cell_count(self):
+        return self.driver.execute_script("return document.querySelectorAll('.jp-Notebook .jp-CodeCell').length")
+
+    def cell_output(self, index):
+        return self.driver.execute_script("""const c = document.querySelectorAll('.jp-Notebook .jp-CodeCell')[arguments[0]];
+            return [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent).join('\\n')""", index)
+
+    def cell_errors(self, index):
+        return self.driver.execute_script("""const c = document.querySelectorAll('.jp-Notebook .jp-CodeCell')[arguments[0]];
+            return [...c.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                   .map(o => o.textContent)""", index)
+
+    def run_code(self, code, wait=True):
+        """Types code into the last cell and runs it (Shift+Enter); returns the cell's index."""
+        index = self.cell_count() - 1
+        self.type_code(code)
+        ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+        if wait:
+            self.wait_done(index, 60)
+        return index
+
+    def wait_done(self, index, timeout):
+        self.wait_js("""const c = document.querySelectorAll('.jp-Notebook .jp-CodeCell')[arguments[0]];
+                        return /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').textContent)""",
+                     timeout, f"cell {index} to finish", index)
+        self.wait_kernel("idle", timeout, self.path)
+
+    def toolbar_button(self, command, title):
+        return self.wait_js("""return document.querySelector('.jp-NotebookPanel-toolbar [data-command="' + arguments[0] + '"]')
+            || [...document.querySelectorAll('.jp-NotebookPanel-toolbar [title]')]
+               .find(b => b.getAttribute('title').startsWith(arguments[1]))""", 10, f"the {title} button",
+                            command, title)
+
+    def interactive_session(self):
+        d = self.driver
+        # Completion and inspection answers come from the kernel: import a package the interpreter knows.
+        i = self.run_code('import ("strings"; "time"; "github.com/golm-dev/golm/helpers/display")')
+        self.assertEqual(self.cell_errors(i), [])
+        self.run_code("golmBefore := 42")
+
+        # Tab completion.
+        self.type_code("strings.To")
+        ActionChains(d).send_keys(Keys.TAB).perform()
+        items = self.wait_js("""const c = document.querySelector('.jp-Completer');
+            if (!c || c.classList.contains('lm-mod-hidden')) return null;
+            const it = [...c.querySelectorAll('.jp-Completer-item')].map(i => i.textContent.trim());
+            return it.length ? it : null""", 30, "the completer after Tab")
+        self.assertTrue(any("ToUpper" in t for t in items), f"Tab on strings.To offered {items}")
+        self.shot(f"{self.name}-completion")
+        ActionChains(d).send_keys(Keys.ESCAPE).perform()
+        print(f"{self.name}: Tab on strings.To offered {len(items)} items, e.g. {items[:4]}", file=sys.stderr)
+
+        # Shift+Tab inspection.
+        ed = self.type_code("strings.ToUpper")
+        ed.click()
+        ActionChains(d).send_keys(Keys.END).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        tip = self.wait_js("""const t = document.querySelector('.jp-Tooltip');
+                              return t && t.textContent.includes('ToUpper') ? t.textContent : null""", 30,
+                           "the Shift+Tab tooltip for strings.ToUpper")
+        self.assertIn("func ToUpper(s string) string", tip)
+        self.shot(f"{self.name}-inspect")
+        ActionChains(d).send_keys(Keys.ESCAPE).perform()
+        print(f"{self.name}: Shift+Tab showed {tip[:100]!r}", file=sys.stderr)
+
+        # A progress bar that moves: display.Update replaces one output in place.
+        i = self.run_code("p := display.NewProgress(\"steps\", 12); for k := 0; k < 12; k++ "
+                          "{ time.Sleep(250 * time.Millisecond); p.Add(1) }; p.Done()", wait=False)
+        seen, outputs = [], 0
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            text = self.cell_output(i)
+            outputs = max(outputs, d.execute_script(
+                "return document.querySelectorAll('.jp-Notebook .jp-CodeCell')[arguments[0]]"
+                ".querySelectorAll('.jp-OutputArea-output').length", i))
+            if text and (not seen or seen[-1] != text):
+                seen.append(text)
+            if "12/12" in text and self.sessions_idle():
+                break
+            time.sleep(0.1)
+        self.wait_done(i, 30)
+        self.assertIn("12/12", self.cell_output(i), f"the progress bar did not finish: {seen}")
+        self.assertGreaterEqual(len(seen), 3, f"the progress bar did not move: {seen}")
+        self.assertEqual(outputs, 1, "display.Update added outputs instead of replacing one")
+        self.shot(f"{self.name}-progress")
+        print(f"{self.name}: progress bar showed {len(seen)} states in one output: {seen[0][:40]!r} .. "
+              f"{seen[-1][:40]!r}", file=sys.stderr)
+
+        # An interrupt from the toolbar stops a busy loop.
+        i = self.run_code("golmSpins := 0; for { golmSpins++ }", wait=False)
+        self.wait_kernel("busy", 30, self.path)
+        time.sleep(1)
+        self.toolbar_button("notebook:interrupt-kernel", "Interrupt").click()
+        started = time.time()
+        self.wait_done(i, 20)
+        took = time.time() - started
+        self.assertTrue(any("nterrupt" in e for e in self.cell_errors(i)),
+                        f"the interrupted cell does not say so: {self.cell_errors(i)}")
+        self.assertLess(took, 10, "the interrupt took too long")
+        print(f"{self.name}: interrupt stopped the loop in {took:.1f}s: "
+              f"{' '.join(self.cell_errors(i))[:100]!r}", file=sys.stderr)
+        i = self.run_code("golmBefore + 1")
+        self.assertIn("43", self.cell_output(i), "the kernel lost its state or did not answer after the interrupt")
+
+        # A restart from the Kernel menu forgets the variables and the kernel answers again.
+        self.menu("Kernel", "Restart Kernel")
+        self.wait_js("return document.querySelector('.jp-Dialog .jp-mod-accept')", 10, "the restart dialog").click()
+        self.wait_kernel("idle", 60, self.path)
+        i = self.run_code("golmBefore")
+        self.assertTrue(self.cell_errors(i), "golmBefore survived the restart")
+        i = self.run_code("40 + 2")
+        self.assertIn("42", self.cell_output(i))
+        self.shot(f"{self.name}-restart")
+        print(f"{self.name}: after restart golmBefore is {' '.join(self.cell_errors(i - 1))[:80]!r}", file=sys.stderr)
+
+    def sessions_idle(self):
+        return all(s["kernel"]["execution_state"] == "idle" for s in self.sessions() if NOTEBOOK not in s["path"])
+
+
+class JupyterLab(Interactive, unittest.TestCase):
     name = "lab"
     app = "lab"
 
     def test_1_launcher_offers_golm(self):
-        self.driver.get(self.url("/lab"))
+        self.driver.get(self.url("/lab?reset"))  # ?reset: a fresh workspace, with the launcher
         card = self.wait_js("return document.querySelector('.jp-LauncherCard[title=\"Go (golm)\"]')", 90,
                             "the Go (golm) card in the launcher")
         loaded = self.wait_js("""const img = arguments[0].querySelector('img');
@@ -303,6 +452,21 @@ class JupyterLab(LabLike, unittest.TestCase):
             }
             return null""", 20, "a Go keyword highlighted in a code cell")
         print(f"lab: Go keyword {found[0]!r} highlighted {found[1]} against {found[2]}", file=sys.stderr)
+
+    def test_4_launcher_notebook_completes_inspects_interrupts_restarts(self):
+        self.driver.get(self.url("/lab?reset"))  # ?reset: a fresh workspace, with the launcher
+        self.wait_js("return document.querySelector('.jp-LauncherCard[title=\"Go (golm)\"][data-category=\"Notebook\"]')",
+                     90, "the Go (golm) notebook card").click()
+        deadline = time.time() + 60
+        new = []
+        while not new and time.time() < deadline:
+            new = [s["path"] for s in self.sessions() if s["kernel"]["name"] == "golm" and NOTEBOOK not in s["path"]]
+            time.sleep(0.3)
+        self.assertTrue(new, "the launcher's Go (golm) card started no golm notebook")
+        # A new notebook's session may be renamed after it starts (Untitled.ipynb): match it as "not the lesson".
+        self.path = None
+        self.wait_kernel("idle", 90, self.path)
+        self.interactive_session()
 
 
 class Notebook7(LabLike, unittest.TestCase):
