@@ -6,9 +6,10 @@ from JUPYTER_PATH (the tests' kernelspec in build/jupyter). Selenium drives Debi
 error and that the coloured token display rendered (the pieces as spans with different background colours).
 A deliberately failing cell appended to the copy proves that an error would be seen. In JupyterLab it also
 checks that the launcher offers "Go (golm)" with its logo, that Go cells are syntax highlighted (the
-kernel's codemirror_mode), and, in a new notebook opened from the launcher's card and typed into: Tab
-completion and Shift+Tab inspection show the kernel's answers, a display.Progress bar moves in one output,
-the toolbar's interrupt stops a busy loop, and a restart from the Kernel menu forgets the variables.
+kernel's codemirror_mode). In JupyterLab (a new notebook from the launcher's card) and in Notebook 7 (a new
+empty Go notebook) it types like a learner: Tab completion and Shift+Tab inspection show the kernel's
+answers, a display.Progress bar moves in one output, the toolbar's interrupt stops a busy loop, and a
+restart from the Kernel menu forgets the variables.
 Screenshots land in build/screenshots/.
 
 JupyterLab and Notebook 7 come from golm's own virtual environment (scripts/venv.sh; GOLM_JUPYTER_VENV names
@@ -277,7 +278,7 @@ class LabLike(FrontEnd):
 
 
 class Interactive(LabLike):
-    """A new notebook from the launcher's Go (golm) card, typed into like a learner would."""
+    """A new Go notebook, typed into like a learner would."""
 
     def menu(self, menu, item):
         m = self.wait_js("""return [...document.querySelectorAll('.lm-MenuBar-item')]
@@ -469,12 +470,24 @@ class JupyterLab(Interactive, unittest.TestCase):
         self.interactive_session()
 
 
-class Notebook7(LabLike, unittest.TestCase):
+class Notebook7(Interactive, unittest.TestCase):
     name = "nb7"
     app = "notebook"
 
-    def test_lesson_runs_and_tokens_render(self):
+    def test_1_lesson_runs_and_tokens_render(self):
         self.lesson_runs_and_tokens_render()
+
+    def test_2_new_notebook_completes_inspects_interrupts_restarts(self):
+        # Notebook 7 has no launcher: a new Go notebook is an empty one with golm's kernelspec.
+        scratch = {"cells": [{"cell_type": "code", "execution_count": None, "id": "scratch", "metadata": {},
+                              "outputs": [], "source": []}],
+                   "metadata": {"kernelspec": {"name": "golm", "display_name": "Go (golm)", "language": "go"}},
+                   "nbformat": 4, "nbformat_minor": 5}
+        (self.dir / "nb" / "scratch.ipynb").write_text(json.dumps(scratch))
+        self.driver.get(self.url("/notebooks/scratch.ipynb"))
+        self.path = None
+        self.wait_kernel("idle", 90, self.path)
+        self.interactive_session()
 
 
 class Notebook6(FrontEnd, unittest.TestCase):
