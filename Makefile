@@ -1,6 +1,7 @@
 # golm: a Jupyter kernel for Go, and a course on language models.
 #
-#   make run     install what is missing, build golm, install the kernel, open the lessons in Jupyter
+#   make run     install what is missing, build golm, install the kernel, open the lessons in Jupyter (yours,
+#                or else JupyterLab from golm's own environment: scripts/venv.sh)
 #   make test    run every test (installs what the tests need)
 #
 # Other targets: build, install, bench, lessons (regenerate notebooks/ from lessons/), clean.
