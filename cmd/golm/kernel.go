@@ -10,18 +10,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 
-	"github.com/golm-dev/golm/helpers/tokens"
-	"github.com/golm-dev/golm/internal/kernel/docs"
-	"github.com/golm-dev/golm/internal/kernel/engine"
 	"github.com/golm-dev/golm/internal/kernel/history"
+	"github.com/golm-dev/golm/internal/kernel/modules"
+	"github.com/golm-dev/golm/internal/kernel/modules/workermain"
 	"github.com/golm-dev/golm/internal/kernel/server"
 	"github.com/golm-dev/golm/internal/kernel/supervisor"
-	"github.com/golm-dev/golm/internal/kernel/worker"
-	"github.com/golm-dev/golm/symbols"
 )
 
 func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -57,10 +55,13 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 		log.Warn("history is kept in memory only", "err", err)
 		hist, _ = history.Open("")
 	}
+	workerCmd := []string{exe, "worker"}
+	mods, startCmd := kernelModules(workerCmd, log)
 	srv, err := server.New(server.Config{
-		Conn: conn,
+		Conn:    conn,
+		Modules: mods,
 		Worker: supervisor.Options{
-			Command:     []string{exe, "worker"},
+			Command:     startCmd,
 			Env:         append(os.Environ(), "GOLM_MEMORY_LIMIT="+strconv.FormatInt(limit, 10)),
 			MemoryLimit: limit + limit/10,
 		},
@@ -85,19 +86,55 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	return srv.Run(ctx)
 }
 
+// kernelModules opens the notebook's modules workspace for %go, and returns the worker command to start
+// with: a cached worker that links the workspace's packages when there is one (a notebook that ran %go get
+// before), else golm worker. Without golm's source, %go says why it is unavailable.
+func kernelModules(workerCmd []string, log *slog.Logger) (server.Modules, []string) {
+	ws, err := openWorkspace()
+	if err != nil {
+		log.Warn("%go is unavailable", "err", err)
+		return unavailableModules{err}, workerCmd
+	}
+	if exe, ok := ws.Cached(); ok {
+		return &modules.Magic{Workspace: ws, Default: workerCmd}, []string{exe}
+	}
+	return &modules.Magic{Workspace: ws, Default: workerCmd}, workerCmd
+}
+
+func openWorkspace() (*modules.Workspace, error) {
+	src, err := modules.FindSource()
+	if err != nil {
+		return nil, err
+	}
+	dir, cache, err := modules.DefaultDirs()
+	if err != nil {
+		return nil, err
+	}
+	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: buildTags()})
+}
+
+// buildTags returns the build tags this binary was built with, for workers built from the same source.
+func buildTags() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				return s.Value
+			}
+		}
+	}
+	return ""
+}
+
+// unavailableModules answers %go with the reason it cannot work here.
+type unavailableModules struct{ err error }
+
+func (u unavailableModules) Go(context.Context, []string, io.Writer) ([]string, error) {
+	return nil, fmt.Errorf("%%go is unavailable: %w", u.err)
+}
+
 // runWorker is the kernel's interpreter process, serving on the pipes the kernel passes it (package pipe).
 func runWorker(_ context.Context, _ []string, _, _ io.Writer) error {
-	limit, _ := strconv.ParseInt(os.Getenv("GOLM_MEMORY_LIMIT"), 10, 64)
-	signal.Ignore(syscall.SIGINT) // interrupts come from the kernel as requests
-	return worker.Run(worker.Config{
-		Symbols:     symbols.Symbols,
-		Preferred:   symbols.Preferred,
-		Docs:        docs.Lookup,
-		MemoryLimit: limit,
-		Setup: func(*engine.Session) {
-			tokens.InstallOfflineLoader()
-		},
-	})
+	return workermain.Run(nil, nil)
 }
 
 // maxMessageBytes reads GOLM_MAX_MESSAGE_BYTES ("64MiB", bytes): the largest message a client may send

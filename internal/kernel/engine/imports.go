@@ -105,8 +105,13 @@ func errorValue(err error) string {
 }
 
 func (s *Session) unknownPackage(path string) error {
+	if strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+		return &Error{Name: "ImportError", Value: fmt.Sprintf(
+			"package %q is not in this Go session: add it with\n\n\t%%go get %s\n\n(alone in a cell; it compiles the "+
+				"module into the session, which restarts and replays its cells; %%go help says more)", path, path)}
+	}
 	return &Error{Name: "ImportError", Value: fmt.Sprintf(
 		"package %q is not available in this kernel: golm interprets cells and can import the standard library, "+
-			"its helper packages and the packages compiled into it (see %%help); other modules would have to be "+
-			"compiled into the kernel", path)}
+			"its helper packages and the packages compiled into it (see %%help); other modules can be added with "+
+			"%%go get MODULE", path)}
 }

@@ -22,6 +22,7 @@ var Magics = []struct{ Name, Usage, Doc string }{
 	{"%%time", "%%time (first line)", "run the whole cell and print its wall time"},
 	{"%reset", "%reset", "start a fresh session: all variables, functions and types are forgotten"},
 	{"%who", "%who", "list the names the session has declared"},
+	{"%go", "%go get MODULE[@VERSION]", "compile Go modules into the session (alone in a cell; also %go list, %go remove, %go tidy, %go help)"},
 	{"%help", "%help", "this help"},
 }
 

@@ -58,6 +58,7 @@ func (s *Server) restartWorker(reason string) {
 	s.mu.Lock()
 	p := s.proc
 	s.proc = nil
+	s.cells = nil
 	s.mu.Unlock()
 	if p != nil {
 		p.Kill(reason)
@@ -68,8 +69,11 @@ func (s *Server) restartWorker(reason string) {
 // stream publishes worker output, attached to the running execute request (or the last one).
 func (s *Server) stream(name, text string) {
 	s.mu.Lock()
-	parent := s.parent
+	parent, replaying := s.parent, s.replaying
 	s.mu.Unlock()
+	if replaying {
+		return
+	}
 	s.publish(parent, wire.StreamMsg, wire.Stream{Name: name, Text: text})
 }
 
@@ -147,11 +151,22 @@ func (s *Server) execute(r *request) {
 		done    pipe.Event
 		output  strings.Builder
 	)
-	if isReset(c.Code) {
+	goCmds, isGo, goErr := goMagic(c.Code)
+	switch {
+	case isReset(c.Code):
 		s.restartWorker("reset")
 		r.publish(wire.StreamMsg, wire.Stream{Name: "stdout", Text: "Started a fresh Go session: all variables, functions and types are gone.\n"})
-	} else {
+	case goErr != nil:
+		failure = &pipe.ErrorInfo{Name: "UsageError", Value: goErr.Error(), Traceback: []string{red("UsageError") + ": " + goErr.Error()}}
+	case isGo:
+		failure = s.runGoMagic(r, x, goCmds)
+	default:
 		failure, done = s.run(r, x, c, allowStdin, count, &output)
+		if failure == nil {
+			s.mu.Lock()
+			s.cells = append(s.cells, c.Code)
+			s.mu.Unlock()
+		}
 	}
 	reply := wire.ExecuteResultReply{Status: wire.StatusOK, ExecutionCount: count, Payload: []any{}, UserExpressions: map[string]any{}}
 	if failure != nil {

@@ -42,6 +42,8 @@ type Config struct {
 	// MaxMessageBytes caps one incoming message on shell, control and stdin (0: 256 MiB; golm reads
 	// GOLM_MAX_MESSAGE_BYTES). Larger messages end their connection before they are read.
 	MaxMessageBytes int64
+	// Modules serves %go (nil: %go is not available).
+	Modules Modules
 }
 
 // Server is a running kernel.
@@ -66,6 +68,10 @@ type Server struct {
 	running *execution   // the execute request in progress
 	parent  *wire.Header // header of the last execute request, for output of background goroutines
 	count   int
+	// cells are the cells that ran without error in the current worker, replayed into a new one when
+	// %go switches workers; replaying hides the worker's output meanwhile.
+	cells     []string
+	replaying bool
 }
 
 // execution is an execute request in progress.

@@ -60,7 +60,7 @@ type client struct {
 	iopubCh               chan *wire.Message
 }
 
-func startKernel(t *testing.T, grace time.Duration) (*client, *Server) {
+func startKernel(t *testing.T, grace time.Duration, configure ...func(*Config)) (*client, *Server) {
 	t.Helper()
 	ports := freePorts(t, 5)
 	conn := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: ports[0], IOPubPort: ports[1], StdinPort: ports[2],
@@ -77,6 +77,9 @@ func startKernel(t *testing.T, grace time.Duration) (*client, *Server) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range configure {
+		f(&srv.cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
