@@ -36,9 +36,14 @@ var Packages = []string{
 	"github.com/golm-dev/golm/helpers/local/synth",
 	"github.com/golm-dev/golm/helpers/local/server",
 	"github.com/golm-dev/golm/helpers/local/convert",
+	"github.com/golm-dev/golm/helpers/plot",
 	"github.com/sashabaranov/go-openai",
 	"github.com/sashabaranov/go-openai/jsonschema",
 	"github.com/pkoukk/tiktoken-go",
+	"gonum.org/v1/gonum/mat",
+	"gonum.org/v1/gonum/stat",
+	"gonum.org/v1/plot",
+	"gonum.org/v1/plot/plotter",
 }
 
 // Preferred names the package used for a name shared by several packages when a cell uses it without
@@ -76,6 +81,6 @@ var Preferred = map[string]string{
 	"utf16":    "unicode/utf16",
 	"color":    "image/color",
 	"draw":     "image/draw",
-	"plot":     "gonum.org/v1/plot",
+	"plot":     "github.com/golm-dev/golm/helpers/plot",
 	"openai":   "github.com/sashabaranov/go-openai",
 }

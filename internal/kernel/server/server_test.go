@@ -22,7 +22,7 @@ import (
 // The test binary doubles as the worker process.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOLM_TEST_WORKER") == "1" {
-		err := worker.Run(worker.Config{Symbols: symbols.Symbols, StuckAfter: time.Second})
+		err := worker.Run(worker.Config{Symbols: symbols.Symbols, Preferred: symbols.Preferred, StuckAfter: time.Second})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
