@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,16 +71,25 @@ func (m *Magic) build(ctx context.Context, out io.Writer, start time.Time) ([]st
 	if _, ok := m.Workspace.Cached(); !ok {
 		fmt.Fprintln(out, "Building a Go session with these packages compiled in (a minute or more the first time)…")
 	}
-	exe, cached, err := m.Workspace.Build(ctx, out)
+	wk, err := m.Workspace.Build(ctx, out)
 	if err != nil {
 		return nil, err
 	}
 	how := "built"
-	if cached {
+	if wk.Cached {
 		how = "found in the cache"
 	}
 	fmt.Fprintf(out, "Worker %s in %.1f s.\n", how, time.Since(start).Seconds())
-	return []string{exe}, nil
+	for _, p := range slices.Sorted(maps.Keys(wk.Generic)) {
+		names := wk.Generic[p]
+		shown := names
+		if len(shown) > 12 {
+			shown = append(slices.Clone(shown[:12]), "…")
+		}
+		fmt.Fprintf(out, "Note: %d generic functions and types of %s cannot be called from cells (the interpreter "+
+			"reaches compiled packages through symbol tables, which hold no generic code): %s\n", len(names), p, strings.Join(shown, ", "))
+	}
+	return []string{wk.Exe}, nil
 }
 
 func (m *Magic) list(out io.Writer) error {

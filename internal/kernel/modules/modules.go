@@ -401,37 +401,52 @@ func (w *Workspace) Cached() (string, bool) {
 	return exe, true
 }
 
+// Worker is a built worker binary.
+type Worker struct {
+	// Exe is the binary; it serves as a golm worker (package pipe) with the packages linked in.
+	Exe string
+	// Cached reports that the binary came from the cache.
+	Cached bool
+	// Generic lists, by package, the generic functions and types that the interpreter cannot reach
+	// compiled (yaegi's symbol tables hold no generic code).
+	Generic map[string][]string
+}
+
+// notesName is the file next to a cached worker that lists the generic names its packages lack.
+const notesName = "generic.txt"
+
 // Build returns a worker binary that links the workspace's packages, building it unless the cache has it.
 // It writes the go command's output to out.
-func (w *Workspace) Build(ctx context.Context, out io.Writer) (exe string, cached bool, err error) {
+func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	pkgs := w.Packages()
 	if err := w.writeSources(); err != nil {
-		return "", false, err
+		return nil, err
 	}
 	// go build with -mod=mod may add the requirements the generated sources need (yaegi's extractor)
 	// and sums to go.sum: settle them before the key is taken.
 	if _, err := w.goCmd(ctx, "", nil, "mod", "tidy"); err != nil {
-		return "", false, err
+		return nil, w.explain(ctx, err, pkgs)
 	}
 	key, err := w.key()
 	if err != nil {
-		return "", false, err
+		return nil, err
 	}
 	dir := filepath.Join(w.opts.CacheDir, key)
-	exe = filepath.Join(dir, workerName)
+	exe := filepath.Join(dir, workerName)
 	if _, err := os.Stat(exe); err == nil {
-		return exe, true, nil
+		return &Worker{Exe: exe, Cached: true, Generic: readNotes(filepath.Join(dir, notesName))}, nil
 	}
+	var notes string
 	if len(pkgs) > 0 {
 		args := append([]string{"run", "./golmgen", "./golmworker"}, pkgs...)
-		if _, err := w.goCmd(ctx, "", nil, args...); err != nil {
-			return "", false, w.explain(ctx, err, pkgs)
+		if notes, err = w.goCmd(ctx, "", nil, args...); err != nil {
+			return nil, w.explain(ctx, err, pkgs)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", false, fmt.Errorf("creating the worker cache: %w", err)
+		return nil, fmt.Errorf("creating the worker cache: %w", err)
 	}
 	tmp := exe + fmt.Sprintf(".tmp%d", os.Getpid())
 	args := []string{"build", "-o", tmp}
@@ -440,12 +455,36 @@ func (w *Workspace) Build(ctx context.Context, out io.Writer) (exe string, cache
 	}
 	if _, err := w.goCmd(ctx, "", out, append(args, "./golmworker")...); err != nil {
 		os.Remove(tmp)
-		return "", false, w.explain(ctx, err, pkgs)
+		return nil, w.explain(ctx, err, pkgs)
+	}
+	notesPath := filepath.Join(dir, notesName)
+	if err := os.WriteFile(notesPath, []byte(notes), 0o644); err != nil {
+		return nil, fmt.Errorf("caching the worker: %w", err)
 	}
 	if err := os.Rename(tmp, exe); err != nil {
-		return "", false, fmt.Errorf("caching the worker: %w", err)
+		return nil, fmt.Errorf("caching the worker: %w", err)
 	}
-	return exe, false, nil
+	return &Worker{Exe: exe, Generic: readNotes(notesPath)}, nil
+}
+
+// readNotes reads golmgen's report: lines "generic PACKAGE NAME...".
+func readNotes(path string) map[string][]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var m map[string][]string
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "generic" {
+			continue
+		}
+		if m == nil {
+			m = map[string][]string{}
+		}
+		m[f[1]] = f[2:]
+	}
+	return m
 }
 
 // explain adds to a failed build the packages that need cgo, if any.
@@ -516,9 +555,14 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/build"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/traefik/yaegi/extract"
@@ -542,7 +586,42 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+		if names := generic(p); len(names) > 0 {
+			fmt.Printf("generic %s %s\n", p, strings.Join(names, " "))
+		}
 	}
+}
+
+// generic lists the exported generic functions and types of a package, which the tables cannot hold.
+func generic(path string) []string {
+	bp, err := build.Import(path, ".", 0)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	fset := token.NewFileSet()
+	for _, f := range bp.GoFiles {
+		file, err := parser.ParseFile(fset, filepath.Join(bp.Dir, f), nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil && d.Name.IsExported() && d.Type.TypeParams != nil && d.Type.TypeParams.NumFields() > 0 {
+					names = append(names, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if ts, ok := s.(*ast.TypeSpec); ok && ts.Name.IsExported() && ts.TypeParams != nil && ts.TypeParams.NumFields() > 0 {
+						names = append(names, ts.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 `
 

@@ -81,7 +81,9 @@ func TestGoGet(t *testing.T) {
 		t.Fatalf("%%go get: %v %s\n%s", st, errorText(out), streamText(out))
 	}
 	text := streamText(out)
-	for _, want := range []string{"Replaying the 1 cell", "Restored: 1 of 1", "Worker built"} {
+	t.Logf("%%go get printed:\n%s", text)
+	for _, want := range []string{"Replaying the 1 cell", "Restored: 1 of 1", "Worker built",
+		"generic functions and types of github.com/samber/lo cannot be called from cells"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%%go get output lacks %q:\n%s", want, text)
 		}
