@@ -181,7 +181,7 @@ func (e *Error) Error() string {
 		msg += ": " + e.First
 	}
 	if len(e.Cgo) > 0 {
-		msg += fmt.Sprintf(" (these packages use cgo, which needs a C compiler and the C libraries they name: %s)",
+		msg += fmt.Sprintf(" (packages that use cgo, which needs a C compiler and the C libraries they include: %s)",
 			strings.Join(e.Cgo, ", "))
 	}
 	return msg
@@ -493,6 +493,7 @@ func (w *Workspace) explain(ctx context.Context, err error, pkgs []string) error
 	if !errors.As(err, &e) || len(pkgs) == 0 {
 		return err
 	}
+	e.Op = "building a Go session with " + strings.Join(pkgs, ", ")
 	list, lerr := w.goCmd(ctx, "", nil, append([]string{"list", "-e", "-deps", "-f", "{{if .CgoFiles}}{{.ImportPath}}{{end}}"}, pkgs...)...)
 	if lerr == nil {
 		for _, p := range strings.Fields(list) {
