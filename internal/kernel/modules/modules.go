@@ -228,7 +228,14 @@ func (w *Workspace) goCmd(ctx context.Context, dir string, out io.Writer, args .
 		if ctx.Err() != nil {
 			return buf.String(), ctx.Err()
 		}
-		return buf.String(), &Error{Op: "go " + strings.Join(args, " "), First: firstError(buf.String()), Output: buf.String()}
+		if errors.Is(err, exec.ErrNotFound) {
+			return "", fmt.Errorf("the go command is not found (%s): adding modules needs a Go toolchain on PATH (https://go.dev/dl)", w.opts.Go)
+		}
+		first := firstError(buf.String())
+		if first == "" {
+			first = err.Error()
+		}
+		return buf.String(), &Error{Op: "go " + strings.Join(args, " "), First: first, Output: buf.String()}
 	}
 	return buf.String(), nil
 }
@@ -239,6 +246,11 @@ func (w *Workspace) goCmd(ctx context.Context, dir string, out io.Writer, args .
 func (w *Workspace) Get(ctx context.Context, out io.Writer, args []string) (added []string, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockDir(w.opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if len(args) == 0 {
 		return nil, errors.New("%go get needs a module, e.g. %go get github.com/google/uuid@v1.6.0")
 	}
@@ -297,6 +309,11 @@ func isInternal(path string) bool {
 func (w *Workspace) Remove(paths []string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockDir(w.opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	have := w.Packages()
 	var keep []string
 	for _, p := range have {
@@ -354,10 +371,15 @@ func (w *Workspace) Modules() ([]Module, error) {
 func (w *Workspace) Tidy(ctx context.Context, out io.Writer) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockDir(w.opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := w.writeSources(); err != nil {
 		return err
 	}
-	_, err := w.goCmd(ctx, "", out, "mod", "tidy")
+	_, err = w.goCmd(ctx, "", out, "mod", "tidy")
 	return err
 }
 
@@ -420,6 +442,11 @@ const notesName = "generic.txt"
 func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	unlock, err := lockDir(w.opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	pkgs := w.Packages()
 	if err := w.writeSources(); err != nil {
 		return nil, err
@@ -527,10 +554,9 @@ func (w *Workspace) writeSources() error {
 		fmt.Fprintf(&imports, "\t_ %q\n", p)
 	}
 	files := map[string]string{
-		filepath.Join(gen, "main.go"):      genMain,
-		filepath.Join(wk, "main.go"):       workerMain,
-		filepath.Join(wk, "packages.go"):   fmt.Sprintf(packagesGo, imports.String(), quoteList(pkgs)),
-		filepath.Join(w.opts.Dir, ".keep"): "",
+		filepath.Join(gen, "main.go"):    genMain,
+		filepath.Join(wk, "main.go"):     workerMain,
+		filepath.Join(wk, "packages.go"): fmt.Sprintf(packagesGo, imports.String(), quoteList(pkgs)),
 	}
 	for path, text := range files {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
