@@ -107,7 +107,7 @@ func errorValue(err error) string {
 func (s *Session) unknownPackage(path string) error {
 	if strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
 		return &Error{Name: "ImportError", Value: fmt.Sprintf(
-			"package %q is not in this Go session: add it with\n\n\t%%go get %s\n\n(alone in a cell; it compiles the "+
+			"package %q is not available in this Go session: add it with\n\n\t%%go get %s\n\n(alone in a cell; it compiles the "+
 				"module into the session, which restarts and replays its cells; %%go help says more)", path, path)}
 	}
 	return &Error{Name: "ImportError", Value: fmt.Sprintf(
