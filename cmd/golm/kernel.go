@@ -95,10 +95,8 @@ func kernelModules(workerCmd []string, log *slog.Logger) (server.Modules, []stri
 		log.Warn("%go is unavailable", "err", err)
 		return unavailableModules{err}, workerCmd
 	}
-	if exe, ok := ws.Cached(); ok {
-		return &modules.Magic{Workspace: ws, Default: workerCmd}, []string{exe}
-	}
-	return &modules.Magic{Workspace: ws, Default: workerCmd}, workerCmd
+	m := &modules.Magic{Workspace: ws, Default: workerCmd}
+	return m, m.StartCommand()
 }
 
 func openWorkspace() (*modules.Workspace, error) {

@@ -25,6 +25,15 @@ type Magic struct {
 	Default []string
 }
 
+// StartCommand returns the worker command a kernel starts with: the cached worker that links the
+// workspace's packages when there is one (a notebook that ran %go get before), else Default.
+func (m *Magic) StartCommand() []string {
+	if exe, ok := m.Workspace.Cached(); ok {
+		return []string{exe}
+	}
+	return m.Default
+}
+
 // Go runs a %go command.
 func (m *Magic) Go(ctx context.Context, args []string, out io.Writer) ([]string, error) {
 	if len(args) == 0 {
@@ -68,9 +77,6 @@ func (m *Magic) build(ctx context.Context, out io.Writer, start time.Time) ([]st
 	if len(m.Workspace.Packages()) == 0 {
 		return m.Default, nil
 	}
-	if _, ok := m.Workspace.Cached(); !ok {
-		fmt.Fprintln(out, "Building a Go session with these packages compiled in (a minute or more the first time)…")
-	}
 	wk, err := m.Workspace.Build(ctx, out)
 	if err != nil {
 		return nil, err
@@ -108,7 +114,7 @@ func (m *Magic) list(out io.Writer) error {
 	}
 	fmt.Fprintln(out, "Modules (go.mod):")
 	for _, mod := range mods {
-		if mod.Indirect {
+		if mod.Indirect || mod.Path == "github.com/traefik/yaegi" { // yaegi: the worker's own
 			continue
 		}
 		fmt.Fprintf(out, "  %s %s\n", mod.Path, mod.Version)

@@ -96,41 +96,31 @@ func Open(opts Options) (*Workspace, error) {
 // Dir returns the workspace folder.
 func (w *Workspace) Dir() string { return w.opts.Dir }
 
-// writeGoMod creates go.mod if missing and makes it require golm from Source.
+// writeGoMod creates go.mod if missing and makes it require golm from Source, with go mod edit, which
+// leaves a go.mod that already does so byte for byte as it was (its bytes are part of the build key).
 func (w *Workspace) writeGoMod() error {
 	path := filepath.Join(w.opts.Dir, "go.mod")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		data = []byte("// The Go modules of a golm notebook (%go get, %go list, %go tidy). golm writes this file.\n" +
-			"module " + modulePath + "\n\ngo " + goVersion() + "\n")
-	} else if err != nil {
-		return fmt.Errorf("modules: reading go.mod: %w", err)
-	}
-	var out []string
-	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "replace "+GolmModule+" ") || strings.HasPrefix(t, "require "+GolmModule+" ") {
-			continue
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		text := "// The Go modules of a golm notebook (%go get, %go list, %go tidy). golm writes this file.\n" +
+			"module " + modulePath + "\n\ngo " + goVersion() + "\n"
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return fmt.Errorf("modules: writing go.mod: %w", err)
 		}
-		out = append(out, line)
 	}
-	version := "v0.0.0"
+	args := []string{"mod", "edit"}
 	if isVersion(w.opts.Source) {
-		version = w.opts.Source
-	}
-	out = append(out, "", "require "+GolmModule+" "+version)
-	if !isVersion(w.opts.Source) {
+		args = append(args, "-require="+GolmModule+"@"+w.opts.Source, "-dropreplace="+GolmModule)
+	} else {
 		src, err := filepath.Abs(w.opts.Source)
 		if err != nil {
 			return fmt.Errorf("modules: %w", err)
 		}
-		out = append(out, "", "replace "+GolmModule+" => "+src)
+		args = append(args, "-require="+GolmModule+"@v0.0.0", "-replace="+GolmModule+"="+src)
 	}
-	text := strings.Join(out, "\n") + "\n"
-	if text == string(data) {
-		return nil
+	if _, err := w.goCmd(context.Background(), "", nil, args...); err != nil {
+		return fmt.Errorf("modules: pointing go.mod at golm's source: %w", err)
 	}
-	return os.WriteFile(path, []byte(text), 0o644)
+	return nil
 }
 
 func isVersion(s string) bool { return strings.HasPrefix(s, "v") && !strings.ContainsAny(s, `/\`) }
@@ -466,6 +456,7 @@ func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 		return &Worker{Exe: exe, Cached: true, Generic: readNotes(filepath.Join(dir, notesName))}, nil
 	}
 	var notes string
+	fmt.Fprintln(out, "Building a Go session with these packages compiled in (a minute or more the first time)…")
 	if len(pkgs) > 0 {
 		args := append([]string{"run", "./golmgen", "./golmworker"}, pkgs...)
 		if notes, err = w.goCmd(ctx, "", nil, args...); err != nil {

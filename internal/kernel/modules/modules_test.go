@@ -96,9 +96,18 @@ func TestOpenWritesGoModAndKeepsRequirements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Module{{Path: "github.com/google/uuid", Version: "v1.6.0"}, {Path: "example.com/x", Version: "v1.2.3", Indirect: true}}
+	want := []Module{{Path: "example.com/x", Version: "v1.2.3", Indirect: true}, {Path: "github.com/google/uuid", Version: "v1.6.0"}}
 	if !reflect.DeepEqual(mods, want) {
 		t.Errorf("Modules() = %+v, want %+v", mods, want)
+	}
+
+	// Opening again leaves go.mod as it is: its bytes key the worker cache.
+	before, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if _, err := Open(Options{Dir: dir, CacheDir: t.TempDir(), Source: golmRoot(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "go.mod")); !bytes.Equal(before, after) {
+		t.Errorf("reopening changed go.mod:\n%s\nto\n%s", before, after)
 	}
 
 	// A module version of golm is required, not replaced.

@@ -53,7 +53,9 @@ func withModules(t *testing.T, dir, cache string) func(*Config) {
 		t.Fatal(err)
 	}
 	return func(cfg *Config) {
-		cfg.Modules = &modules.Magic{Workspace: ws, Default: cfg.Worker.Command}
+		m := &modules.Magic{Workspace: ws, Default: cfg.Worker.Command}
+		cfg.Modules = m
+		cfg.Worker.Command = m.StartCommand()
 	}
 }
 
@@ -65,8 +67,8 @@ const getModules = "%go get github.com/shopspring/decimal@v1.4.0 github.com/goog
 // (with Go's build cache, which golm's own build filled), the second time, in a fresh kernel and workspace,
 // it comes from the worker cache.
 func TestGoGet(t *testing.T) {
-	cache := t.TempDir()
-	c, srv := startKernel(t, 0, withModules(t, t.TempDir(), cache))
+	cache, workspace := t.TempDir(), t.TempDir()
+	c, srv := startKernel(t, 0, withModules(t, workspace, cache))
 
 	rep, out := c.execute(`import "github.com/shopspring/decimal"`)
 	if got := errorText(out); !strings.Contains(got, "%go get github.com/shopspring/decimal") {
@@ -132,6 +134,12 @@ func TestGoGet(t *testing.T) {
 	}
 	if got := strings.Join(resultTexts(c2.mustExecute(`decimal.NewFromInt(7).Mul(decimal.NewFromInt(6)).String()`)), ""); got != `"42"` {
 		t.Errorf("decimal after a cached %%go get: %q", got)
+	}
+
+	// A kernel started again on the first workspace (the notebook reopened) starts with its worker.
+	c3, _ := startKernel(t, 0, withModules(t, workspace, cache))
+	if got := strings.Join(resultTexts(c3.mustExecute(`stat.Mean([]float64{1, 2}, nil)`)), ""); got != "1.5" {
+		t.Errorf("a reopened notebook's session lacks its modules: %q", got)
 	}
 }
 
