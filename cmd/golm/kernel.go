@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,19 +107,8 @@ func openWorkspace() (*modules.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: buildTags()})
-}
-
-// buildTags returns the build tags this binary was built with, for workers built from the same source.
-func buildTags() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-tags" {
-				return s.Value
-			}
-		}
-	}
-	return ""
+	tags, env := modules.BuildSettings()
+	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: tags, BuildEnv: env})
 }
 
 // unavailableModules answers %go with the reason it cannot work here.

@@ -55,6 +55,10 @@ type Options struct {
 	Tags string
 	// Env is the go command's environment (nil: the process's).
 	Env []string
+	// BuildEnv is added to Env and to the build key: the settings golm itself was built with
+	// (CGO_ENABLED, CGO_CFLAGS, …; see BuildSettings), so that a worker built with llama.cpp finds its
+	// headers and reuses Go's build cache.
+	BuildEnv []string
 	// Go is the go command ("": go from PATH).
 	Go string
 }
@@ -82,7 +86,7 @@ func Open(opts Options) (*Workspace, error) {
 			flags = strings.TrimSpace(v + " " + flags)
 		}
 	}
-	opts.Env = append(slices.Clone(opts.Env), "GOWORK=off", "GOFLAGS="+flags, "GO111MODULE=on")
+	opts.Env = append(append(slices.Clone(opts.Env), opts.BuildEnv...), "GOWORK=off", "GOFLAGS="+flags, "GO111MODULE=on")
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("modules: creating the workspace: %w", err)
 	}
@@ -388,7 +392,7 @@ func (w *Workspace) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "source %s\ntags %s\ngo %s\n", id, w.opts.Tags, runtimeVersion())
+	fmt.Fprintf(h, "source %s\ntags %s\ngo %s\nenv %q\n", id, w.opts.Tags, runtimeVersion(), w.opts.BuildEnv)
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 

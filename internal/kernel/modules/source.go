@@ -131,3 +131,21 @@ func DefaultDirs() (workspace, cache string, err error) {
 	}
 	return filepath.Join(config, "golm", "workspaces", name), cache, nil
 }
+
+// BuildSettings returns the build tags and the cgo and architecture settings this binary was built with
+// (from its build information), for building workers the same way.
+func BuildSettings() (tags string, env []string) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "", nil
+	}
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "-tags":
+			tags = s.Value
+		case strings.HasPrefix(s.Key, "CGO_") || s.Key == "GOAMD64" || s.Key == "GOARM64" || s.Key == "GOARM":
+			env = append(env, s.Key+"="+s.Value)
+		}
+	}
+	return tags, env
+}
