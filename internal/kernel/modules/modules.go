@@ -31,6 +31,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 )
 
 // GolmModule is golm's module path.
@@ -209,6 +211,10 @@ func (w *Workspace) goCmd(ctx context.Context, dir string, out io.Writer, args .
 		dir = w.opts.Dir
 	}
 	cmd := exec.CommandContext(ctx, w.opts.Go, args...)
+	// Cancelling ends the go command and the compilers it runs (its process group).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 2 * time.Second
 	cmd.Dir = dir
 	cmd.Env = w.opts.Env
 	var buf bytes.Buffer

@@ -276,14 +276,16 @@ func (s *Server) Interrupt() {
 	s.mu.Lock()
 	p, x := s.proc, s.running
 	s.mu.Unlock()
-	if p == nil {
-		return
+	if p != nil {
+		_ = p.Interrupt()
 	}
-	_ = p.Interrupt()
 	if x == nil {
 		return
 	}
-	x.once.Do(func() { close(x.interrupted) })
+	x.once.Do(func() { close(x.interrupted) }) // also stops a %go build, which runs without a worker
+	if p == nil {
+		return
+	}
 	grace := s.cfg.InterruptGrace
 	time.AfterFunc(grace, func() {
 		s.mu.Lock()

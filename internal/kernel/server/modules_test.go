@@ -214,3 +214,24 @@ func workerRSS(t *testing.T, srv *Server) string {
 	}
 	return "unknown"
 }
+
+// TestGoGetInterrupt interrupts a %go get while it builds: the build stops, the cell says so, and the
+// session goes on.
+func TestGoGetInterrupt(t *testing.T) {
+	c, _ := startKernel(t, 0, withModules(t, t.TempDir(), t.TempDir()))
+	c.mustExecute("kept := 7")
+	id := c.send(c.shell, wire.ExecuteRequest, map[string]any{"code": "%go get gonum.org/v1/gonum/mat@v0.16.0 gonum.org/v1/gonum/floats@v0.16.0"})
+	time.Sleep(1500 * time.Millisecond)
+	start := time.Now()
+	c.send(c.control, wire.InterruptRequest, map[string]any{})
+	c.reply(c.control, wire.InterruptReply)
+	out := c.waitIdle(id, 2*time.Minute)
+	if got := errorText(out); got != "KeyboardInterrupt: %go was interrupted" {
+		t.Fatalf("interrupted %%go get: %q\n%s", got, streamText(out))
+	}
+	c.reply(c.shell, wire.ExecuteReply)
+	t.Logf("stopped %s after the interrupt", time.Since(start))
+	if got := strings.Join(resultTexts(c.mustExecute("kept")), ""); got != "7" {
+		t.Errorf("the session after an interrupted %%go get: %q", got)
+	}
+}
