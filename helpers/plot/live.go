@@ -19,6 +19,7 @@ import (
 type Live struct {
 	mu     sync.Mutex
 	opts   Options
+	err    error    // from NewLive's options, shown instead of the chart
 	names  []string // series in the order they appeared
 	xs, ys map[string][]float64
 	d      *display.Display
@@ -29,8 +30,8 @@ type Live struct {
 
 // NewLive returns a live chart; it appears in the notebook with its first point.
 func NewLive(opts ...Options) *Live {
-	o, _ := options(opts)
-	return &Live{opts: o, xs: map[string][]float64{}, ys: map[string][]float64{}, Every: 250 * time.Millisecond}
+	o, err := withDefaults("NewLive", opts)
+	return &Live{opts: o, err: err, xs: map[string][]float64{}, ys: map[string][]float64{}, Every: 250 * time.Millisecond}
 }
 
 // Add adds the point (x, y) to a series (a name such as "train" or "validation") and redraws the chart
@@ -67,7 +68,11 @@ func (l *Live) Flush() error {
 func (l *Live) Chart() *Chart {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := newChart("live chart", []Options{l.opts})
+	c := newChart("NewLive", "live chart", []Options{l.opts})
+	if l.err != nil {
+		c.fail(l.err)
+		return c
+	}
 	named := len(l.names) > 1 || (len(l.names) == 1 && l.names[0] != "")
 	for _, n := range l.names {
 		name := ""

@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -56,14 +57,10 @@ type Chart struct {
 	err    error // a problem found while building the chart, rendered instead of it
 }
 
-func options(opts []Options) (Options, error) {
-	var o Options
-	switch len(opts) {
-	case 0:
-	case 1:
-		o = opts[0]
-	default:
-		return o, fmt.Errorf("plot: pass at most one Options, got %d", len(opts))
+func withDefaults(call string, opts []Options) (Options, error) {
+	o, err := options.One("plot: "+call, opts)
+	if err != nil {
+		return o, err
 	}
 	if o.Width <= 0 {
 		o.Width = 640
@@ -74,8 +71,8 @@ func options(opts []Options) (Options, error) {
 	return o, nil
 }
 
-func newChart(kind string, opts []Options) *Chart {
-	o, err := options(opts)
+func newChart(call, kind string, opts []Options) *Chart {
+	o, err := withDefaults(call, opts)
 	p := gplot.New()
 	p.Title.Text = o.Title
 	p.X.Label.Text = o.XLabel
@@ -114,13 +111,13 @@ func xy(xs, ys []float64, logY bool) (plotter.XYs, error) {
 
 // Line draws ys against xs as a line (xs nil: 0, 1, 2, …).
 func Line(xs, ys []float64, opts ...Options) *Chart {
-	c := newChart("line chart", opts)
+	c := newChart("Line", "line chart", opts)
 	return c.Line(xs, ys, c.opts.Name)
 }
 
 // Scatter draws the points (xs[i], ys[i]).
 func Scatter(xs, ys []float64, opts ...Options) *Chart {
-	c := newChart("scatter plot", opts)
+	c := newChart("Scatter", "scatter plot", opts)
 	return c.Scatter(xs, ys, c.opts.Name)
 }
 
@@ -186,7 +183,7 @@ func (c *Chart) fail(err error) {
 
 // Bar draws one bar per label.
 func Bar(labels []string, values []float64, opts ...Options) *Chart {
-	c := newChart("bar chart", opts)
+	c := newChart("Bar", "bar chart", opts)
 	if len(labels) != len(values) {
 		c.fail(fmt.Errorf("plot: %d labels but %d values", len(labels), len(values)))
 		return c
@@ -210,7 +207,7 @@ func Bar(labels []string, values []float64, opts ...Options) *Chart {
 
 // Histogram draws how values are distributed, in Options.Bins bins.
 func Histogram(values []float64, opts ...Options) *Chart {
-	c := newChart("histogram", opts)
+	c := newChart("Histogram", "histogram", opts)
 	var clean plotter.Values
 	for _, v := range values {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {

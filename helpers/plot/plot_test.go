@@ -84,7 +84,7 @@ func TestBadInputIsAnError(t *testing.T) {
 		{"labels", plot.Bar([]string{"a"}, []float64{1, 2}), "1 labels but 2 values"},
 		{"empty histogram", plot.Histogram(nil), "at least one finite value"},
 		{"log of zero", plot.Line(nil, []float64{1, 0}, plot.Options{LogY: true}), "LogY needs positive values"},
-		{"two options", plot.Line(nil, []float64{1}, plot.Options{}, plot.Options{}), "at most one Options"},
+		{"two options", plot.Line(nil, []float64{1}, plot.Options{}, plot.Options{}), "plot: Line takes at most one options value"},
 	}
 	for _, tc := range cases {
 		err := tc.chart.Err()
