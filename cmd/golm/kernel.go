@@ -107,8 +107,8 @@ func openWorkspace() (*modules.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags, env := modules.BuildSettings()
-	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: tags, BuildEnv: env})
+	tags, flags, env := modules.BuildSettings()
+	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: tags, BuildFlags: flags, BuildEnv: env})
 }
 
 // unavailableModules answers %go with the reason it cannot work here.

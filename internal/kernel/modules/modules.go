@@ -61,6 +61,8 @@ type Options struct {
 	// (CGO_ENABLED, CGO_CFLAGS, …; see BuildSettings), so that a worker built with llama.cpp finds its
 	// headers and reuses Go's build cache.
 	BuildEnv []string
+	// BuildFlags are added to go build and to the build key (-buildmode=pie where golm was built so).
+	BuildFlags []string
 	// Go is the go command ("": go from PATH).
 	Go string
 }
@@ -398,7 +400,7 @@ func (w *Workspace) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "source %s\ntags %s\ngo %s\nenv %q\n", id, w.opts.Tags, runtimeVersion(), w.opts.BuildEnv)
+	fmt.Fprintf(h, "source %s\ntags %s\ngo %s\nenv %q\nflags %q\n", id, w.opts.Tags, runtimeVersion(), w.opts.BuildEnv, w.opts.BuildFlags)
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
@@ -477,7 +479,7 @@ func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 		return nil, fmt.Errorf("creating the worker cache: %w", err)
 	}
 	tmp := exe + fmt.Sprintf(".tmp%d", os.Getpid())
-	args := []string{"build", "-o", tmp}
+	args := append([]string{"build", "-o", tmp}, w.opts.BuildFlags...)
 	if w.opts.Tags != "" {
 		args = append(args, "-tags", w.opts.Tags)
 	}

@@ -20,8 +20,9 @@ const SourceEnv = "GOLM_SOURCE"
 
 // FindSource finds golm's source for building workers, in this order: the folder GOLM_SOURCE names; the
 // folder this package was compiled from, if it still holds golm's go.mod (a binary built from a checkout,
-// go build or go install ./cmd/golm, without -trimpath); the module version the binary was built as (go
-// install github.com/golm-dev/golm/cmd/golm@VERSION), fetched from the module proxy.
+// go build or go install ./cmd/golm, without -trimpath); a folder above the binary that holds golm's go.mod
+// (make's bin/golm); the module version the binary was built as (go install
+// github.com/golm-dev/golm/cmd/golm@VERSION), fetched from the module proxy.
 func FindSource() (string, error) {
 	if dir := os.Getenv(SourceEnv); dir != "" {
 		if !isGolmRoot(dir) {
@@ -34,6 +35,16 @@ func FindSource() (string, error) {
 		root := filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(file))))
 		if isGolmRoot(root) {
 			return root, nil
+		}
+	}
+	if exe, err := os.Executable(); err == nil { // bin/golm in a checkout, built with -trimpath
+		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = resolved
+		}
+		for dir := filepath.Dir(exe); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+			if isGolmRoot(dir) {
+				return dir, nil
+			}
 		}
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -132,20 +143,23 @@ func DefaultDirs() (workspace, cache string, err error) {
 	return filepath.Join(config, "golm", "workspaces", name), cache, nil
 }
 
-// BuildSettings returns the build tags and the cgo and architecture settings this binary was built with
-// (from its build information), for building workers the same way.
-func BuildSettings() (tags string, env []string) {
+// BuildSettings returns the build tags, flags (-buildmode) and the cgo and architecture settings this binary
+// was built with (from its build information), for building workers the same way: with the same settings
+// the worker's build reuses the objects of golm's own build in Go's build cache.
+func BuildSettings() (tags string, flags, env []string) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "", nil
+		return "", nil, nil
 	}
 	for _, s := range bi.Settings {
 		switch {
 		case s.Key == "-tags":
 			tags = s.Value
+		case s.Key == "-buildmode" && s.Value != "exe":
+			flags = append(flags, "-buildmode="+s.Value)
 		case strings.HasPrefix(s.Key, "CGO_") || s.Key == "GOAMD64" || s.Key == "GOARM64" || s.Key == "GOARM":
 			env = append(env, s.Key+"="+s.Value)
 		}
 	}
-	return tags, env
+	return tags, flags, env
 }
