@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/kernel/pipe"
@@ -82,7 +83,14 @@ func (s *Server) runGoMagic(r *request, x *execution, cmds [][]string) *pipe.Err
 			next = cmd
 		}
 	}
+	s.mu.Lock()
+	same := slices.Equal(next, s.cfg.Worker.Command)
+	s.mu.Unlock()
 	if next == nil {
+		return nil
+	}
+	if same {
+		r.publish(wire.StreamMsg, wire.Stream{Name: "stdout", Text: "The Go session already runs with these packages.\n"})
 		return nil
 	}
 	return s.switchWorker(r, next)

@@ -115,6 +115,12 @@ func TestGoGet(t *testing.T) {
 	_, out = c.execute(speedCell)
 	t.Logf("stat.Variance of 1e6 values, compiled vs the same loops interpreted: %s %s", streamText(out), errorText(out))
 
+	// Asking again for a package the session has keeps the session as it is.
+	_, out = c.executeLong("%go get github.com/google/uuid@v1.6.0", 2*time.Minute)
+	if text := streamText(out); !strings.Contains(text, "already runs with these packages") || strings.Contains(text, "Replaying") {
+		t.Errorf("%%go get of a package the session has:\n%s %s", text, errorText(out))
+	}
+
 	_, out = c.execute("%go list")
 	if text := streamText(out); !strings.Contains(text, "github.com/shopspring/decimal v1.4.0") || !strings.Contains(text, "gonum.org/v1/gonum/stat") {
 		t.Errorf("%%go list:\n%s", text)
