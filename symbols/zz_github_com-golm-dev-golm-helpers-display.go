@@ -36,6 +36,7 @@ func init() {
 		"MIMEText":       reflect.ValueOf(constant.MakeFromLiteral("\"text/plain\"", token.STRING, 0)),
 		"Markdown":       reflect.ValueOf(display.Markdown),
 		"MarkdownBundle": reflect.ValueOf(display.MarkdownBundle),
+		"MaxTableRows":   reflect.ValueOf(constant.MakeFromLiteral("50", token.INT, 0)),
 		"Methods":        reflect.ValueOf(display.Methods),
 		"New":            reflect.ValueOf(display.New),
 		"NewProgress":    reflect.ValueOf(display.NewProgress),

@@ -67,7 +67,9 @@ func Render(v any) Bundle { return Formatter{}.Render(v) }
 // image.Image or a Bundle), and always a text/plain form. The text is, in order: the text/plain of its
 // MIMEBundle, its Error or String method, the size of an image, the text of its richest form (Markdown, LaTeX
 // or JSON as they are; "[HTML]", "[SVG image]", "[PNG image, N bytes]" for the others, as HTMLBundle and the
-// other constructors make it), and when it has no rich form, the value in Go syntax (see Format).
+// other constructors make it), and when it has no rich form, the value in Go syntax (see Format). A table of
+// data without rich forms — a slice of structs, a map — also renders as an HTML table of at most
+// MaxTableRows rows.
 func (f Formatter) Render(v any) Bundle {
 	switch x := v.(type) {
 	case Bundle:
@@ -79,6 +81,11 @@ func (f Formatter) Render(v any) Bundle {
 	}
 	img, _ := v.(image.Image)
 	b := f.render(methodsOf(v), img, func() string { return f.Format(v) })
+	if len(b.Data) == 1 { // text only: a table of data shows as an HTML table too
+		if t, ok := f.tableHTML(v); ok {
+			b.Data[MIMEHTML] = t
+		}
+	}
 	return b
 }
 

@@ -32,3 +32,25 @@ func TestPlotAndMatrices(t *testing.T) {
 		t.Errorf("mat.Det = %q %s", got, errorText(out))
 	}
 }
+
+// TestTableOfData shows a slice of a struct declared in the session, and a map, as HTML tables.
+func TestTableOfData(t *testing.T) {
+	c, _ := startKernel(t, 0)
+	c.mustExecute("type row struct {\n\tName  string\n\tScore float64\n}")
+	cases := []struct{ code, want string }{
+		{`[]row{{"bm25", 0.61}, {"hybrid", 0.8}}`, "<td>hybrid</td><td>0.8</td>"},
+		{`map[string]int{"b": 2, "a": 1}`, "<td>a</td><td>1</td></tr>\n<tr><td>b</td><td>2</td>"},
+	}
+	for _, tc := range cases {
+		out := c.mustExecute(tc.code)
+		var html string
+		for _, m := range out {
+			if m.Header.MsgType == wire.ExecuteResultMsg {
+				html, _ = content(m)["data"].(map[string]any)["text/html"].(string)
+			}
+		}
+		if !strings.Contains(html, tc.want) {
+			t.Errorf("%s: HTML %q, want it to contain %q", tc.code, html, tc.want)
+		}
+	}
+}
