@@ -12,6 +12,7 @@ import (
 
 // Usage describes the %go magic.
 const Usage = `%go get MODULE[@VERSION] ...   add modules (or packages, or MODULE/... for all of a module's packages) to this notebook; the session restarts with them compiled in and its cells are replayed
+%go get                         compile the packages this notebook recorded into the session (after golm or its cache changed)
 %go list                        the notebook's modules, versions and packages
 %go remove PACKAGE ...          stop linking packages (the session restarts without them)
 %go tidy                        drop modules no package needs from go.mod
@@ -43,6 +44,12 @@ func (m *Magic) Go(ctx context.Context, args []string, out io.Writer) ([]string,
 	switch args[0] {
 	case "get":
 		start := time.Now()
+		if len(args) == 1 {
+			if len(w.Packages()) == 0 {
+				return nil, fmt.Errorf("%%go get needs a module, e.g. %%go get github.com/google/uuid@v1.6.0")
+			}
+			return m.build(ctx, out, start) // the notebook's recorded packages (a reopened notebook)
+		}
 		added, err := w.Get(ctx, out, args[1:])
 		if err != nil {
 			return nil, err

@@ -127,6 +127,9 @@ func (s *Server) switchWorker(r *request, cmd []string) *pipe.ErrorInfo {
 	}()
 	var failed []string
 	for i, code := range cells {
+		if shellOnly(code) {
+			continue // a shell command leaves no Go state: not run again
+		}
 		var failure *pipe.ErrorInfo
 		_, err := p.Do(pipe.Request{Op: pipe.OpExecute, Code: code, Silent: true}, func(ev pipe.Event) {
 			switch ev.Kind {
@@ -157,7 +160,17 @@ func (s *Server) switchWorker(r *request, cmd []string) *pipe.ErrorInfo {
 		s.cells = append(s.cells, code)
 		s.mu.Unlock()
 	}
-	text := fmt.Sprintf("Restored: %d of %d cell(s) replayed.\n", len(cells)-len(failed), len(cells))
+	shells := 0
+	for _, code := range cells {
+		if shellOnly(code) {
+			shells++
+		}
+	}
+	text := fmt.Sprintf("Restored: %d of %d cell(s) replayed", len(cells)-shells-len(failed), len(cells)-shells)
+	if shells > 0 {
+		text += fmt.Sprintf(" (%d shell command cell(s) not run again)", shells)
+	}
+	text += ".\n"
 	if len(failed) > 0 {
 		text += "These failed on replay (what they defined is missing):\n" + strings.Join(failed, "\n") + "\n"
 	}
@@ -171,4 +184,20 @@ func firstCodeLine(code string) string {
 		line = line[:57] + "…"
 	}
 	return line
+}
+
+// shellOnly reports whether a cell is only shell commands (! lines), which leave no state in the session.
+func shellOnly(code string) bool {
+	any := false
+	for _, line := range strings.Split(code, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+		case strings.HasPrefix(t, "!"):
+			any = true
+		default:
+			return false
+		}
+	}
+	return any
 }

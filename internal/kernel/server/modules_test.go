@@ -76,6 +76,7 @@ func TestGoGet(t *testing.T) {
 	}
 	_ = rep
 	c.execute("x := 41\ntype point struct{ X, Y int }\nfunc (p point) Sum() int { return p.X + p.Y }")
+	c.mustExecute("!echo a shell command")
 	t.Logf("resident memory of golm's worker: %s", workerRSS(t, srv))
 
 	start := time.Now()
@@ -87,7 +88,7 @@ func TestGoGet(t *testing.T) {
 	}
 	text := streamText(out)
 	t.Logf("%%go get printed:\n%s", text)
-	for _, want := range []string{"Replaying the 1 cell", "Restored: 1 of 1", "Worker built",
+	for _, want := range []string{"Replaying the 2 cell", "Restored: 1 of 1 cell(s) replayed (1 shell command cell(s) not run again)", "Worker built",
 		"generic functions and types of github.com/samber/lo cannot be called from cells"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%%go get output lacks %q:\n%s", want, text)
@@ -146,6 +147,10 @@ func TestGoGet(t *testing.T) {
 	c3, _ := startKernel(t, 0, withModules(t, workspace, cache))
 	if got := strings.Join(resultTexts(c3.mustExecute(`stat.Mean([]float64{1, 2}, nil)`)), ""); got != "1.5" {
 		t.Errorf("a reopened notebook's session lacks its modules: %q", got)
+	}
+	_, out = c3.executeLong("%go get", 2*time.Minute)
+	if text := streamText(out); !strings.Contains(text, "found in the cache") || !strings.Contains(text, "already runs with these packages") {
+		t.Errorf("%%go get without arguments in a reopened notebook:\n%s %s", text, errorText(out))
 	}
 }
 
