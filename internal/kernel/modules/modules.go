@@ -422,6 +422,7 @@ func (w *Workspace) Cached() (string, bool) {
 	if _, err := os.Stat(exe); err != nil {
 		return "", false
 	}
+	touch(filepath.Dir(exe))
 	return exe, true
 }
 
@@ -465,6 +466,7 @@ func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 	dir := filepath.Join(w.opts.CacheDir, key)
 	exe := filepath.Join(dir, workerName)
 	if _, err := os.Stat(exe); err == nil {
+		touch(dir)
 		return &Worker{Exe: exe, Cached: true, Generic: readNotes(filepath.Join(dir, notesName))}, nil
 	}
 	var notes string
@@ -494,6 +496,8 @@ func (w *Workspace) Build(ctx context.Context, out io.Writer) (*Worker, error) {
 	if err := os.Rename(tmp, exe); err != nil {
 		return nil, fmt.Errorf("caching the worker: %w", err)
 	}
+	touch(dir)
+	prune(w.opts.CacheDir, time.Now())
 	return &Worker{Exe: exe, Generic: readNotes(notesPath)}, nil
 }
 

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // golmRoot is this checkout.
@@ -189,5 +191,34 @@ func TestBuildFailureNamesTheFirstErrorAndCgo(t *testing.T) {
 	}
 	if _, ok := w.Cached(); ok {
 		t.Error("a failed build left a cached worker")
+	}
+}
+
+func TestPruneKeepsRecentAndRecentlyUsed(t *testing.T) {
+	cache := t.TempDir()
+	now := time.Now()
+	// 12 workers: the first 10 unused for two days, the last 2 used an hour ago.
+	for i := 0; i < 12; i++ {
+		dir := filepath.Join(cache, fmt.Sprintf("w%02d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		used := now.Add(-48*time.Hour + time.Duration(i)*time.Minute)
+		if i >= 10 {
+			used = now.Add(-time.Hour)
+		}
+		if err := os.Chtimes(dir, used, used); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prune(cache, now)
+	entries, _ := os.ReadDir(cache)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	want := []string{"w04", "w05", "w06", "w07", "w08", "w09", "w10", "w11"}
+	if !reflect.DeepEqual(left, want) {
+		t.Errorf("after pruning: %v, want %v", left, want)
 	}
 }
