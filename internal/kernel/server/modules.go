@@ -93,12 +93,12 @@ func (s *Server) runGoMagic(r *request, x *execution, cmds [][]string) *pipe.Err
 		r.publish(wire.StreamMsg, wire.Stream{Name: "stdout", Text: "The Go session already runs with these packages.\n"})
 		return nil
 	}
-	return s.switchWorker(r, next)
+	return s.switchWorker(r, x, next)
 }
 
 // switchWorker restarts the session with a worker started by cmd and replays the cells that built the
 // old session's state, with their output hidden.
-func (s *Server) switchWorker(r *request, cmd []string) *pipe.ErrorInfo {
+func (s *Server) switchWorker(r *request, x *execution, cmd []string) *pipe.ErrorInfo {
 	s.mu.Lock()
 	s.cfg.Worker.Command = cmd
 	cells := s.cells
@@ -129,6 +129,12 @@ func (s *Server) switchWorker(r *request, cmd []string) *pipe.ErrorInfo {
 	for i, code := range cells {
 		if shellOnly(code) {
 			continue // a shell command leaves no Go state: not run again
+		}
+		select {
+		case <-x.interrupted:
+			msg := fmt.Sprintf("replaying was interrupted before cell %d of %d: what the cells from there on defined is missing", i+1, len(cells))
+			return &pipe.ErrorInfo{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{red("KeyboardInterrupt") + ": " + msg}}
+		default:
 		}
 		var failure *pipe.ErrorInfo
 		_, err := p.Do(pipe.Request{Op: pipe.OpExecute, Code: code, Silent: true}, func(ev pipe.Event) {
