@@ -82,7 +82,7 @@ func TestGoGet(t *testing.T) {
 	start := time.Now()
 	rep, out = c.executeLong(getModules, 15*time.Minute)
 	cold := time.Since(start)
-	t.Logf("%%go get, cold (worker built): %s", cold)
+	t.Logf("%%go get, worker built (Go build cache warm from golm's own build): %s", cold)
 	if st := content(rep)["status"]; st != "ok" {
 		t.Fatalf("%%go get: %v %s\n%s", st, errorText(out), streamText(out))
 	}
