@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/golm-dev/golm/internal/kernel/history"
@@ -88,8 +89,18 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 // kernelModules opens the notebook's modules workspace for %go, and returns the worker command to start
 // with: a cached worker that links the workspace's packages when there is one (a notebook that ran %go get
 // before), else golm worker. Without golm's source, %go says why it is unavailable.
+// A notebook that never ran %go has no workspace yet: it is created at the first %go, so that a kernel
+// starts without running the go command.
 func kernelModules(workerCmd []string, log *slog.Logger) (server.Modules, []string) {
-	ws, err := openWorkspace()
+	opts, err := workspaceOptions()
+	if err != nil {
+		log.Warn("%go is unavailable", "err", err)
+		return unavailableModules{err}, workerCmd
+	}
+	if _, err := os.Stat(filepath.Join(opts.Dir, "go.mod")); err != nil {
+		return &lazyModules{opts: opts, workerCmd: workerCmd}, workerCmd
+	}
+	ws, err := modules.Open(opts)
 	if err != nil {
 		log.Warn("%go is unavailable", "err", err)
 		return unavailableModules{err}, workerCmd
@@ -98,17 +109,37 @@ func kernelModules(workerCmd []string, log *slog.Logger) (server.Modules, []stri
 	return m, m.StartCommand()
 }
 
-func openWorkspace() (*modules.Workspace, error) {
+func workspaceOptions() (modules.Options, error) {
 	src, err := modules.FindSource()
 	if err != nil {
-		return nil, err
+		return modules.Options{}, err
 	}
 	dir, cache, err := modules.DefaultDirs()
 	if err != nil {
-		return nil, err
+		return modules.Options{}, err
 	}
 	tags, flags, env := modules.BuildSettings()
-	return modules.Open(modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: tags, BuildFlags: flags, BuildEnv: env})
+	return modules.Options{Dir: dir, CacheDir: cache, Source: src, Tags: tags, BuildFlags: flags, BuildEnv: env}, nil
+}
+
+// lazyModules opens the workspace at the first %go.
+type lazyModules struct {
+	opts      modules.Options
+	workerCmd []string
+	once      sync.Once
+	m         *modules.Magic
+	err       error
+}
+
+func (l *lazyModules) Go(ctx context.Context, args []string, out io.Writer) ([]string, error) {
+	l.once.Do(func() {
+		ws, err := modules.Open(l.opts)
+		l.m, l.err = &modules.Magic{Workspace: ws, Default: l.workerCmd}, err
+	})
+	if l.err != nil {
+		return nil, fmt.Errorf("%%go is unavailable: %w", l.err)
+	}
+	return l.m.Go(ctx, args, out)
 }
 
 // unavailableModules answers %go with the reason it cannot work here.

@@ -115,6 +115,9 @@ func (w *Workspace) writeGoMod() error {
 			return fmt.Errorf("modules: writing go.mod: %w", err)
 		}
 	}
+	if data, err := os.ReadFile(path); err == nil && pointsAt(string(data), w.opts.Source) {
+		return nil // as it should be: no go command to run (this runs as a kernel starts)
+	}
 	args := []string{"mod", "edit"}
 	if isVersion(w.opts.Source) {
 		args = append(args, "-require="+GolmModule+"@"+w.opts.Source, "-dropreplace="+GolmModule)
@@ -129,6 +132,27 @@ func (w *Workspace) writeGoMod() error {
 		return fmt.Errorf("modules: pointing go.mod at golm's source: %w", err)
 	}
 	return nil
+}
+
+// pointsAt reports whether a go.mod requires golm from source as writeGoMod makes it.
+func pointsAt(gomod, source string) bool {
+	has := func(line string) bool {
+		for _, l := range strings.Split(gomod, "\n") {
+			if strings.TrimSpace(l) == line {
+				return true
+			}
+		}
+		return false
+	}
+	if isVersion(source) {
+		return (has("require "+GolmModule+" "+source) || has(GolmModule+" "+source)) && !strings.Contains(gomod, "replace "+GolmModule)
+	}
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return false
+	}
+	return (has("require "+GolmModule+" v0.0.0") || has(GolmModule+" v0.0.0")) && has("replace "+GolmModule+" => "+src) &&
+		strings.Count(gomod, "replace "+GolmModule) == 1
 }
 
 func isVersion(s string) bool { return strings.HasPrefix(s, "v") && !strings.ContainsAny(s, `/\`) }

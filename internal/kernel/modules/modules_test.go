@@ -222,3 +222,24 @@ func TestPruneKeepsRecentAndRecentlyUsed(t *testing.T) {
 		t.Errorf("after pruning: %v, want %v", left, want)
 	}
 }
+
+func TestPointsAt(t *testing.T) {
+	const m = "module " + modulePath + "\n\n"
+	cases := []struct {
+		gomod, source string
+		want          bool
+	}{
+		{m + "require " + GolmModule + " v0.0.0\n\nreplace " + GolmModule + " => /src\n", "/src", true},
+		{m + "require (\n\t" + GolmModule + " v0.0.0\n\tx.example/y v1.0.0\n)\n\nreplace " + GolmModule + " => /src\n", "/src", true},
+		{m + "require " + GolmModule + " v0.0.0\n\nreplace " + GolmModule + " => /old\n", "/src", false},
+		{m + "replace " + GolmModule + " => /src\n", "/src", false},
+		{m + "require " + GolmModule + " v0.3.0\n", "v0.3.0", true},
+		{m + "require " + GolmModule + " v0.3.0\n\nreplace " + GolmModule + " => /src\n", "v0.3.0", false},
+		{m + "require " + GolmModule + " v0.2.0\n", "v0.3.0", false},
+	}
+	for i, tc := range cases {
+		if got := pointsAt(tc.gomod, tc.source); got != tc.want {
+			t.Errorf("case %d: pointsAt = %v, want %v\n%s", i, got, tc.want, tc.gomod)
+		}
+	}
+}
