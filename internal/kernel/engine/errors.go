@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/scanner"
+	"go/token"
 	"io"
 	"reflect"
 	"regexp"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/golm-dev/golm/internal/cell"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -120,6 +123,18 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
 			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
 	}
+	frames := s.stderr.frames()
+	value, at := goWords(value)
+	if at > 0 && len(frames) > 0 {
+		frames[0].line = at + lineShift // the message's position is the panicking node; the frame's is not
+	}
+	if (value == goIndexOutOfRange || value == goNilDereference) && at == 0 && len(frames) > 0 && frames[0].fn == "main" {
+		// The frame names the first line of the code run at once; find the failing expression from there.
+		if detail, line := s.failedAt(src, frames[0].line-lineShift, value); line > 0 {
+			value += detail
+			frames[0].line = line + lineShift
+		}
+	}
 	pv, ok := p.Value.(reflect.Value) // the interpreter panics with reflect values of interpreted values
 	if !ok {
 		pv = reflect.ValueOf(p.Value)
@@ -127,7 +142,7 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 	value = s.secrets(pv).text(value) // a panic with a client holding a key
 	e := &Error{Name: "panic", Value: value}
 	e.Traceback = []string{red("panic") + ": " + value}
-	for i, f := range s.stderr.frames() {
+	for i, f := range frames {
 		where := "in this cell"
 		if fn := strings.TrimPrefix(f.fn, "main."); fn != "" && fn != "main" && !strings.HasPrefix(fn, "__golm") {
 			name := strings.TrimPrefix(f.fn, "main.")
@@ -145,6 +160,132 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		}
 	}
 	return e
+}
+
+// Go's words for the run-time errors whose words the interpreter changes (quirk reflect-runtime-errors).
+const (
+	goIndexOutOfRange = "runtime error: index out of range"
+	goSliceOutOfRange = "runtime error: slice bounds out of range"
+	goNilDereference  = "runtime error: invalid memory address or nil pointer dereference"
+)
+
+// goWords returns the message go run would print for a panic message of the interpreter, and the cell line
+// the interpreter's message names (0 when it names none): run-time errors raised by reflect get Go's words
+// (quirk reflect-runtime-errors), and the position the interpreter puts before its own run-time errors
+// ("4:6: interface conversion: ...", quirk panic-position) is taken out, as Go's message has none.
+func goWords(msg string) (string, int) {
+	line := 0
+	if m := posRE.FindStringSubmatch(msg); m != nil {
+		if l, err := strconv.Atoi(m[1]); err == nil && l > lineShift {
+			line = l - lineShift
+		}
+		msg = m[3]
+	}
+	for _, w := range reflectWords {
+		if w.re.MatchString(msg) {
+			return w.goMsg, line
+		}
+	}
+	return msg, line
+}
+
+// failedAt finds, from a top-level cell line on, the first expression that fails as msg says with the
+// session's values as they are now: an index out of range (its detail is " [i] with length n", as Go says
+// it) or a nil pointer's field or dereference. Only expressions that read back without running anything
+// (session variables, fields, constant indexes) are tried. It returns the detail and the expression's cell
+// line, 0 when none is found.
+func (s *Session) failedAt(src string, from int, msg string) (detail string, line int) {
+	c, err := cell.Parse(src)
+	if err != nil {
+		return "", 0
+	}
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok || line > 0 || n == nil {
+				return false
+			}
+			at := p.FileSet.Position(n.Pos()).Line
+			switch x := n.(type) {
+			case *ast.FuncDecl:
+				return false
+			case *ast.IndexExpr:
+				if msg != goIndexOutOfRange || at < from {
+					return true
+				}
+				v, ok := s.lookup(x.X)
+				if !ok {
+					return true
+				}
+				if v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Array && !v.IsNil() {
+					v = v.Elem()
+				}
+				switch v.Kind() {
+				case reflect.Slice, reflect.Array, reflect.String:
+				default:
+					return true
+				}
+				if i, ok := s.lookupInt(x.Index); ok && (i < 0 || i >= int64(v.Len())) {
+					detail, line = fmt.Sprintf(" [%d] with length %d", i, v.Len()), at
+				}
+			case *ast.SelectorExpr, *ast.StarExpr:
+				if msg != goNilDereference || at < from {
+					return true
+				}
+				var base ast.Expr
+				if sel, ok := x.(*ast.SelectorExpr); ok {
+					base = sel.X
+				} else {
+					base = x.(*ast.StarExpr).X
+				}
+				if v, ok := s.lookup(base); ok && v.Kind() == reflect.Pointer && v.IsNil() {
+					line = at
+				}
+			}
+			return true
+		}
+	})
+	return detail, line
+}
+
+// lookup reads a name, or a chain of fields of a name, of the session with reflect, running nothing.
+func (s *Session) lookup(e ast.Expr) (v reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if _, isPkg := s.imported[x.Name]; isPkg || universe[x.Name] {
+			return reflect.Value{}, false
+		}
+		v, err := s.i.Eval(x.Name)
+		return v, err == nil && v.IsValid()
+	case *ast.SelectorExpr:
+		v, ok := s.lookup(x.X)
+		if !ok {
+			return reflect.Value{}, false
+		}
+		return walk(v, []string{x.Sel.Name})
+	}
+	return reflect.Value{}, false
+}
+
+// lookupInt reads an integer constant, or an integer the session holds (see lookup).
+func (s *Session) lookupInt(e ast.Expr) (int64, bool) {
+	if lit, ok := ast.Unparen(e).(*ast.BasicLit); ok && lit.Kind == token.INT {
+		n, err := strconv.ParseInt(lit.Value, 0, 64)
+		return n, err == nil
+	}
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.SUB {
+		n, ok := s.lookupInt(u.X)
+		return -n, ok
+	}
+	v, ok := s.lookup(e)
+	if !ok || !v.CanInt() {
+		return 0, false
+	}
+	return v.Int(), true
 }
 
 // frame is one interpreted frame of a panic, as logged by the interpreter.

@@ -131,6 +131,14 @@ var quirks = []quirk{
 		"a compiled function deferred by interpreted code cannot recover a panic",
 		"the recover added to goroutines is interpreted code",
 		"goRecover, Session.rewriteGoroutines (stmts.go)"},
+	{"reflect-runtime-errors",
+		"run-time errors are reflect's panics: an index out of range says reflect: slice index out of range, a nil pointer dereference reflect: call of reflect.Value.Field on zero Value",
+		"the cell's error says what Go says (runtime error: index out of range [0] with length 0 where the values can be read back)",
+		"reflectWords, goWords, Session.indexDetail (errors.go)"},
+	{"panic-position",
+		"the interpreter's own run-time errors (interface conversion) start with the code position, lineShift lines below the cell line, and the frame it logs for the innermost function names the function's first line",
+		"the position is taken out of the message, and names the innermost frame's cell line",
+		"goWords, Session.panicError (errors.go)"},
 	{"cancel-outlives",
 		"ExecuteWithContext returns when its context is cancelled while its goroutine goes on in compiled code, visible only in runtime.Stack",
 		"InterpreterRunning finds that goroutine by the name of its function",
@@ -169,6 +177,17 @@ const undefinedLoopMsg = "constant definition loop"
 // through an interface by compiled code.
 func valueReceiverPanic(msg string) bool {
 	return strings.Contains(msg, "is not assignable to type") || strings.Contains(msg, "as type error")
+}
+
+// reflectWords map the messages of reflect's panics in interpreted code to Go's run-time errors.
+var reflectWords = []struct {
+	re    *regexp.Regexp
+	goMsg string
+}{
+	{regexp.MustCompile(`^reflect: (slice|array|string) index out of range$`), goIndexOutOfRange},
+	{regexp.MustCompile(`^reflect\.Value\.Slice3?: (slice|string) index out of bounds$`), goSliceOutOfRange},
+	{regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`), goNilDereference},
+	{regexp.MustCompile(`^reflect\.Value\.Call: call of nil function$`), goNilDereference},
 }
 
 // panicFrameRE matches a frame the interpreter writes to Stderr while a panic unwinds.

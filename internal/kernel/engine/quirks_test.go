@@ -361,6 +361,35 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"reflect-runtime-errors": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "var zz []int", "var pz *struct{ X int }")
+		var errs []error
+		for src, want := range map[string]string{"zz[0]": goIndexOutOfRange, "pz.X": goNilDereference} {
+			_, err := b.eval(src)
+			if err == nil {
+				errs = append(errs, fmt.Errorf("%s ran", src))
+				continue
+			}
+			if got, _ := goWords(err.Error()); got != want || strings.Contains(err.Error(), want) {
+				errs = append(errs, fmt.Errorf("%s failed with %q", src, err))
+			}
+		}
+		return errors.Join(errs...)
+	},
+	"panic-position": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `var ia any = "s"`)
+		_, err := b.eval("\n_ = ia.(int)")
+		var p interp.Panic
+		if !errors.As(err, &p) {
+			return fmt.Errorf("no panic: %v", err)
+		}
+		if m := posRE.FindStringSubmatch(fmt.Sprint(p.Value)); m == nil || m[1] != "2" {
+			return fmt.Errorf("the panic value is %q", p.Value)
+		}
+		return nil
+	},
 	"cancel-outlives": func(t *testing.T) error {
 		b := newBare(t)
 		prog, err := b.i.Compile("q.Block()")
