@@ -361,6 +361,20 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"comma-ok-define": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `m := map[string]int{"a": 1}`, "ch := make(chan int, 1)", "var ia any = 1")
+		log.SetOutput(discard{})
+		defer log.SetOutput(stderrWriter{})
+		var errs []error
+		for _, src := range []string{`v, ok := m["a"]`, "v, ok := <-ch", "v, ok := ia.(int)"} {
+			if p := b.compilePanic(src); p == nil {
+				errs = append(errs, fmt.Errorf("%s compiled", src))
+			}
+		}
+		b.must(t, "var v int", "var ok bool", `v, ok = m["a"]`) // the workaround
+		return errors.Join(errs...)
+	},
 	"reflect-runtime-errors": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "var zz []int", "var pz *struct{ X int }")

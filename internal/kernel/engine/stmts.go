@@ -54,8 +54,15 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 			i++
 			continue
 		}
+		if commaOK(st) {
+			if err := s.runCommaOK(ctx, src, p, st); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
 		j := i + 1
-		for j < len(stmts) && !needsWrapping(stmts[j]) {
+		for j < len(stmts) && !needsWrapping(stmts[j]) && !commaOK(stmts[j]) {
 			j++
 		}
 		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
 )
@@ -169,4 +170,82 @@ func (s *Session) importAlias(ctx context.Context, src, path string) (string, bo
 	}
 	s.imported[alias] = path
 	return alias, true
+}
+
+// commaOK reports whether a top-level statement is a comma-ok short variable declaration, v, ok := m[k],
+// v, ok := <-ch or v, ok := x.(T), which the interpreter cannot compile at top level (quirk
+// comma-ok-define).
+func commaOK(st ast.Stmt) bool {
+	a, ok := st.(*ast.AssignStmt)
+	if !ok || a.Tok != token.DEFINE || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+		return false
+	}
+	switch x := ast.Unparen(a.Rhs[0]).(type) {
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return true
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	}
+	return false
+}
+
+// runCommaOK runs a comma-ok declaration (see commaOK) as var v T; var ok bool; v, ok = expression. T is
+// the asserted type, or the element type of the map or channel, read from its value; a map or channel
+// given by an expression that is not a plain name is evaluated once, into a hidden variable, first.
+func (s *Session) runCommaOK(ctx context.Context, src string, p *cell.Piece, st ast.Stmt) error {
+	a := st.(*ast.AssignStmt)
+	line := p.FileSet.Position(st.Pos()).Line
+	rhs := p.Text(a.Rhs[0])
+	var typ string
+	switch x := ast.Unparen(a.Rhs[0]).(type) {
+	case *ast.TypeAssertExpr:
+		if x.Type != nil {
+			typ = p.Text(x.Type)
+		}
+	case *ast.IndexExpr, *ast.UnaryExpr:
+		var operand ast.Expr
+		if ix, ok := x.(*ast.IndexExpr); ok {
+			operand = ix.X
+		} else {
+			operand = x.(*ast.UnaryExpr).X
+		}
+		v, ok := s.lookup(operand)
+		if !ok {
+			// Evaluate the map or channel once, into a variable of its own.
+			s.blocks++
+			tmp := fmt.Sprintf("__golm_o%d", s.blocks)
+			if _, err := s.eval(ctx, src, pad(line)+tmp+" := "+p.Text(operand)); err != nil {
+				return err
+			}
+			if v, ok = s.lookup(&ast.Ident{Name: tmp}); !ok {
+				break
+			}
+			start, end := p.Offset(operand.Pos())-p.Offset(a.Rhs[0].Pos()), p.Offset(operand.End())-p.Offset(a.Rhs[0].Pos())
+			rhs = rhs[:start] + tmp + rhs[end:]
+		}
+		if v.Kind() == reflect.Map || v.Kind() == reflect.Chan {
+			typ, _ = s.typeExpr(ctx, src, v.Type().Elem())
+		}
+	}
+	if typ == "" {
+		_, err := s.eval(ctx, src, pad(line)+p.Text(st))
+		return err
+	}
+	var decl []string
+	for i, l := range a.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			t := typ
+			if i == 1 {
+				t = "bool"
+			}
+			decl = append(decl, "var "+id.Name+" "+t)
+		}
+	}
+	if len(decl) > 0 { // declarations and statements are evaluated apart (quirk mixed-cell)
+		if _, err := s.eval(ctx, src, pad(line)+strings.Join(decl, "; ")); err != nil {
+			return err
+		}
+	}
+	_, err := s.eval(ctx, src, pad(line)+p.Text(a.Lhs[0])+", "+p.Text(a.Lhs[1])+" = "+rhs)
+	return err
 }
