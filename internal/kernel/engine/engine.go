@@ -8,6 +8,8 @@
 //     rich forms when its type has HTML, Markdown, SVG, PNG... methods), since the interpreter's own
 //     result is unreliable;
 //   - func main runs once, when its cell runs;
+//   - a cell's top-level statements behave as one function body: defer runs when the cell ends, recover
+//     in a deferred function stops the cell's panic, return ends the cell (see body.go);
 //   - a type or method redefined with a different body is reported, since the interpreter would keep the
 //     old one silently;
 //   - min, max, clear and the common functions of slices and maps work (see prelude.go);
@@ -71,6 +73,9 @@ type Session struct {
 	blocks    int                     // functions declared to run compound statements (see stmts.go)
 	rvar      int                     // suffix of the variable holding the last expression (see value.go)
 	compiling atomic.Bool             // true while the interpreter compiles a cell
+	pending   any                     // the value the cell panicked with, for its deferred calls (see body.go)
+	returned  bool                    // a return statement of the cell ran (see body.go)
+	panicVar  reflect.Value           // the session variable __golmPanic (a *any), see body.go
 }
 
 // Compiling reports whether the session is compiling code. The interpreter logs through the standard
@@ -335,6 +340,10 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteMainCalls(code, c, info)); err != nil {
 		return nil, err
 	}
+	next, deferred := s.rewriteDefers(code, c)
+	if err := reparse(next); err != nil {
+		return nil, err
+	}
 	if err := s.checkRedefinitions(src, c); err != nil {
 		return nil, err
 	}
@@ -344,6 +353,22 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := s.checkUndefined(src, c, info); err != nil {
 		return nil, err
 	}
+	s.returned, s.pending = false, nil
+	res, err := s.runPieces(ctx, src, c, info)
+	if errors.Is(err, errReturned) {
+		s.recordVars(info)
+		res, err = nil, nil
+	}
+	if deferred {
+		if err = s.runDefers(ctx, src, err); err != nil {
+			res = nil
+		}
+	}
+	return res, err
+}
+
+// runPieces evaluates the pieces of a cell, prepared by run, in order.
+func (s *Session) runPieces(ctx context.Context, src string, c *cell.Cell, info cell.Info) (*Result, error) {
 	var res *Result
 	last := lastStmtsPiece(c)
 	for idx := range c.Pieces {
@@ -384,7 +409,7 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 				err = s.runStmts(ctx, src, p, p.Stmts)
 			}
 			if err != nil {
-				if ran(err) {
+				if ran(err) || errors.Is(err, errReturned) {
 					// Variables declared before the failure exist in the session.
 					s.recordVars(info)
 				}

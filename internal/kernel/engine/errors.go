@@ -123,17 +123,24 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
 			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
 	}
+	s.pending = pendingValue(p.Value) // for the cell's deferred calls (see body.go)
 	frames := s.stderr.frames()
+	before := value
 	value, at := goWords(value)
 	if at > 0 && len(frames) > 0 {
 		frames[0].line = at + lineShift // the message's position is the panicking node; the frame's is not
 	}
-	if (value == goIndexOutOfRange || value == goNilDereference) && at == 0 && len(frames) > 0 && frames[0].fn == "main" {
-		// The frame names the first line of the code run at once; find the failing expression from there.
+	if (value == goIndexOutOfRange || value == goNilDereference) && at == 0 && len(frames) > 0 &&
+		(frames[0].fn == "main" || frames[0].fn == "main.func") {
+		// The frame names the first line of the code run at once (or of a function literal in it): find
+		// the failing expression from there.
 		if detail, line := s.failedAt(src, frames[0].line-lineShift, value); line > 0 {
 			value += detail
-			frames[0].line = line + lineShift
+			frames[0].line, frames[0].fn = line+lineShift, "main"
 		}
+	}
+	if value != before && strings.HasPrefix(value, "runtime error: ") {
+		s.pending = runtimeError(value) // what a deferred recover() gets, as in Go
 	}
 	pv, ok := p.Value.(reflect.Value) // the interpreter panics with reflect values of interpreted values
 	if !ok {
@@ -168,6 +175,14 @@ const (
 	goSliceOutOfRange = "runtime error: slice bounds out of range"
 	goNilDereference  = "runtime error: invalid memory address or nil pointer dereference"
 )
+
+// runtimeError is a run-time error in Go's words, as recover() returns it (a runtime.Error).
+type runtimeError string
+
+func (e runtimeError) Error() string { return string(e) }
+
+// RuntimeError marks the error as a run-time error, as runtime.Error does.
+func (runtimeError) RuntimeError() {}
 
 // goWords returns the message go run would print for a panic message of the interpreter, and the cell line
 // the interpreter's message names (0 when it names none): run-time errors raised by reflect get Go's words

@@ -98,6 +98,7 @@ func (s *Session) symbols() interp.Exports {
 		"Context": reflect.ValueOf(s.Context),
 		"Clear":   reflect.ValueOf(clearValue),
 		"GoPanic": reflect.ValueOf(s.goPanic),
+		"Return":  reflect.ValueOf(func() { s.returned = true }),
 	}
 	return out
 }
@@ -116,6 +117,14 @@ func (s *Session) prelude() error {
 	if _, err := s.i.Eval(body); err != nil {
 		return fmt.Errorf("prelude: %w", err)
 	}
+	if _, err := s.i.Eval(bodySrc); err != nil {
+		return fmt.Errorf("prelude: deferred calls: %w", err)
+	}
+	panicVar, err := s.i.Eval("&__golmPanic")
+	if err != nil || panicVar.Kind() != reflect.Pointer {
+		return fmt.Errorf("prelude: the variable __golmPanic: %v", err)
+	}
+	s.panicVar = panicVar
 	ctxVar, err := s.i.Eval("&ctx")
 	if err != nil || ctxVar.Kind() != reflect.Pointer {
 		return fmt.Errorf("prelude: the variable ctx: %v", err)

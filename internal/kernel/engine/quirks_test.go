@@ -375,6 +375,14 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		b.must(t, "var v int", "var ok bool", `v, ok = m["a"]`) // the workaround
 		return errors.Join(errs...)
 	},
+	"recover-lexical": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func run(f func()) { defer f(); panic(\"p\") }", "var got any")
+		if _, err := b.eval("run(func() { got = recover() })"); err == nil {
+			return errors.New("the deferred literal recovered the panic")
+		}
+		return nil
+	},
 	"reflect-runtime-errors": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "var zz []int", "var pz *struct{ X int }")

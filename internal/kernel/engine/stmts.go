@@ -41,15 +41,32 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 	for i := 0; i < len(stmts); {
 		st := stmts[i]
 		line := p.FileSet.Position(st.Pos()).Line
+		if r, ok := st.(*ast.ReturnStmt); ok { // a return ends the cell (see body.go)
+			if len(r.Results) > 0 {
+				pos := p.FileSet.Position(r.Pos())
+				return compileError(src, pos.Line, pos.Column, "too many return values: a cell's statements are a function without results")
+			}
+			return errReturned
+		}
 		if needsWrapping(st) {
 			s.blocks++
 			name := fmt.Sprintf("__golm_b%d", s.blocks)
 			text := p.Text(st)
+			returns := hasReturn(st)
+			if returns {
+				var err error
+				if text, err = wrapReturns(src, p, st); err != nil {
+					return err
+				}
+			}
 			if _, err := s.eval(ctx, src, pad(line-1)+"func "+name+"() {\n"+text+"\n}"); err != nil {
 				return err
 			}
 			if _, err := s.eval(ctx, src, pad(line)+name+"()"); err != nil {
 				return err
+			}
+			if returns && s.returned {
+				return errReturned
 			}
 			i++
 			continue
@@ -62,7 +79,7 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 			continue
 		}
 		j := i + 1
-		for j < len(stmts) && !needsWrapping(stmts[j]) && !commaOK(stmts[j]) {
+		for j < len(stmts) && !needsWrapping(stmts[j]) && !commaOK(stmts[j]) && !isReturn(stmts[j]) {
 			j++
 		}
 		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]
@@ -78,6 +95,11 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 		i = j
 	}
 	return nil
+}
+
+func isReturn(st ast.Stmt) bool {
+	_, ok := st.(*ast.ReturnStmt)
+	return ok
 }
 
 // srcEdit replaces src[start:end] of a cell's source with text.

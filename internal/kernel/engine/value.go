@@ -140,7 +140,7 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 		return 1, false, false
 	}
 	name := exprName(call.Fun)
-	if printLike[name] {
+	if printLike[name] || name == "__golmDefer" { // a defer statement of the cell (see body.go)
 		return 0, false, false
 	}
 	if name == "" {
