@@ -15,6 +15,9 @@ import (
 	"github.com/golm-dev/golm/internal/cell"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+	syscallsyms "github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+	unsafesyms "github.com/traefik/yaegi/stdlib/unsafe"
 )
 
 // preludeSrc is evaluated in every session before the first cell: min, max, clear, ctx, and the generic
@@ -70,6 +73,23 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range stdlib.Symbols {
 		out[k] = v
 	}
+	// A notebook is the user's own program: os/exec, syscall and unsafe work as they would there (the
+	// sandbox, helpers/sandbox, keeps its own list). Only what would end the session is kept out: exiting
+	// (os.Exit, syscall.Exit, log.Fatal panic instead, see below and yaegi's stdlib).
+	for _, tables := range []interp.Exports{syscallsyms.Symbols, unsafesyms.Symbols} {
+		for k, v := range tables {
+			out[k] = v
+		}
+	}
+	out["os/exec/exec"] = unrestricted.Symbols["os/exec/exec"]
+	sys := map[string]reflect.Value{}
+	for _, t := range []map[string]reflect.Value{out["syscall/syscall"], unrestricted.Symbols["syscall/syscall"]} {
+		for k, v := range t {
+			sys[k] = v
+		}
+	}
+	sys["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
+	out["syscall/syscall"] = sys
 	for k, v := range s.opts.Symbols {
 		out[k] = v
 	}
@@ -93,6 +113,7 @@ func (s *Session) symbols() interp.Exports {
 		osSyms[k] = v
 	}
 	osSyms["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
+	osSyms["FindProcess"] = unrestricted.Symbols["os/os"]["FindProcess"] // the kernel's own process too, as in Go
 	out["os/os"] = osSyms
 	out[runtimePkg+"/rt"] = map[string]reflect.Value{
 		"Context": reflect.ValueOf(s.Context),
