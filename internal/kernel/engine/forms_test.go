@@ -18,6 +18,7 @@ func TestTopLevelForms(t *testing.T) {
 		{code: "w, found := m[\"b\"]\nfmt.Println(w, found)", stdout: "0 false\n"},
 		{code: "ch := make(chan string, 2)\nch <- \"hi\"\nmsg, open := <-ch\nfmt.Println(msg, open)", stdout: "hi true\n"},
 		{code: "close(ch)\nmsg2, open2 := <-ch\nfmt.Printf(\"%q %v\\n\", msg2, open2)", stdout: "\"\" false\n"},
+		{code: "_, open = <-ch\nfmt.Println(open)", stdout: "false\n"}, // assigning variables that exist
 		{code: "done := make(chan int)\ngo func() { done <- 7 }()\nx := <-done\nfmt.Println(x)", stdout: "7\n"},
 		{code: "x + 1", result: "8"},
 		{code: "var i any = \"s\"\nn, isInt := i.(int)\nstr, isStr := i.(string)\nfmt.Println(n, isInt, str, isStr)", stdout: "0 false s true\n"},

@@ -375,6 +375,11 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		b.must(t, "var v int", "var ok bool", `v, ok = m["a"]`) // the workaround
 		return errors.Join(errs...)
 	},
+	"comma-ok-assign": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "var ctx = fmt.Sprint()", "ch := make(chan int, 1)", "close(ch)", "var ok bool")
+		return b.wantErr("_, ok = <-ch", "reflect.Set")
+	},
 	"recover-lexical": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func run(f func()) { defer f(); panic(\"p\") }", "var got any")

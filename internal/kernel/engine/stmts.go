@@ -24,6 +24,10 @@ func needsWrapping(st ast.Stmt) bool {
 	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt,
 		*ast.BlockStmt, *ast.GoStmt, *ast.DeferStmt, *ast.LabeledStmt:
 		return true
+	case *ast.AssignStmt:
+		// v, ok = <-ch and the like, assigning variables that exist: at top level the interpreter can
+		// assign the wrong variable (quirk comma-ok-assign).
+		return st.Tok == token.ASSIGN && commaOKForm(st)
 	case *ast.ExprStmt:
 		call, ok := ast.Unparen(st.X).(*ast.CallExpr)
 		if !ok {

@@ -177,7 +177,13 @@ func (s *Session) importAlias(ctx context.Context, src, path string) (string, bo
 // comma-ok-define).
 func commaOK(st ast.Stmt) bool {
 	a, ok := st.(*ast.AssignStmt)
-	if !ok || a.Tok != token.DEFINE || len(a.Lhs) != 2 || len(a.Rhs) != 1 {
+	return ok && a.Tok == token.DEFINE && commaOKForm(a)
+}
+
+// commaOKForm reports whether an assignment or declaration has the comma-ok form: two on the left, and on
+// the right a map index, a receive or a type assertion.
+func commaOKForm(a *ast.AssignStmt) bool {
+	if len(a.Lhs) != 2 || len(a.Rhs) != 1 {
 		return false
 	}
 	switch x := ast.Unparen(a.Rhs[0]).(type) {
