@@ -27,6 +27,10 @@ func TestTopLevelForms(t *testing.T) {
 		{code: "func mk() map[int]string { fmt.Println(\"mk\"); return map[int]string{1: \"one\"} }\nname, has := mk()[1]\nfmt.Println(name, has)", stdout: "mk\none true\n"},
 		{code: "messages := make(chan string, 1)\nmessages <- \"ping\"", stdout: ""},
 		{code: "<-messages == \"ping\" && true", result: "true"},
+		// A receive that waits, used as a condition (quirk recv-condition).
+		{code: "bc := make(chan bool)\ngo func() { time.Sleep(20 * time.Millisecond); bc <- true }()\n<-bc && true", result: "true"},
+		{code: "go func() { time.Sleep(20 * time.Millisecond); bc <- true }()\nif <-bc {\n\tfmt.Println(\"yes\")\n}", stdout: "yes\n"},
+		{code: "func both() bool { return <-bc || false }\ngo func() { time.Sleep(20 * time.Millisecond); bc <- true }()\nboth()", result: "true"},
 	}
 	for _, c := range cases {
 		out.Reset()

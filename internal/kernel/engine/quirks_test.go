@@ -380,6 +380,27 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		b.must(t, "var ctx = fmt.Sprint()", "ch := make(chan int, 1)", "close(ch)", "var ok bool")
 		return b.wantErr("_, ok = <-ch", "reflect.Set")
 	},
+	"recv-condition": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `import "time"`, "bc := make(chan bool)", `var got, fixed string`,
+			"func send() { time.Sleep(20 * time.Millisecond); bc <- true }")
+		// The first ExecuteWithContext makes later compiles make cancellable receives.
+		for _, src := range []string{"got = \"\"", "go send()\ngot = fmt.Sprint(\"got=\", <-bc && true)", // the quirk
+			"go send()\nfixed = fmt.Sprint(\"fixed=\", (<-bc == true) && true)"} { // the workaround
+			prog, err := b.i.Compile(src)
+			if err != nil {
+				return err
+			}
+			if _, err := b.i.ExecuteWithContext(context.Background(), prog); err != nil {
+				return err
+			}
+		}
+		v, err := b.eval("got + \" \" + fixed")
+		if err != nil || v.String() != "got=false fixed=true" {
+			return fmt.Errorf("the waiting receive and the comparison gave %v (want got=false fixed=true): %v", v, err)
+		}
+		return nil
+	},
 	"recover-lexical": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func run(f func()) { defer f(); panic(\"p\") }", "var got any")

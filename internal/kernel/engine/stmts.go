@@ -170,6 +170,38 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 	return applyEdits(src, edits)
 }
 
+// rewriteRecvConds turns a receive used as a condition (an operand of && or ||, the condition of an if or a
+// for) into a comparison, <-ch == true, wherever it is in the cell: run with a context, the interpreter
+// leaves such a receive's value stale when it has to wait (quirk recv-condition).
+func (s *Session) rewriteRecvConds(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		wrap := func(e ast.Expr) {
+			if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				start, end := p.Start+p.Offset(u.Pos()), p.Start+p.Offset(u.End())
+				edits = append(edits, srcEdit{start: start, end: start, text: "("}, srcEdit{start: end, end: end, text: " == true)"})
+			}
+		}
+		return func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BinaryExpr:
+				if n.Op == token.LAND || n.Op == token.LOR {
+					wrap(n.X)
+					wrap(n.Y)
+				}
+			case *ast.IfStmt:
+				wrap(n.Cond)
+			case *ast.ForStmt:
+				if n.Cond != nil {
+					wrap(n.Cond)
+				}
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
 // rewriteMainCalls points the uses of main in a cell (main(), or main as a value) at __golm_main, the name
 // func main is declared under (see declSource), once the session or this cell has declared it.
 func (s *Session) rewriteMainCalls(src string, c *cell.Cell, info cell.Info) string {
