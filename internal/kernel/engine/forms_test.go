@@ -30,6 +30,7 @@ func TestTopLevelForms(t *testing.T) {
 		// A receive that waits, used as a condition (quirk recv-condition).
 		{code: "bc := make(chan bool)\ngo func() { time.Sleep(20 * time.Millisecond); bc <- true }()\n<-bc && true", result: "true"},
 		{code: "go func() { time.Sleep(20 * time.Millisecond); bc <- true }()\nif <-bc {\n\tfmt.Println(\"yes\")\n}", stdout: "yes\n"},
+		{code: "ic := make(chan int)\nfunc next() int { return <-ic }\ngo func() { ic <- 5 }()\nnext()", result: "5"},
 		{code: "func both() bool { return <-bc || false }\ngo func() { time.Sleep(20 * time.Millisecond); bc <- true }()\nboth()", result: "true"},
 	}
 	for _, c := range cases {

@@ -401,6 +401,15 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"return-recv": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "ic := make(chan int, 2)", "ic <- 1", "ic <- 2", "func f() int { return <-ic }",
+			"func g() int { { v := <-ic; return v } }")
+		if v, err := b.eval("g()"); err != nil || !v.CanInt() || v.Int() != 1 { // the workaround
+			return fmt.Errorf("the rewritten return gave %v, %v", v, err)
+		}
+		return b.wantErr("f()", "unaddressable value")
+	},
 	"recover-lexical": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func run(f func()) { defer f(); panic(\"p\") }", "var got any")

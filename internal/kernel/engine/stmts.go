@@ -202,6 +202,30 @@ func (s *Session) rewriteRecvConds(src string, c *cell.Cell) string {
 	return applyEdits(src, edits)
 }
 
+// rewriteReturnRecvs turns return <-ch, which the interpreter fails to run (quirk return-recv), into
+// { v := <-ch; return v }, wherever it is in the cell.
+func (s *Session) rewriteReturnRecvs(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			r, ok := n.(*ast.ReturnStmt)
+			if !ok || len(r.Results) != 1 {
+				return true
+			}
+			if u, ok := ast.Unparen(r.Results[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				name := fmt.Sprintf("__golm_rv%d", len(edits))
+				edits = append(edits, srcEdit{
+					start: p.Start + p.Offset(r.Pos()),
+					end:   p.Start + p.Offset(r.End()),
+					text:  "{ " + name + " := " + p.Text(u) + "; return " + name + " }",
+				})
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
 // rewriteMainCalls points the uses of main in a cell (main(), or main as a value) at __golm_main, the name
 // func main is declared under (see declSource), once the session or this cell has declared it.
 func (s *Session) rewriteMainCalls(src string, c *cell.Cell, info cell.Info) string {
