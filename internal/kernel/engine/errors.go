@@ -137,6 +137,16 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		if detail, line := s.failedAt(src, frames[0].line-lineShift, value); line > 0 {
 			value += detail
 			frames[0].line, frames[0].fn = line+lineShift, "main"
+			at = line
+		}
+	}
+	if at == 0 && len(frames) > 0 && strings.HasPrefix(frames[0].fn, "main.") && frames[0].fn != "main.func" {
+		// In a function, the frame names the function's first line (quirk panic-position): the failing
+		// line is known when the function, declared in this cell, has one expression that can fail so.
+		if line := panicLineIn(src, strings.TrimPrefix(frames[0].fn, "main."), value); line > 0 {
+			frames[0].line = line + lineShift
+		} else {
+			frames[0].approx = true
 		}
 	}
 	if value != before && strings.HasPrefix(value, "runtime error: ") {
@@ -154,10 +164,18 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		if fn := strings.TrimPrefix(f.fn, "main."); fn != "" && fn != "main" && !strings.HasPrefix(fn, "__golm") {
 			name := strings.TrimPrefix(f.fn, "main.")
 			if info, ok := s.names[name]; ok && info.cell != s.count {
-				e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-lineShift))
+				if f.approx {
+					e.Traceback = append(e.Traceback, fmt.Sprintf("  %s(), declared in an earlier cell", name))
+				} else {
+					e.Traceback = append(e.Traceback, fmt.Sprintf("  %s() at line %d of the cell that declared it", name, f.line-lineShift))
+				}
 				continue
 			}
 			where = name + "()"
+		}
+		if f.approx {
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  %s, in the function from cell line %d on (the interpreter does not say which line)", where, f.line-lineShift))
+			continue
 		}
 		e.Traceback = append(e.Traceback, fmt.Sprintf("  %s, cell line %d", where, f.line-lineShift))
 		if i < 3 {
@@ -305,8 +323,54 @@ func (s *Session) lookupInt(e ast.Expr) (int64, bool) {
 
 // frame is one interpreted frame of a panic, as logged by the interpreter.
 type frame struct {
-	line int
-	fn   string
+	line   int
+	fn     string
+	approx bool // line is the first line of the function, not the failing one
+}
+
+// panicLineIn returns the cell line of the one expression of function fn, declared in the cell src, that
+// can fail as msg says (an index for an index out of range, a slice expression for slice bounds, a call
+// of panic for anything else), or 0 when the function is not in the cell or has none or several.
+func panicLineIn(src, fn, msg string) int {
+	c, err := cell.Parse(src)
+	if err != nil {
+		return 0
+	}
+	var body *ast.BlockStmt
+	var fset *token.FileSet
+	for _, p := range c.Pieces {
+		for _, d := range p.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == fn && fd.Body != nil {
+				body, fset = fd.Body, p.FileSet
+			}
+		}
+	}
+	if body == nil {
+		return 0
+	}
+	var lines []int
+	ast.Inspect(body, func(n ast.Node) bool {
+		var hit bool
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr:
+			hit = msg == goIndexOutOfRange || strings.HasPrefix(msg, goIndexOutOfRange+" ")
+		case *ast.SliceExpr:
+			hit = msg == goSliceOutOfRange
+		case *ast.CallExpr:
+			id, ok := x.Fun.(*ast.Ident)
+			hit = ok && id.Name == "panic" && id.Obj == nil && !strings.HasPrefix(msg, "runtime error: ")
+		}
+		if hit {
+			lines = append(lines, fset.Position(n.Pos()).Line)
+		}
+		return true
+	})
+	if len(lines) != 1 {
+		return 0
+	}
+	return lines[0]
 }
 
 // panicCatcher sits in front of the session's stderr and takes out the lines the interpreter logs while a

@@ -18,7 +18,12 @@ func TestRuntimeErrors(t *testing.T) {
 		{code: "a := []int{1, 2}\ni := 5\nfmt.Println(a[i])", value: "runtime error: index out of range [5] with length 2", line: "cell line 3"},
 		{code: "arr := [2]int{}\nk := 3\n_ = arr[k]", value: "runtime error: index out of range [3] with length 2", line: "cell line 3"},
 		{code: "str := \"abc\"\nstr[5]", value: "runtime error: index out of range [5] with length 3", line: "cell line 2"},
-		{code: "func f() {\n\tvar s []int\n\t_ = s[0]\n}\nf()", value: "runtime error: index out of range", line: "cell line 5"},
+		{code: "func f() {\n\tvar s []int\n\t_ = s[0]\n}\nf()", value: "runtime error: index out of range", line: "f(), cell line 3"},
+		{code: "func f() {\n\tvar s []int\n\t_ = s[0]\n}\nf()", value: "runtime error: index out of range", line: "in this cell, cell line 5"},
+		{code: "func h() {\n\tfmt.Println(\"h\")\n\tpanic(\"at 3\")\n}\nh()", value: "at 3", line: "h(), cell line 3"},
+		// Two indexes: the interpreter does not say which failed, and the traceback does not pretend.
+		{code: "func two(a, b []int) int {\n\tx := a[0]\n\treturn x + b[0]\n}\ntwo([]int{1}, nil)", value: "runtime error: index out of range",
+			line: "two(), in the function from cell line 2 on (the interpreter does not say which line)"},
 		{code: "s3 := []int{1, 2, 3}\ns3[1:5]", value: "runtime error: slice bounds out of range", line: "cell line 2"},
 		{code: "var p *struct{ X int }\np.X", value: "runtime error: invalid memory address or nil pointer dereference", line: "cell line 2"},
 		{code: "type P struct{ X int }\nvar pp *P\npp.X = 3", value: "runtime error: invalid memory address or nil pointer dereference", line: "cell line 3"},
