@@ -340,6 +340,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteReturnRecvs(code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteCommaOKZero(code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteGoroutines(code, c)); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,10 @@ func TestTopLevelForms(t *testing.T) {
 		{code: "ch := make(chan string, 2)\nch <- \"hi\"\nmsg, open := <-ch\nfmt.Println(msg, open)", stdout: "hi true\n"},
 		{code: "close(ch)\nmsg2, open2 := <-ch\nfmt.Printf(\"%q %v\\n\", msg2, open2)", stdout: "\"\" false\n"},
 		{code: "_, open = <-ch\nfmt.Println(open)", stdout: "false\n"}, // assigning variables that exist
+		// A failed comma-ok sets the value to the zero value.
+		{code: "v, ok = m[\"a\"]\nv, ok = m[\"zz\"]\nfmt.Println(v, ok)", stdout: "0 false\n"},
+		{code: "func loop() {\n\tfor _, k := range []string{\"a\", \"zz\"} {\n\t\tv, ok := m[k]\n\t\tfmt.Println(v, ok)\n\t}\n}\nloop()", stdout: "1 true\n0 false\n"},
+		{code: "for _, x := range []any{3, \"s\"} {\n\tn, isInt := x.(int)\n\tfmt.Println(n, isInt)\n}", stdout: "3 true\n0 false\n"},
 		{code: "done := make(chan int)\ngo func() { done <- 7 }()\nx := <-done\nfmt.Println(x)", stdout: "7\n"},
 		{code: "x + 1", result: "8"},
 		{code: "var i any = \"s\"\nn, isInt := i.(int)\nstr, isStr := i.(string)\nfmt.Println(n, isInt, str, isStr)", stdout: "0 false s true\n"},

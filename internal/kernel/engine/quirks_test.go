@@ -380,6 +380,20 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		b.must(t, "var ctx = fmt.Sprint()", "ch := make(chan int, 1)", "close(ch)", "var ok bool")
 		return b.wantErr("_, ok = <-ch", "reflect.Set")
 	},
+	"comma-ok-stale": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `m := map[string]int{"a": 1}`, "var got []int", `func f() {
+	for _, k := range []string{"a", "zz"} {
+		v, ok := m[k]
+		got = append(got, v)
+		_ = ok
+	}
+}`, "f()")
+		if v, err := b.eval("got"); err != nil || fmt.Sprint(v) != "[1 1]" {
+			return fmt.Errorf("the values were %v (want the stale [1 1]): %v", v, err)
+		}
+		return nil
+	},
 	"recv-condition": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, `import "time"`, "bc := make(chan bool)", `var got, fixed string`,

@@ -226,6 +226,87 @@ func (s *Session) rewriteReturnRecvs(src string, c *cell.Cell) string {
 	return applyEdits(src, edits)
 }
 
+// rewriteCommaOKZero makes a failed comma-ok map index or type assertion set its value to the zero value,
+// as Go does, wherever the cell has one in a list of statements: the interpreter leaves the value as it was
+// (quirk comma-ok-stale), which shows in loops and in assignments to variables that exist. After
+// v, ok := m[k] comes if !ok { v = m[k] } (a missing key reads as the zero value; only for a map and key
+// that are names, fields or constants, which read again the same), after v, ok := x.(T) comes
+// if !ok { var z T; v = z }. Top-level declarations are left to runCommaOK, whose variables are new.
+func (s *Session) rewriteCommaOKZero(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	n := 0
+	fix := func(p *cell.Piece, st ast.Stmt, top bool) {
+		a, ok := st.(*ast.AssignStmt)
+		if !ok || !commaOKForm(a) || (top && a.Tok == token.DEFINE) {
+			return
+		}
+		okName, isIdent := a.Lhs[1].(*ast.Ident)
+		v := a.Lhs[0]
+		if !isIdent || okName.Name == "_" || isBlank(v) {
+			return
+		}
+		var body string
+		switch x := ast.Unparen(a.Rhs[0]).(type) {
+		case *ast.IndexExpr:
+			if !plainExpr(x.X) || !plainExpr(x.Index) {
+				return
+			}
+			body = p.Text(v) + " = " + p.Text(x)
+		case *ast.TypeAssertExpr:
+			if x.Type == nil {
+				return
+			}
+			n++
+			z := fmt.Sprintf("__golm_z%d", n)
+			body = "var " + z + " " + p.Text(x.Type) + "; " + p.Text(v) + " = " + z
+		default:
+			return
+		}
+		end := p.Start + p.Offset(st.End())
+		edits = append(edits, srcEdit{start: end, end: end, text: "; if !" + okName.Name + " { " + body + " }"})
+	}
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			var list []ast.Stmt
+			switch x := n.(type) {
+			case *ast.BlockStmt:
+				list = x.List
+			case *ast.CaseClause:
+				list = x.Body
+			case *ast.CommClause:
+				list = x.Body
+			}
+			for _, st := range list {
+				fix(p, st, false)
+			}
+			return true
+		}
+	})
+	for i := range c.Pieces { // the top-level statements of each piece are a list too
+		for _, st := range c.Pieces[i].Stmts {
+			fix(&c.Pieces[i], st, true)
+		}
+	}
+	return applyEdits(src, edits)
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// plainExpr reports whether an expression reads the same when evaluated again: a name, a field of one, a
+// constant.
+func plainExpr(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.SelectorExpr:
+		return plainExpr(x.X)
+	}
+	return false
+}
+
 // rewriteMainCalls points the uses of main in a cell (main(), or main as a value) at __golm_main, the name
 // func main is declared under (see declSource), once the session or this cell has declared it.
 func (s *Session) rewriteMainCalls(src string, c *cell.Cell, info cell.Info) string {
