@@ -86,6 +86,8 @@ func TestOSConfinement(t *testing.T) {
 		{"fds", "100", []string{"fd 100: bad file descriptor"}, nil, true},
 		{"signal", ppid, []string{"kill: operation not permitted", "kill -1: operation not permitted", "tgkill: operation not permitted",
 			"tkill: operation not permitted", "ptrace: operation not permitted"}, nil, true},
+		{"fcntl-owner", ppid, []string{"getfl: <nil>", "setown: operation not permitted", "setsig: operation not permitted"},
+			nil, false},
 		{"mmap-exec", "", []string{"mmap: operation not permitted", "mprotect: operation not permitted"}, nil, true},
 		{"metadata", secretFile, []string{"chmod: chmod " + secretFile + ": operation not permitted",
 			"chown: chown " + secretFile + ": operation not permitted", "utimes: operation not permitted",
@@ -224,6 +226,7 @@ func TestConfinementWithoutNamespaces(t *testing.T) {
 		{"write", filepath.Join(tmp, "w"), []string{"write: open " + filepath.Join(tmp, "w") + ": permission denied"}},
 		{"socket", "127.0.0.1:9", []string{"family 2: operation not permitted", "socket: operation not permitted"}},
 		{"signal", ppid, []string{"kill: operation not permitted", "ptrace: operation not permitted"}},
+		{"fcntl-owner", ppid, []string{"setown: operation not permitted", "setsig: operation not permitted"}},
 	}
 	for _, tt := range tests {
 		res, err := runPayload(t, Strict, tt.payload, tt.arg, "namespaces")

@@ -112,6 +112,23 @@ func registerPayloads() bool {
 				unix.Kill(ppid, 0), unix.Kill(-1, 0), unix.Tgkill(ppid, ppid, 0),
 				errno(syscall.RawSyscall(unix.SYS_TKILL, uintptr(ppid), 0, 0)), perr)
 		},
+		// Have the kernel signal another process: a pipe with O_ASYNC, owned by the parent, with SIGKILL as its
+		// signal (arg: the parent's PID). Nothing is written, so nothing is sent even where it works. F_GETFL, which
+		// Go itself needs, must still work.
+		"fcntl-owner": func(arg string) string {
+			ppid, _ := strconv.Atoi(arg)
+			var p [2]int
+			if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+				return "pipe: " + err.Error()
+			}
+			defer unix.Close(p[0])
+			defer unix.Close(p[1])
+			_, getfl := unix.FcntlInt(uintptr(p[0]), unix.F_GETFL, 0)
+			_, setown := unix.FcntlInt(uintptr(p[0]), unix.F_SETOWN, ppid)
+			_, setsig := unix.FcntlInt(uintptr(p[0]), unix.F_SETSIG, int(unix.SIGKILL))
+			_, async := unix.FcntlInt(uintptr(p[0]), unix.F_SETFL, unix.O_ASYNC|unix.O_NONBLOCK)
+			return fmt.Sprintf("getfl: %v; setown: %v; setsig: %v; async: %v", getfl, setown, setsig, async)
+		},
 		// Make executable memory, the first step of running injected machine code.
 		"mmap-exec": func(string) string {
 			_, err := unix.Mmap(-1, 0, 4096, unix.PROT_READ|unix.PROT_WRITE|unix.PROT_EXEC, unix.MAP_PRIVATE|unix.MAP_ANON)

@@ -54,6 +54,16 @@ func seccompPolicy(pid int) (seccomp.Policy, error) {
 	return seccomp.Policy{
 		DefaultAction: seccomp.ActionErrno, // EPERM
 		Syscalls: []seccomp.SyscallGroup{
+			// First, the fcntl commands that would let the child have the kernel signal another process of its
+			// user (the notebook server, a shell) through an O_ASYNC descriptor or a lease: F_SETOWN,
+			// F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY. Go itself needs only the others.
+			{Action: seccomp.ActionErrno, NamesWithCondtions: []seccomp.NameWithConditions{
+				{Name: "fcntl", Conditions: bits(1, seccomp.Equal, unix.F_SETOWN)},
+				{Name: "fcntl", Conditions: bits(1, seccomp.Equal, unix.F_SETOWN_EX)},
+				{Name: "fcntl", Conditions: bits(1, seccomp.Equal, unix.F_SETSIG)},
+				{Name: "fcntl", Conditions: bits(1, seccomp.Equal, unix.F_SETLEASE)},
+				{Name: "fcntl", Conditions: bits(1, seccomp.Equal, unix.F_NOTIFY)},
+			}},
 			{Action: seccomp.ActionAllow, Names: names},
 			{Action: seccomp.ActionAllow, NamesWithCondtions: []seccomp.NameWithConditions{
 				// Threads (CLONE_THREAD), never processes.
