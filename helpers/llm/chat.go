@@ -271,12 +271,15 @@ var noneEffortModels = map[string]bool{openai.GPT6Luna: true, openai.GPT6Sol: tr
 // "none" allows (temperature, top_p, log-probabilities, tools) and names no effort itself. Any other
 // request is returned as it is.
 func fitReasoning(req openai.ChatCompletionRequest) openai.ChatCompletionRequest {
-	if req.ReasoningEffort != "" || !noneEffortModels[req.Model] {
-		return req
-	}
-	if req.Temperature != 0 || req.TopP != 0 || req.LogProbs || req.TopLogProbs != 0 || len(req.Tools) > 0 ||
-		len(req.Functions) > 0 {
+	if req.ReasoningEffort == "" && needsNoneEffort(req.Model, req.Temperature != 0 || req.TopP != 0 ||
+		req.LogProbs || req.TopLogProbs != 0 || len(req.Tools) > 0 || len(req.Functions) > 0) {
 		req.ReasoningEffort = openai.ReasoningEffortNone
 	}
 	return req
+}
+
+// needsNoneEffort reports whether a request to model that asks for what only reasoning effort "none" allows
+// (asks) should be sent with "none": the rule of fitReasoning, for both APIs.
+func needsNoneEffort(model string, asks bool) bool {
+	return asks && noneEffortModels[model]
 }

@@ -141,7 +141,9 @@ func (cv *Conversation) Say(ctx context.Context, user string) (string, error) {
 //
 // Deprecated: use Ask with ChatOptions{Stream: true}.
 func (cv *Conversation) SayStream(ctx context.Context, user string) (string, error) {
-	return cv.Ask(ctx, user, ChatOptions{Stream: true})
+	o := cv.Options // as before: the conversation's settings, streamed live
+	o.Stream, o.StreamTo = true, nil
+	return cv.Ask(ctx, user, o)
 }
 
 // Send sends the history as it is and appends the answer to it.

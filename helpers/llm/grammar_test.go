@@ -1,6 +1,7 @@
 package llm_test
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -125,5 +126,20 @@ func TestReasoningEffortForSampling(t *testing.T) {
 		if got, _ := req.JSON["reasoning_effort"].(string); got != tt.want {
 			t.Errorf("%s: reasoning_effort %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestSayStreamKeepsOptions: the deprecated SayStream streams with the conversation's own settings, as it
+// did before it became a wrapper of Ask.
+func TestSayStreamKeepsOptions(t *testing.T) {
+	s, c, _ := setup(t)
+	cv := c.NewConversation("")
+	cv.Options = llm.ChatOptions{Model: "gpt-x", StreamTo: io.Discard}
+	if _, err := cv.SayStream(ctx, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := s.LastRequest()
+	if stream, _ := req.JSON["stream"].(bool); !stream || req.JSON["model"] != "gpt-x" {
+		t.Errorf("request model %v stream %v", req.JSON["model"], req.JSON["stream"])
 	}
 }

@@ -84,7 +84,7 @@ func (c *Client) responseRequest(messages []openai.ChatCompletionMessage, o Chat
 		req.TopP = &p
 	}
 	effort := o.ReasoningEffort
-	if effort == "" && noneEffortModels[req.Model] && (o.Temperature != 0 || o.TopP != 0) {
+	if effort == "" && needsNoneEffort(req.Model, o.Temperature != 0 || o.TopP != 0) {
 		effort = openai.ReasoningEffortNone
 	}
 	if effort != "" {
@@ -156,12 +156,13 @@ func (c *Client) streamResponse(ctx context.Context, req openai.CreateResponseRe
 			}
 			c.record("responses-stream", r.Model, r.Usage, r.Duration)
 			if ev.Type == openai.ResponseStreamEventFailed {
-				return r, &Error{Op: "responses", Message: "the response failed: " + responseErrorText(ev.Response)}
+				return r, &StreamError{Partial: r.Text, Err: &Error{Op: "responses",
+					Message: "the response failed: " + responseErrorText(ev.Response)}}
 			}
 			return r, nil
 		case openai.ResponseStreamEventError:
-			return partial(), &Error{Op: "responses", Message: fmt.Sprintf("the server reported an error "+
-				"during the stream: %s (%s)", ev.Message, ev.Code)}
+			return partial(), &StreamError{Partial: text.String(), Err: &Error{Op: "responses",
+				Message: fmt.Sprintf("the server reported an error during the stream: %s (%s)", ev.Message, ev.Code)}}
 		}
 	}
 }
