@@ -80,8 +80,11 @@ func (s *Server) stream(name, text string) {
 // background publishes displays that arrive while no request runs.
 func (s *Server) background(ev pipe.Event) {
 	s.mu.Lock()
-	parent := s.parent
+	parent, replaying := s.parent, s.replaying
 	s.mu.Unlock()
+	if replaying { // output of cells run again after %go get stays hidden, goroutines' too
+		return
+	}
 	s.publishEvent(parent, ev, 0)
 }
 
