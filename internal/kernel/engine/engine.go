@@ -495,10 +495,23 @@ func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
 	if m := info.Main; m != nil {
 		for _, d := range p.Decls {
 			if d == ast.Decl(m) {
-				off := p.Offset(m.Name.Pos())
-				code = code[:off] + "__golm_main" + code[off+len("main"):]
 				callMain = true
 			}
+		}
+		if callMain {
+			// The declaration's name and every use in this piece that resolves to it (a recursive main(), a
+			// usage() that calls main()); uses in other pieces are unresolved here (see rewriteMainCalls).
+			var edits []srcEdit
+			for _, d := range p.Decls {
+				ast.Inspect(d, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && id.Name == "main" && (id == m.Name || (id.Obj != nil && id.Obj.Decl == m)) {
+						off := p.Offset(id.Pos())
+						edits = append(edits, srcEdit{start: off, end: off + len("main"), text: "__golm_main"})
+					}
+					return true
+				})
+			}
+			code = applyEdits(code, edits)
 		}
 	}
 	return pad(p.Line) + code, callMain

@@ -32,6 +32,7 @@ func main() {
 		{code: `fmt.Println("next cell")`, stdout: "next cell\n"}, // main does not run again
 		{code: "main()", stdout: "hello, GOPHER\n"},
 		{code: "package main\n\nfunc main() {\n\tfmt.Println(\"redefined\")\n}", stdout: "redefined\n"},
+		{code: "package main\n\nvar depth int\n\nfunc usage() { fmt.Println(\"usage\") }\n\nfunc main() {\n\tif depth < 2 {\n\t\tdepth++\n\t\tmain()\n\t\treturn\n\t}\n\tusage()\n}", stdout: "usage\n"},
 		{code: "package tools\n\nfunc F() {}", err: "package tools: a notebook runs its cells as the program's package main"},
 		{code: "x := 1\npackage main", err: "the package clause must come first"},
 	}
