@@ -258,11 +258,16 @@ func (c *Cache) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 			bar.Add(len(idx))
 		}
 	}
+	repeats := 0
 	for i := range out {
 		if out[i] == nil { // a repeated text embedded in this call
 			out[i] = out[first[keys[i]]]
+			repeats++
 		}
 	}
+	c.mu.Lock()
+	c.stats.Hits += repeats
+	c.mu.Unlock()
 	return out, nil
 }
 

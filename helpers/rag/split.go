@@ -312,17 +312,26 @@ func (s *splitter) window(from, to int) {
 		}
 		return b
 	}
-	step := s.o.MaxTokens - s.o.Overlap
-	for i := 0; i < len(ids); i += step {
+	// A window re-tokenized on its own, or cut back to a character boundary, can count more tokens than
+	// it spans in the whole text: shrink it until it fits.
+	for i := 0; i < len(ids); {
+		a := runeStart(offs[i])
 		j := min(i+s.o.MaxTokens, len(ids))
-		a, b := runeStart(offs[i]), runeStart(offs[j])
-		if b <= a {
-			b = offs[j]
+		b, n := 0, 0
+		for ; ; j-- {
+			b = runeStart(offs[j])
+			if b <= a {
+				b = offs[j]
+			}
+			if n = s.enc.Count(text[a:b]); n <= s.o.MaxTokens || j == i+1 {
+				break
+			}
 		}
-		s.emit(from+a, from+b, s.headingsAt(from+a), s.enc.Count(text[a:b]))
+		s.emit(from+a, from+b, s.headingsAt(from+a), n)
 		if j == len(ids) {
 			break
 		}
+		i = max(i+1, j-s.o.Overlap)
 	}
 }
 
