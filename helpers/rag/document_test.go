@@ -75,11 +75,11 @@ func TestNewDocumentErrors(t *testing.T) {
 func TestLoadDir(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"a.md":          "# A\ntext a",
-		"sub/b.html":    "<p>text b</p>",
-		"c.txt":         "text c",
-		"empty.txt":     "  ",
-		"skip.bin":      "binary",
+		"a.md":           "# A\ntext a",
+		"sub/b.html":     "<p>text b</p>",
+		"c.txt":          "text c",
+		"empty.txt":      "  ",
+		"skip.bin":       "binary",
 		"sub/d.MARKDOWN": "## D",
 	}
 	for name, text := range files {

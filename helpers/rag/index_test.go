@@ -191,8 +191,12 @@ func TestIndexAddUpdateDelete(t *testing.T) {
 		{"wrong dimension", func() error { return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, 2}}}) }, ErrDimension},
 		{"NaN", func() error { return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, nan, 0}}}) }, ErrBadVector},
 		{"zero vector", func() error { return x.Add(ctx, []Item{{ID: "d", Vector: []float32{0, 0, 0}}}) }, ErrBadVector},
-		{"existing id", func() error { return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, 1, 1}}, {ID: "c", Vector: []float32{1, 1, 1}}}) }, ErrDuplicate},
-		{"twice in a call", func() error { return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, 1, 1}}, {ID: "d", Vector: []float32{1, 1, 1}}}) }, ErrDuplicate},
+		{"existing id", func() error {
+			return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, 1, 1}}, {ID: "c", Vector: []float32{1, 1, 1}}})
+		}, ErrDuplicate},
+		{"twice in a call", func() error {
+			return x.Add(ctx, []Item{{ID: "d", Vector: []float32{1, 1, 1}}, {ID: "d", Vector: []float32{1, 1, 1}}})
+		}, ErrDuplicate},
 		{"update unknown", func() error { return x.Update(ctx, []Item{{ID: "zz", Vector: []float32{1, 1, 1}}}) }, ErrNotFound},
 		{"delete unknown", func() error { return x.Delete(ctx, []string{"a", "zz"}) }, ErrNotFound},
 		{"query dimension", func() error { _, err := x.Search(ctx, []float32{1}, 1); return err }, ErrDimension},
