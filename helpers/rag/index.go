@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
@@ -70,13 +71,17 @@ func (x *Index) Add(ctx context.Context, items []Item) error {
 		return err
 	}
 	x.dim = dim
+	x.vecs = slices.Grow(x.vecs, len(items)*dim)
+	if x.quant {
+		x.q8 = slices.Grow(x.q8, len(items)*dim)
+	}
 	for i, it := range items {
 		x.pos[it.ID] = len(x.ids)
 		x.ids = append(x.ids, it.ID)
 		x.meta = append(x.meta, copyMeta(it.Metadata))
 		x.vecs = append(x.vecs, vs[i]...)
 		if x.quant {
-			x.q8 = append(x.q8, make([]int8, dim)...)
+			x.q8 = x.q8[:len(x.q8)+dim]
 			x.scales = append(x.scales, vec.Quantize(x.q8[len(x.q8)-dim:], vs[i]))
 		}
 	}

@@ -112,7 +112,12 @@ func Quantize(dst []int8, v []float32) (scale float32) {
 	}
 	inv := 127 / m
 	for i, x := range v {
-		dst[i] = int8(math.Round(float64(x * inv)))
+		y := x * inv // in [-127, 127]: round half away from zero
+		if y < 0 {
+			dst[i] = int8(y - 0.5)
+		} else {
+			dst[i] = int8(y + 0.5)
+		}
 	}
 	return m / 127
 }
