@@ -38,6 +38,7 @@ func main() {
 	efs := flag.String("ef", "16,32,64,128,256,512", "HNSW efSearch values to try, increasing")
 	m := flag.Int("m", 16, "HNSW M")
 	efc := flag.Int("efc", 200, "HNSW efConstruction")
+	workers := flag.Int("workers", 1, "HNSW insertion goroutines (1: in order, deterministic)")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
 
@@ -60,7 +61,7 @@ func main() {
 		set = strings.TrimSpace(set)
 		b := &bench{n: *n, dim: *dim, k: *k, set: set}
 		b.generate(*nq, *seed)
-		b.run(methods, efList, *m, *efc, *seed)
+		b.run(methods, efList, *m, *efc, *workers, *seed)
 		load()
 	}
 }
@@ -269,7 +270,7 @@ func resultIDs(rs []rag.Result) []string {
 	return ids
 }
 
-func (b *bench) run(methods map[string]bool, efList []int, m, efc int, seed uint64) {
+func (b *bench) run(methods map[string]bool, efList []int, m, efc, workers int, seed uint64) {
 	ctx := context.Background()
 	base := heapMB()
 
@@ -332,7 +333,7 @@ func (b *bench) run(methods map[string]bool, efList []int, m, efc int, seed uint
 	if methods["hnsw"] {
 		before := heapMB()
 		t0 := time.Now()
-		h, err := rag.NewHNSW(rag.Options{Dim: b.dim, M: m, EfConstruction: efc, Seed: seed})
+		h, err := rag.NewHNSW(rag.Options{Dim: b.dim, M: m, EfConstruction: efc, Seed: seed, Workers: workers})
 		if err != nil {
 			fail(err)
 		}
@@ -341,8 +342,8 @@ func (b *bench) run(methods map[string]bool, efList []int, m, efc int, seed uint
 		}
 		build := time.Since(t0)
 		mem := heapMB() - before
-		fmt.Printf("golm HNSW M=%d efConstruction=%d: built in %s (%.0f inserts/s, one goroutine), heap +%.0f MiB\n",
-			m, efc, build.Round(time.Millisecond), float64(b.n)/build.Seconds(), mem)
+		fmt.Printf("golm HNSW M=%d efConstruction=%d: built in %s (%.0f inserts/s, %d goroutines), heap +%.0f MiB\n",
+			m, efc, build.Round(time.Millisecond), float64(b.n)/build.Seconds(), max(1, workers), mem)
 		reached := 0
 		for _, ef := range efList {
 			t, _ := b.measure(fmt.Sprintf("golm HNSW efSearch %d", ef), func(q []float32) []string {

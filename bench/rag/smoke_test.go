@@ -10,7 +10,7 @@ func TestSmoke(t *testing.T) {
 		b := &bench{n: 2000, dim: 64, k: 10, set: set}
 		b.generate(20, 1)
 		b.run(map[string]bool{"naive": true, "exact": true, "int8": true, "hnsw": true, "chromem": true},
-			[]int{32, 128}, 8, 64, 1)
+			[]int{32, 128}, 8, 64, 2, 1)
 		naive := make([][]string, len(b.queries))
 		for i, q := range b.queries {
 			naive[i] = b.naive(q)

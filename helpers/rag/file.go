@@ -225,7 +225,8 @@ func (r *fileReader) floats(dst []float32) {
 
 // Load reads a store saved by Index.Save or HNSW.Save: an *Index or an *HNSW. With Options.Embedder or
 // Options.Dim set, a file made for another embedder or dimension is refused (errors wrapping ErrEmbedder or
-// ErrDimension). Options.Quantize turns on int8 scanning for a loaded Index; the other options are ignored.
+// ErrDimension). Options.Quantize turns on int8 scanning for a loaded Index, Options.Workers sets a loaded
+// HNSW's insertion goroutines; the other options are ignored.
 // A damaged file is an error wrapping ErrFormat.
 func Load(ctx context.Context, path string, opts ...Options) (Store, error) {
 	o, err := oneOption("Load", opts)
@@ -315,19 +316,20 @@ func decode(data []byte, o Options) (Store, error) {
 		}
 		return x, nil
 	case kindHNSW:
-		return decodeHNSW(r, name, dim, ids, vecs, meta)
+		return decodeHNSW(r, name, dim, ids, vecs, meta, o.Workers)
 	}
 	return nil, fmt.Errorf("%w: unknown store kind %d", ErrFormat, kind)
 }
 
-func decodeHNSW(r *fileReader, name string, dim int, ids []string, vecs []float32, meta []map[string]string) (*HNSW, error) {
+func decodeHNSW(r *fileReader, name string, dim int, ids []string, vecs []float32, meta []map[string]string, workers int) (*HNSW, error) {
 	m, efC, efS := int(r.u32()), int(r.u32()), int(r.u32())
 	seed := r.u64()
 	entry, top, nDel := int(int32(r.u32())), int(r.u32()), int(r.u32())
 	if r.err != nil {
 		return nil, r.err
 	}
-	h, err := NewHNSW(Options{Embedder: name, Dim: dim, M: m, EfConstruction: efC, EfSearch: efS, Seed: seed})
+	h, err := NewHNSW(Options{Embedder: name, Dim: dim, M: m, EfConstruction: efC, EfSearch: efS, Seed: seed,
+		Workers: workers})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}

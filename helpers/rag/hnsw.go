@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 )
@@ -39,6 +41,11 @@ type HNSW struct {
 	top     int          // the entry point's level
 
 	visited sync.Pool // *visitSet
+
+	workers int          // goroutines inserting in parallel (Options.Workers)
+	par     bool         // set while several goroutines insert: links are read and written under locks
+	locks   []sync.Mutex // node i's links are guarded by locks[i%len(locks)] while par
+	entryMu sync.Mutex   // guards entry and top while par
 }
 
 type visitSet struct {
@@ -67,7 +74,10 @@ func NewHNSW(opts ...Options) (*HNSW, error) {
 	}
 	h := &HNSW{name: o.Embedder, dim: o.Dim, m: o.M, m0: 2 * o.M, efC: o.EfConstruction, efS: o.EfSearch,
 		seed: o.Seed, ml: 1 / math.Log(float64(o.M)), rng: rand.New(rand.NewPCG(o.Seed, 0x676f6c6d)),
-		pos: map[string]int{}, entry: -1}
+		pos: map[string]int{}, entry: -1, workers: max(1, o.Workers)}
+	if h.workers > 1 {
+		h.locks = make([]sync.Mutex, 4096)
+	}
 	return h, nil
 }
 
@@ -110,8 +120,9 @@ func (h *HNSW) setLinks(i, l int, ns []uint32) {
 	h.upper[i][l-1] = append(h.upper[i][l-1][:0], ns...)
 }
 
-// Add inserts new items one by one (see Store.Add); nothing is added when an item is invalid. Insertion
-// stops between items when ctx is cancelled, and the items inserted until then stay.
+// Add inserts new items (see Store.Add); nothing is added when an item is invalid. Items are inserted one
+// by one in order, or by Options.Workers goroutines at once. When ctx is cancelled, insertion stops and
+// the items inserted until then stay (the error says how many).
 func (h *HNSW) Add(ctx context.Context, items []Item) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -123,13 +134,46 @@ func (h *HNSW) Add(ctx context.Context, items []Item) error {
 		return err
 	}
 	h.dim = dim
+	first := len(h.ids)
+	h.ids = slices.Grow(h.ids, len(items))
+	h.vecs = slices.Grow(h.vecs, len(items)*dim)
+	h.l0 = slices.Grow(h.l0, len(items)*(h.m0+1))
+	levels := make([]int, len(items))
 	for i, it := range items {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("rag: HNSW.Add stopped after %d of %d items: %w", i, len(items), err)
+		_, levels[i] = h.alloc(it.ID, vs[i], copyMeta(it.Metadata))
+	}
+	workers := min(h.workers, len(items)/64+1)
+	// Every claimed item is connected, so the items connected are always a prefix: [0, next).
+	var next atomic.Int64
+	var stop atomic.Bool
+	work := func() {
+		for !stop.Load() {
+			if ctx.Err() != nil {
+				stop.Store(true)
+				return
 			}
+			i := int(next.Add(1)) - 1
+			if i >= len(items) {
+				return
+			}
+			h.connect(first+i, levels[i])
 		}
-		h.insert(it.ID, vs[i], copyMeta(it.Metadata))
+	}
+	if workers <= 1 {
+		work()
+	} else {
+		h.par = true
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() { defer wg.Done(); work() }()
+		}
+		wg.Wait()
+		h.par = false
+	}
+	if done := min(int(next.Load()), len(items)); done < len(items) {
+		h.truncate(first + done)
+		return fmt.Errorf("rag: HNSW.Add stopped after %d of %d items: %w", done, len(items), ctx.Err())
 	}
 	return nil
 }
@@ -176,12 +220,12 @@ func (h *HNSW) remove(id string) {
 	h.nDel++
 }
 
-// insert adds a node with a unit vector.
-func (h *HNSW) insert(id string, v []float32, meta map[string]string) {
-	n := len(h.ids)
-	level := min(int(-math.Log(1-h.rng.Float64())*h.ml), 32)
+// alloc appends a node for an item, with its level drawn from the generator, not yet linked.
+func (h *HNSW) alloc(id string, v []float32, meta map[string]string) (node, level int) {
+	node = len(h.ids)
+	level = min(int(-math.Log(1-h.rng.Float64())*h.ml), 32)
 	h.ids = append(h.ids, id)
-	h.pos[id] = n
+	h.pos[id] = node
 	h.vecs = append(h.vecs, v...)
 	h.meta = append(h.meta, meta)
 	h.deleted = append(h.deleted, false)
@@ -191,18 +235,69 @@ func (h *HNSW) insert(id string, v []float32, meta map[string]string) {
 		up = make([][]uint32, level)
 	}
 	h.upper = append(h.upper, up)
-	if h.entry < 0 {
+	return node, level
+}
+
+// truncate drops the nodes from n on, which must not be linked yet.
+func (h *HNSW) truncate(n int) {
+	for _, id := range h.ids[n:] {
+		delete(h.pos, id)
+	}
+	h.ids, h.vecs, h.meta, h.deleted = h.ids[:n], h.vecs[:n*h.dim], h.meta[:n], h.deleted[:n]
+	h.l0, h.upper = h.l0[:n*(h.m0+1)], h.upper[:n]
+}
+
+// insert adds a node with a unit vector and links it.
+func (h *HNSW) insert(id string, v []float32, meta map[string]string) {
+	h.connect(h.alloc(id, v, meta))
+}
+
+// lock and unlock guard node i's links while several goroutines insert (Options.Workers > 1).
+func (h *HNSW) lock(i int) {
+	if h.par {
+		h.locks[i%len(h.locks)].Lock()
+	}
+}
+
+func (h *HNSW) unlock(i int) {
+	if h.par {
+		h.locks[i%len(h.locks)].Unlock()
+	}
+}
+
+// readLinks returns node i's links on layer l: the links themselves, or a copy in buf while several
+// goroutines insert.
+func (h *HNSW) readLinks(i, l int, buf []uint32) []uint32 {
+	if !h.par {
+		return h.links(i, l)
+	}
+	h.lock(i)
+	buf = append(buf[:0], h.links(i, l)...)
+	h.unlock(i)
+	return buf
+}
+
+// connect links an allocated node into the graph.
+func (h *HNSW) connect(n, level int) {
+	v := h.vector(n)
+	h.entryMu.Lock()
+	ep, top := h.entry, h.top
+	if ep < 0 {
 		h.entry, h.top = n, level
+		h.entryMu.Unlock()
 		return
 	}
-	ep := h.entry
-	for l := h.top; l > level; l-- {
-		ep = h.greedy(v, ep, l)
+	h.entryMu.Unlock()
+	var buf []uint32
+	for l := top; l > level; l-- {
+		ep = h.greedy(v, ep, l, &buf)
 	}
-	for l := min(level, h.top); l >= 0; l-- {
+	for l := min(level, top); l >= 0; l-- {
 		cands := h.searchLayer(v, ep, h.efC, l, nil)
 		ns := h.selectNeighbors(cands, h.m)
+		h.lock(n)
 		h.setLinks(n, l, ns)
+		h.unlock(n)
 		mmax := h.m
 		if l == 0 {
 			mmax = h.m0
@@ -212,14 +307,20 @@ func (h *HNSW) insert(id string, v []float32, meta map[string]string) {
 		}
 		ep = int(cands[0].row)
 	}
-	if level > h.top {
-		h.entry, h.top = n, level
+	if level > top {
+		h.entryMu.Lock()
+		if level > h.top {
+			h.entry, h.top = n, level
+		}
+		h.entryMu.Unlock()
 	}
 }
 
 // link adds a link from node a to node b on layer l, pruning a's links with the heuristic when they exceed
 // mmax.
 func (h *HNSW) link(a, b, l, mmax int) {
+	h.lock(a)
+	defer h.unlock(a)
 	cur := h.links(a, l)
 	if len(cur) < mmax {
 		h.setLinks(a, l, append(cur[:len(cur):len(cur)], uint32(b)))
@@ -259,11 +360,12 @@ func (h *HNSW) selectNeighbors(cands []candidate, m int) []uint32 {
 }
 
 // greedy walks layer l from ep to the node closest to q.
-func (h *HNSW) greedy(q []float32, ep, l int) int {
+func (h *HNSW) greedy(q []float32, ep, l int, buf *[]uint32) int {
 	best := vec.Dot(q, h.vector(ep))
 	for changed := true; changed; {
 		changed = false
-		for _, nb := range h.links(ep, l) {
+		*buf = h.readLinks(ep, l, *buf)
+		for _, nb := range *buf {
 			if s := vec.Dot(q, h.vector(int(nb))); s > best {
 				best, ep, changed = s, int(nb), true
 			}
@@ -300,12 +402,14 @@ func (h *HNSW) searchLayer(q []float32, ep, ef, l int, accept func(int) bool) []
 	if accept == nil || accept(ep) {
 		results.push(candidate{s, int32(ep)})
 	}
+	var buf []uint32
 	for len(cands) > 0 {
 		c := cands.pop()
 		if results.full() && c.score < results.h[0].score {
 			break
 		}
-		for _, nb := range h.links(int(c.row), l) {
+		buf = h.readLinks(int(c.row), l, buf)
+		for _, nb := range buf {
 			if vs.mark[nb] == gen {
 				continue
 			}
@@ -341,8 +445,9 @@ func (h *HNSW) Search(ctx context.Context, vector []float32, k int, opts ...Sear
 	}
 	ef = max(ef, k)
 	ep := h.entry
+	var buf []uint32
 	for l := h.top; l > 0; l-- {
-		ep = h.greedy(q, ep, l)
+		ep = h.greedy(q, ep, l, &buf)
 	}
 	accept := func(i int) bool { return !h.deleted[i] && o.accepts(h.ids[i], h.meta[i]) }
 	if !o.filtered() && h.nDel == 0 {

@@ -2,7 +2,10 @@ package rag
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -91,5 +94,56 @@ func TestHNSWDeterministicAndMutable(t *testing.T) {
 	empty, _ := NewHNSW()
 	if rs, err := empty.Search(ctx, []float32{1, 2}, 3); err != nil || len(rs) != 0 {
 		t.Errorf("empty index: %v %v", rs, err)
+	}
+}
+
+// cancelAfter is a context whose Err turns to context.Canceled after n calls.
+type cancelAfter struct {
+	context.Context
+	n atomic.Int64
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestHNSWParallelAndCancel(t *testing.T) {
+	items := randomItems(3000, 32, 30, 31)
+	queries := randomItems(30, 32, 30, 32)
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint("workers ", workers), func(t *testing.T) {
+			h, _ := NewHNSW(Options{M: 12, EfConstruction: 80, Seed: 3, Workers: workers})
+			if err := h.Add(context.Background(), items[:2000]); err != nil {
+				t.Fatal(err)
+			}
+			// Cancelled after about 500 more: a prefix of the items is inserted, the rest is not.
+			ctx := &cancelAfter{Context: context.Background()}
+			ctx.n.Store(500)
+			err := h.Add(ctx, items[2000:])
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled Add: %v", err)
+			}
+			n := h.Len()
+			if n <= 2000 || n >= 3000 || !strings.Contains(err.Error(), fmt.Sprintf("after %d of 1000", n-2000)) {
+				t.Fatalf("len %d after cancel: %v", n, err)
+			}
+			if err := h.Add(context.Background(), items[n:]); err != nil {
+				t.Fatalf("adding the rest: %v", err)
+			}
+			found := 0
+			for _, q := range queries {
+				rs, err := h.Search(context.Background(), q.Vector, 10, SearchOptions{EfSearch: 200})
+				if err != nil {
+					t.Fatal(err)
+				}
+				found += overlap(bruteForce(items, q.Vector, 10, nil), resultIDs(rs))
+			}
+			if r := float64(found) / 300; r < 0.97 || h.Len() != 3000 {
+				t.Errorf("recall@10 %.3f, len %d", r, h.Len())
+			}
+		})
 	}
 }

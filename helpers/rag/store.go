@@ -82,8 +82,12 @@ type Options struct {
 	EfConstruction int
 	// EfSearch is HNSW's default candidate list size while searching; 0 means 64.
 	EfSearch int
-	// Seed seeds HNSW's random layer assignment: the same items added in the same order give the same graph.
+	// Seed seeds HNSW's random layer assignment: with one worker, the same items added in the same order
+	// give the same graph.
 	Seed uint64
+	// Workers is how many goroutines insert into an HNSW at once; 0 or 1 means one, in order
+	// (deterministic). More build faster on several cores, but the graph then depends on scheduling.
+	Workers int
 }
 
 // Errors that stores wrap, for errors.Is.
