@@ -27,7 +27,9 @@ import (
 // llm.Client and local models have Embed methods with options, which do not satisfy this interface
 // directly: adapt them with OpenAI or EmbedFunc.
 type Embedder interface {
+	// Embed returns one vector per text, in order.
 	Embed(ctx context.Context, texts []string) ([][]float32, error)
+	// Name identifies the model, such as "text-embedding-3-small".
 	Name() string
 }
 

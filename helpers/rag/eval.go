@@ -10,7 +10,9 @@ import (
 
 // Question is an evaluation question with the ids of the chunks that answer it.
 type Question struct {
-	Query    string
+	// Query is the question as a user would ask it.
+	Query string
+	// Relevant are the ids of the chunks that answer it.
 	Relevant []string
 }
 

@@ -15,13 +15,17 @@ import (
 // Retriever finds the chunks that best match a text query, best first. Dense, BM25 and Hybrid are
 // Retrievers.
 type Retriever interface {
+	// Search returns the k chunks that best match query, best first, among those the options' filters
+	// accept (filters see the chunk's metadata as Dense stores it).
 	Search(ctx context.Context, query string, k int, opts ...SearchOptions) (Hits, error)
 }
 
 // Hit is a chunk found by a retriever, with its score (cosine similarity for Dense, BM25 score for BM25,
 // fused score for Hybrid: only the order is comparable between retrievers).
 type Hit struct {
+	// Chunk is the chunk found.
 	Chunk Chunk
+	// Score orders the hits of one search, higher first.
 	Score float64
 }
 

@@ -41,9 +41,11 @@ type Item struct {
 
 // Result is one item found by a search.
 type Result struct {
+	// ID is the item's id.
 	ID string
 	// Score is the cosine similarity of the item's vector and the query.
-	Score    float32
+	Score float32
+	// Metadata is a copy of the item's metadata.
 	Metadata map[string]string
 }
 
