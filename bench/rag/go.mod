@@ -15,7 +15,7 @@ require (
 	github.com/sashabaranov/go-openai v1.43.0 // indirect
 	github.com/tiktoken-go/tokenizer v0.10.0 // indirect
 	golang.org/x/net v0.46.0 // indirect
-	golang.org/x/sys v0.37.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
 
 replace github.com/golm-dev/golm => ../..

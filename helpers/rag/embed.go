@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/golm-dev/golm/helpers/display"
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/llm"
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 	"github.com/golm-dev/golm/helpers/tokens"
@@ -132,7 +133,7 @@ type CacheStats struct {
 // NewCache wraps an embedder with a cache (see Cache). With CacheOptions.Dir, it reads the vectors cached on
 // disk for the embedder's name; a damaged end of the cache file (an interrupted write) is dropped.
 func NewCache(e Embedder, opts ...CacheOptions) (*Cache, error) {
-	o, err := oneOption("NewCache", opts)
+	o, err := options.One("rag: NewCache", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"github.com/golm-dev/golm/helpers/internal/options"
 )
 
 // Question is an evaluation question with the ids of the chunks that answer it.
@@ -41,7 +43,7 @@ type Evaluation struct {
 // Evaluate runs every question through the retriever and measures recall@k and MRR. A question without
 // relevant ids is an error.
 func Evaluate(ctx context.Context, r Retriever, questions []Question, opts ...EvalOptions) (Evaluation, error) {
-	o, err := oneOption("Evaluate", opts)
+	o, err := options.One("rag: Evaluate", opts)
 	if err != nil {
 		return Evaluation{}, err
 	}

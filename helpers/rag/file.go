@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 )
 
@@ -229,7 +230,7 @@ func (r *fileReader) floats(dst []float32) {
 // HNSW's insertion goroutines; the other options are ignored.
 // A damaged file is an error wrapping ErrFormat.
 func Load(ctx context.Context, path string, opts ...Options) (Store, error) {
-	o, err := oneOption("Load", opts)
+	o, err := options.One("rag: Load", opts)
 	if err != nil {
 		return nil, err
 	}

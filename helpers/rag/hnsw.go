@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 )
 
@@ -55,7 +56,7 @@ type visitSet struct {
 
 // NewHNSW returns an empty HNSW index (see Options: Embedder, Dim, M, EfConstruction, EfSearch, Seed).
 func NewHNSW(opts ...Options) (*HNSW, error) {
-	o, err := oneOption("NewHNSW", opts)
+	o, err := options.One("rag: NewHNSW", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 )
 
@@ -29,7 +30,7 @@ type Index struct {
 // NewIndex returns an empty exact index (see Options: Embedder, Dim, Quantize; the HNSW settings are
 // ignored).
 func NewIndex(opts ...Options) (*Index, error) {
-	o, err := oneOption("NewIndex", opts)
+	o, err := options.One("rag: NewIndex", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/golm-dev/golm/helpers/internal/options"
 )
 
 // Retriever finds the chunks that best match a text query, best first. Dense, BM25 and Hybrid are
@@ -240,7 +242,7 @@ type posting struct {
 
 // NewBM25 indexes chunks for lexical search. Chunk ids must be unique.
 func NewBM25(chunks []Chunk, opts ...BM25Options) (*BM25, error) {
-	o, err := oneOption("NewBM25", opts)
+	o, err := options.One("rag: NewBM25", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +288,7 @@ func (b *BM25) Len() int { return len(b.chunks) }
 // Search returns the k chunks with the highest BM25 scores for the query's words, best first; chunks
 // without any query word are not returned. A query without words is an error wrapping ErrEmptyQuery.
 func (b *BM25) Search(ctx context.Context, query string, k int, opts ...SearchOptions) (Hits, error) {
-	o, err := oneOption("Search", opts)
+	o, err := options.One("rag: Search", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +362,7 @@ type Hybrid struct {
 
 // NewHybrid returns a retriever fusing the given ones (at least one).
 func NewHybrid(retrievers []Retriever, opts ...HybridOptions) (*Hybrid, error) {
-	o, err := oneOption("NewHybrid", opts)
+	o, err := options.One("rag: NewHybrid", opts)
 	if err != nil {
 		return nil, err
 	}

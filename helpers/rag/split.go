@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/tokens"
 )
 
@@ -71,7 +72,7 @@ type SplitOptions struct {
 // Split cuts a document into chunks (see SplitOptions and SplitMode). No chunk has more than MaxTokens
 // tokens; chunks with only white space are dropped.
 func Split(doc Document, opts ...SplitOptions) ([]Chunk, error) {
-	o, err := oneOption("Split", opts)
+	o, err := options.One("rag: Split", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -333,17 +334,4 @@ func (s *splitter) window(from, to int) {
 		}
 		i = max(i+1, j-s.o.Overlap)
 	}
-}
-
-// oneOption returns the single options value of a call, the zero value when none was passed, and an error
-// when several were.
-func oneOption[T any](call string, opts []T) (T, error) {
-	var zero T
-	switch len(opts) {
-	case 0:
-		return zero, nil
-	case 1:
-		return opts[0], nil
-	}
-	return zero, fmt.Errorf("rag: %s takes at most one options value, got %d", call, len(opts))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/golm-dev/golm/helpers/internal/options"
 	"github.com/golm-dev/golm/helpers/rag/internal/vec"
 )
 
@@ -167,7 +168,7 @@ func checkDelete(ids []string, has func(string) bool) error {
 
 // searchArgs checks a search's arguments and returns the normalised query and the options.
 func searchArgs(vector []float32, dim, k int, opts []SearchOptions) ([]float32, SearchOptions, error) {
-	o, err := oneOption("Search", opts)
+	o, err := options.One("rag: Search", opts)
 	if err != nil {
 		return nil, o, err
 	}
