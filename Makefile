@@ -20,7 +20,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: bench-rag run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -112,6 +112,10 @@ test-browser: test-kernelspec
 
 test-env:
 	$(PYTHON) test/env/test_environment.py
+
+# Vector search on one machine: naive loop, exact index, int8 + rescore, HNSW, chromem-go (its own module).
+bench-rag:
+	cd bench/rag && ./run.sh
 
 # Start-up and round-trip times of golm against ipykernel (and GoNB where installed).
 bench: test-kernelspec

@@ -36,6 +36,7 @@ var Packages = []string{
 	"github.com/golm-dev/golm/helpers/local/synth",
 	"github.com/golm-dev/golm/helpers/local/server",
 	"github.com/golm-dev/golm/helpers/local/convert",
+	"github.com/golm-dev/golm/helpers/rag",
 	"github.com/golm-dev/golm/helpers/plot",
 	"github.com/sashabaranov/go-openai",
 	"github.com/sashabaranov/go-openai/jsonschema",

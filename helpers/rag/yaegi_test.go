@@ -1,6 +1,3 @@
-// Move this file to helpers/rag/yaegi_test.go once helpers/rag is listed in symbols.Packages (and
-// go generate ./symbols has run). It passed on 2026-12-05 with that change made locally.
-
 package rag_test
 
 import (
