@@ -3,9 +3,7 @@
 // seam to the interpreter: the kernel loads these tables, and so can any program or test that runs a
 // github.com/traefik/yaegi interpreter and wants the helpers inside it:
 //
-//	i := interp.New(interp.Options{})
-//	i.Use(stdlib.Symbols)
-//	i.Use(symbols.Symbols)
+//	i, err := symbols.NewInterpreter(interp.Options{}) // the standard library and these tables
 //
 // The tables are generated with yaegi's extractor (go generate ./symbols); a test fails when they are
 // stale.

@@ -10,7 +10,6 @@ import (
 	"github.com/golm-dev/golm/helpers/display/displaytest"
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // The interpreter's symbol tables come from the kernel (package symbols, generated with
@@ -28,11 +27,8 @@ func TestFromInterpretedCells(t *testing.T) {
 	rec := displaytest.Install(t)
 
 	var out bytes.Buffer
-	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(symbols.Symbols); err != nil {
+	i, err := symbols.NewInterpreter(interp.Options{Stdout: &out, Stderr: &out})
+	if err != nil {
 		t.Fatal(err)
 	}
 	cells := []string{

@@ -8,7 +8,6 @@ import (
 	"github.com/golm-dev/golm/helpers/llm/llmtest"
 	"github.com/golm-dev/golm/symbols"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // TestFromInterpretedCells calls the package the way notebook cells do: through the yaegi interpreter, with
@@ -18,11 +17,8 @@ func TestFromInterpretedCells(t *testing.T) {
 	defer srv.Close()
 	displaytest.Install(t)
 	var out bytes.Buffer
-	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(symbols.Symbols); err != nil {
+	i, err := symbols.NewInterpreter(interp.Options{Stdout: &out, Stderr: &out})
+	if err != nil {
 		t.Fatal(err)
 	}
 	cells := []string{

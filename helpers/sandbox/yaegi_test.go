@@ -8,7 +8,6 @@ import (
 	"github.com/golm-dev/golm/symbols"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // The interpreter's symbol tables come from the kernel (package symbols, generated with
@@ -17,11 +16,8 @@ import (
 // The sandbox used from notebook cells: the package is compiled, the cells are interpreted.
 func TestFromInterpretedCells(t *testing.T) {
 	var out bytes.Buffer
-	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(symbols.Symbols); err != nil {
+	i, err := symbols.NewInterpreter(interp.Options{Stdout: &out, Stderr: &out})
+	if err != nil {
 		t.Fatal(err)
 	}
 	cells := []string{

@@ -8,7 +8,6 @@ import (
 	"github.com/golm-dev/golm/symbols"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // The interpreter's symbol tables come from the kernel (package symbols, generated with
@@ -17,11 +16,8 @@ import (
 // newInterp returns an interpreter with the standard library and the symbols above, writing to out.
 func newInterp(t *testing.T, out *bytes.Buffer) *interp.Interpreter {
 	t.Helper()
-	i := interp.New(interp.Options{Stdout: out, Stderr: out})
-	if err := i.Use(stdlib.Symbols); err != nil {
-		t.Fatal(err)
-	}
-	if err := i.Use(symbols.Symbols); err != nil {
+	i, err := symbols.NewInterpreter(interp.Options{Stdout: out, Stderr: out})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return i
