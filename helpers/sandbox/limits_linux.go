@@ -3,7 +3,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/golm-dev/golm/internal/procmem"
 )
 
 // kill ends the child's process group.
@@ -21,21 +22,10 @@ func kill(p *os.Process) {
 	}
 }
 
-// residentBytes returns the memory a process has in RAM, from /proc.
+// residentBytes returns the memory a process has in RAM.
 func residentBytes(pid int) (int64, bool) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
-	if err != nil {
-		return 0, false
-	}
-	f := bytes.Fields(data)
-	if len(f) < 2 {
-		return 0, false
-	}
-	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return pages * int64(os.Getpagesize()), true
+	rss, err := procmem.Resident(pid)
+	return rss, err == nil
 }
 
 // virtualBytes returns the address space of this process, from /proc.

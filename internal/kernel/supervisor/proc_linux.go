@@ -1,12 +1,10 @@
 package supervisor
 
 import (
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/golm-dev/golm/internal/procmem"
 )
 
 // sysProcAttr puts the worker in its own process group (so that Kill ends what it started too) and asks
@@ -20,19 +18,5 @@ func sysProcAttr() *syscall.SysProcAttr {
 // memoryPoll is how often the worker's memory is measured: reading /proc is cheap.
 const memoryPoll = 100 * time.Millisecond
 
-// residentMemory returns the resident memory of a process, in bytes, from /proc/PID/statm.
-func residentMemory(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
-	if err != nil {
-		return 0, err
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 2 {
-		return 0, fmt.Errorf("reading /proc/%d/statm: %q has no resident size", pid, data)
-	}
-	pages, err := strconv.ParseInt(f[1], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("reading /proc/%d/statm: %w", pid, err)
-	}
-	return pages * int64(os.Getpagesize()), nil
-}
+// residentMemory returns the resident memory of a process, in bytes.
+func residentMemory(pid int) (int64, error) { return procmem.Resident(pid) }
