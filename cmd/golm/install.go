@@ -5,13 +5,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/golm-dev/golm/internal/kernel/kernelspec"
+	"github.com/golm-dev/golm/internal/release"
 )
 
-func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("install", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	user := fs.Bool("user", false, "install for the current user (~/.local/share/jupyter/kernels)")
@@ -19,8 +23,15 @@ func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	prefix := fs.String("prefix", "", "install into `DIR`/share/jupyter/kernels")
 	name := fs.String("name", kernelspec.Name, "kernelspec name")
 	display := fs.String("display-name", "", "display name (default \"Go (golm)\")")
+	binary := fs.String("binary", "", "the golm `PATH` kernel.json starts (default: this binary, or the release installed)")
+	rel := fs.Bool("release", false, "download golm's prebuilt release for this machine, verify it and install it with its kernelspec")
+	from := fs.String("from", "", "the release's base `URL` or folder (implies --release; default $"+release.URLEnv+", else "+release.DefaultURL+")")
+	dest := fs.String("dest", "", "where --release unpacks releases (`DIR`/releases/VERSION-OS-ARCH, linked from DIR/bin/golm; default ~/.local/share/golm)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected %q", errUsage, fs.Arg(0))
 	}
 	n := 0
 	for _, b := range []bool{*user, *sysPrefix, *prefix != ""} {
@@ -31,21 +42,100 @@ func runInstall(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if n > 1 {
 		return fmt.Errorf("%w: choose one of --user, --sys-prefix and --prefix", errUsage)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("finding the golm binary: %w", err)
+	where := kernelspec.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}
+
+	exe := *binary
+	if *rel || *from != "" {
+		if *binary != "" {
+			return fmt.Errorf("%w: --binary and --release exclude each other", errUsage)
+		}
+		res, err := installRelease(ctx, *from, *dest, where, stdout)
+		if err != nil {
+			return err
+		}
+		exe = res.Binary
 	}
-	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = resolved
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("finding the golm binary: %w", err)
+		}
+		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = resolved
+		}
 	}
 	spec := kernelspec.NewSpec(exe, nil)
 	if *display != "" {
 		spec.DisplayName = *display
 	}
-	dir, err := kernelspec.Install(kernelspec.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}, *name, spec)
+	dir, err := kernelspec.Install(where, *name, spec)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Installed kernelspec %s in %s\n", *name, dir)
 	return nil
+}
+
+// installRelease downloads, verifies and unpacks a release (see package release). The kernelspec folder is
+// checked first, so that a release is not unpacked for a kernelspec that cannot be written.
+func installRelease(ctx context.Context, from, dest string, where kernelspec.Where, stdout io.Writer) (release.Result, error) {
+	if from == "" {
+		from = os.Getenv(release.URLEnv)
+	}
+	if from == "" {
+		from = release.DefaultURL
+	}
+	if dest == "" {
+		data := os.Getenv("XDG_DATA_HOME")
+		if data == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return release.Result{}, fmt.Errorf("finding the home folder (or give --dest): %w", err)
+			}
+			data = filepath.Join(home, ".local", "share")
+		}
+		dest = filepath.Join(data, "golm")
+	}
+	kdir, err := where.Dir()
+	if err != nil {
+		return release.Result{}, err
+	}
+	if err := writable(kdir); err != nil {
+		return release.Result{}, fmt.Errorf("the kernelspec cannot be installed in %s (%w): try --user", kdir, err)
+	}
+	fmt.Fprintf(stdout, "Fetching golm's release from %s\n", from)
+	start := time.Now()
+	res, err := release.Install(ctx, release.Options{
+		Source: release.Source{Base: from, Client: &http.Client{Timeout: 15 * time.Minute}},
+		Dest:   dest,
+	})
+	if err != nil {
+		return release.Result{}, err
+	}
+	a := res.Archive
+	features := "without llama.cpp"
+	if len(a.Features) > 0 {
+		features = strings.Join(a.Features, ", ")
+	}
+	if res.Already {
+		fmt.Fprintf(stdout, "golm %s (%s/%s, %s) is already installed in %s\n", res.Manifest.Version, a.OS, a.Arch, features, res.Dir)
+	} else {
+		fmt.Fprintf(stdout, "Installed golm %s (%s/%s, %s; %.1f MB, sha256 verified) in %s in %.1fs\n",
+			res.Manifest.Version, a.OS, a.Arch, features, float64(a.Size)/1e6, res.Dir, time.Since(start).Seconds())
+	}
+	fmt.Fprintf(stdout, "%s links to it (add %s to PATH to run golm from a shell)\n", res.Link, filepath.Dir(res.Link))
+	return res, nil
+}
+
+// writable reports whether files can be created in dir (creating it if needed).
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".golm-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

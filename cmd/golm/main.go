@@ -3,6 +3,9 @@
 //	golm kernel CONNECTION_FILE   run the kernel (Jupyter starts it from the kernelspec)
 //	golm install [--user | --sys-prefix | --prefix DIR] [--name NAME]
 //	                              install the kernelspec
+//	golm install --release [--from URL|DIR] [--dest DIR] [--user ...]
+//	                              download golm's prebuilt release for this machine, verify it against its
+//	                              SHA256SUMS and manifest, unpack it and install its kernelspec
 //	golm version                  print the version
 //
 // See golm help for the other commands.
@@ -30,7 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "kernel", usage: "golm kernel CONNECTION_FILE", doc: "run the Jupyter kernel", run: runKernel},
-		{name: "install", usage: "golm install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME]", doc: "install the Jupyter kernelspec", run: runInstall},
+		{name: "install", usage: "golm install [--user | --sys-prefix | --prefix DIR] [--release [--from URL|DIR]]", doc: "install the Jupyter kernelspec (--release: download, verify and install the prebuilt golm first)", run: runInstall},
 		{name: "version", usage: "golm version", doc: "print the version", run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "golm", version)
 			return err

@@ -102,9 +102,6 @@ func Install(w Where, name string, spec Spec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "kernel.json"), append(data, '\n'), 0o644); err != nil {
-		return "", fmt.Errorf("writing kernel.json: %w", err)
-	}
 	entries, _ := logos.ReadDir(".")
 	for _, e := range entries {
 		b, err := logos.ReadFile(e.Name())
@@ -114,6 +111,21 @@ func Install(w Where, name string, spec Spec) (string, error) {
 		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
 			return "", fmt.Errorf("writing %s: %w", e.Name(), err)
 		}
+	}
+	// kernel.json last, in one rename: Jupyter sees the old kernelspec or the new one, never half of one.
+	tmp, err := os.CreateTemp(dir, ".kernel.json-*")
+	if err != nil {
+		return "", fmt.Errorf("writing kernel.json: %w", err)
+	}
+	_, werr := tmp.Write(append(data, '\n'))
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("writing kernel.json: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, "kernel.json")); err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("writing kernel.json: %w", err)
 	}
 	return dir, nil
 }

@@ -1,0 +1,295 @@
+package release
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// testRelease is a release served by the tests: its files by name.
+type testRelease map[string][]byte
+
+// entry is one tar entry of a test archive.
+type entry struct {
+	name string
+	body string
+	mode int64
+	typ  byte
+}
+
+// newRelease builds a release for this machine whose golm is a shell script answering `version` with the
+// given output, and returns its files.
+func newRelease(t *testing.T, version, says string, entries []entry) testRelease {
+	t.Helper()
+	top := "golm-" + runtime.GOOS + "-" + runtime.GOARCH
+	if entries == nil {
+		entries = []entry{
+			{name: top + "/", typ: tar.TypeDir, mode: 0o755},
+			{name: top + "/golm", body: "#!/bin/sh\necho '" + says + "'\n", mode: 0o755},
+			{name: top + "/notebooks/01-tokens.ipynb", body: "{}", mode: 0o644},
+		}
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for _, e := range entries {
+		typ := e.typ
+		if typ == 0 {
+			typ = tar.TypeReg
+		}
+		h := &tar.Header{Name: e.name, Mode: e.mode, Typeflag: typ, Size: int64(len(e.body))}
+		if typ != tar.TypeReg {
+			h.Size = 0
+		}
+		if typ == tar.TypeSymlink {
+			h.Linkname = e.body
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if typ == tar.TypeReg {
+			if _, err := tw.Write([]byte(e.body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	archive := buf.Bytes()
+	name := ArchiveName(runtime.GOOS, runtime.GOARCH)
+	m := Manifest{Name: "golm", Version: version, Archives: []Archive{
+		{File: name, OS: runtime.GOOS, Arch: runtime.GOARCH, Size: int64(len(archive)), SHA256: sha256Hex(archive)},
+		{File: ArchiveName("plan9", "mips"), OS: "plan9", Arch: "mips", Size: 1, SHA256: strings.Repeat("0", 64)},
+	}}
+	r := testRelease{name: archive}
+	r.setManifest(t, m)
+	return r
+}
+
+// setManifest writes the manifest and SHA256SUMS for the archives in r.
+func (r testRelease) setManifest(t *testing.T, m Manifest) {
+	t.Helper()
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r[ManifestFile] = data
+	var sums strings.Builder
+	for name, b := range r {
+		if name != SumsFile {
+			fmt.Fprintf(&sums, "%s  %s\n", sha256Hex(b), name)
+		}
+	}
+	r[SumsFile] = []byte(sums.String())
+}
+
+func (r testRelease) manifest(t *testing.T) Manifest {
+	m, err := ParseManifest(r[ManifestFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// serve serves r; truncate names a file whose body is cut in half while its full length is declared.
+func (r testRelease) serve(t *testing.T, truncate string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		name := strings.TrimPrefix(req.URL.Path, "/rel/")
+		b, ok := r[name]
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+		if name == truncate {
+			w.Write(b[:len(b)/2])
+			return // the server closes the connection short of the declared length
+		}
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/rel"
+}
+
+// leftovers lists what an installation left in dest.
+func leftovers(t *testing.T, dest string) []string {
+	var out []string
+	filepath.Walk(dest, func(p string, info os.FileInfo, err error) error {
+		if err == nil && p != dest {
+			rel, _ := filepath.Rel(dest, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	return out
+}
+
+func TestInstall(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the test release's golm is a shell script")
+	}
+	rel := newRelease(t, "v9.9.9", "golm v9.9.9", nil)
+	dest := t.TempDir()
+	ctx := context.Background()
+	res, err := Install(ctx, Options{Source: Source{Base: rel.serve(t, "")}, Dest: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Already || res.Manifest.Version != "v9.9.9" {
+		t.Errorf("result %+v", res)
+	}
+	wantDir := filepath.Join(dest, "releases", "v9.9.9-"+runtime.GOOS+"-"+runtime.GOARCH)
+	if res.Dir != wantDir || res.Binary != filepath.Join(wantDir, "golm") {
+		t.Errorf("installed in %s (%s), want %s", res.Dir, res.Binary, wantDir)
+	}
+	if got, err := os.Readlink(filepath.Join(dest, "bin", "golm")); err != nil || got != res.Binary {
+		t.Errorf("bin/golm links to %q (%v), want %s", got, err, res.Binary)
+	}
+	if _, err := os.Stat(filepath.Join(wantDir, "notebooks", "01-tokens.ipynb")); err != nil {
+		t.Errorf("the notebooks were not unpacked: %v", err)
+	}
+	got := leftovers(t, filepath.Join(dest, "releases"))
+	for _, p := range got {
+		if strings.HasPrefix(p, ".") {
+			t.Errorf("temporary file left behind: %s", p)
+		}
+	}
+
+	// Again, from a local folder holding the same files (a USB stick): already there, nothing downloaded.
+	dir := t.TempDir()
+	for name, b := range rel {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	delete(rel, ArchiveName(runtime.GOOS, runtime.GOARCH)) // the HTTP server no longer has it either
+	again, err := Install(ctx, Options{Source: Source{Base: "file://" + dir}, Dest: dest})
+	if err != nil || !again.Already {
+		t.Errorf("second install: %+v, %v (want Already)", again, err)
+	}
+}
+
+func TestInstallErrors(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the test release's golm is a shell script")
+	}
+	top := "golm-" + runtime.GOOS + "-" + runtime.GOARCH
+	tests := []struct {
+		name     string
+		release  func(t *testing.T) testRelease
+		truncate string
+		goarch   string
+		want     string
+	}{
+		{name: "bad hash", want: "has sha256", release: func(t *testing.T) testRelease {
+			r := newRelease(t, "v1", "golm v1", nil)
+			m := r.manifest(t)
+			a := r[m.Archives[0].File]
+			a[len(a)-1] ^= 0xff // same length, other bytes; the manifest and SHA256SUMS keep the old hash
+			return r
+		}},
+		{name: "truncated download", truncate: ArchiveName(runtime.GOOS, runtime.GOARCH), want: "truncated", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "golm v1", nil)
+		}},
+		{name: "missing arch", goarch: "riscv64", want: "no release for " + runtime.GOOS + "/riscv64", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "golm v1", nil)
+		}},
+		{name: "manifest changed after SHA256SUMS", want: "does not match SHA256SUMS", release: func(t *testing.T) testRelease {
+			r := newRelease(t, "v1", "golm v1", nil)
+			r[ManifestFile] = bytes.Replace(r[ManifestFile], []byte(`"v1"`), []byte(`"v2"`), 1)
+			return r
+		}},
+		{name: "manifest and sums disagree", want: "disagree", release: func(t *testing.T) testRelease {
+			r := newRelease(t, "v1", "golm v1", nil)
+			m := r.manifest(t)
+			m.Archives[0].SHA256 = strings.Repeat("ab", 32)
+			name := m.Archives[0].File
+			archive := r[name]
+			r.setManifest(t, m)
+			r[SumsFile] = bytes.Replace(r[SumsFile], []byte(strings.Repeat("ab", 32)), []byte(sha256Hex(archive)), 1)
+			return r
+		}},
+		{name: "not a release", want: "SHA256SUMS", release: func(t *testing.T) testRelease {
+			return testRelease{}
+		}},
+		{name: "entry outside its folder", want: "outside", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "", []entry{{name: top + "/golm", body: "x", mode: 0o755}, {name: top + "/../evil", body: "x", mode: 0o644}})
+		}},
+		{name: "symbolic link", want: "not a file", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "", []entry{{name: top + "/golm", body: "/bin/sh", typ: tar.TypeSymlink}})
+		}},
+		{name: "no binary", want: "no executable golm", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "", []entry{{name: top + "/README.md", body: "x", mode: 0o644}})
+		}},
+		{name: "binary that does not run", want: "does not run on this machine", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "", []entry{{name: top + "/golm", body: "#!/bin/sh\necho 'GLIBC_2.99 not found' >&2\nexit 1\n", mode: 0o755}})
+		}},
+		{name: "binary of another version", want: "inconsistent", release: func(t *testing.T) testRelease {
+			return newRelease(t, "v1", "golm v0.9", nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dest := t.TempDir()
+			base := tt.release(t).serve(t, tt.truncate)
+			_, err := Install(context.Background(), Options{Source: Source{Base: base}, Dest: dest, GOARCH: tt.goarch})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+			// Nothing half-installed: at most the empty releases folder.
+			for _, p := range leftovers(t, dest) {
+				if p != "releases" {
+					t.Errorf("left behind after the error: %s", p)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckCPU(t *testing.T) {
+	if err := checkCPU(""); err != nil {
+		t.Errorf("no requirement: %v", err)
+	}
+	if err := checkCPU("x86-64-v9"); err == nil || !strings.Contains(err.Error(), "does not know") {
+		t.Errorf("unknown level: %v", err)
+	}
+}
+
+func TestParseSums(t *testing.T) {
+	h := strings.Repeat("0a", 32)
+	tests := []struct {
+		in   string
+		want Sums
+		err  string
+	}{
+		{in: h + "  a.tar.gz\n" + strings.ToUpper(h) + " *b.json\n\n", want: Sums{"a.tar.gz": h, "b.json": h}},
+		{in: "xyz  a.tar.gz\n", err: "line 1"},
+		{in: "\n", err: "empty"},
+	}
+	for _, tt := range tests {
+		got, err := ParseSums([]byte(tt.in))
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseSums(%q) error %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("ParseSums(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
