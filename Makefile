@@ -4,7 +4,8 @@
 #                or else JupyterLab from golm's own environment: scripts/venv.sh)
 #   make test    run every test (installs what the tests need)
 #
-# Other targets: build, install, bench, lessons (regenerate notebooks/ from lessons/), clean.
+# Other targets: build, install, dist (release archives in build/dist), bench, lessons (regenerate notebooks/
+# from lessons/), clean.
 
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
@@ -20,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: bench-rag run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist bench-rag run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -51,7 +52,7 @@ test:
 	$(GO) vet ./...
 	$(MAKE) test-cross
 	$(BIN) lessons check
-	$(MAKE) test-go test-conformance test-env test-notebooks test-browser
+	$(MAKE) test-go test-conformance test-env test-notebooks test-browser test-dist
 
 # golm builds for macOS and Linux on ARM too (without cgo, so without llama.cpp): cross-compile it, and vet
 # the process model's platform-specific files for macOS.
@@ -62,6 +63,18 @@ test-cross:
 		GOOS=$${p%/*} GOARCH=$${p#*/} CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/golm || exit 1; \
 	done
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/kernel/pipe ./internal/kernel/supervisor ./internal/kernel/worker ./cmd/golm
+
+# Release archives in build/dist: linux/amd64 with llama.cpp (the flags of `make build`, so Go's build cache
+# holds it), linux/arm64 and darwin without (no cgo cross-compiling here), SHA256SUMS, manifest.json, colab.sh;
+# the CUDA backend only where nvcc exists. See scripts/dist.sh.
+dist:
+	GO=$(GO) LLAMA=$(LLAMA) scripts/dist.sh
+
+# The release on a clean machine: make dist's output served on a loopback port, installed by the Colab/Kaggle
+# first cell (scripts/colab.sh) from a Python kernel started as Colab and Kaggle start theirs (stand-ins of
+# their launchers), with a fresh home and no Go on PATH; then the kernel must be golm and run Go cells.
+test-dist: dist
+	$(PYTHON) test/dist/test_dist.py
 
 # Regenerate the interpreter's symbol tables and documentation index (after changing a helper's API or docs).
 generate:
