@@ -20,7 +20,8 @@
 #
 # Environment: GO (default go), LLAMA (1 or 0; default 1 where g++ exists), DIST_DIR (default build/dist),
 # DIST_TARGETS (default "linux/amd64 linux/arm64 darwin/arm64 darwin/amd64"), DIST_CUDA_ARCHITECTURES (the GPU
-# generations of the CUDA backend, default "75;80;86;89;90").
+# generations of the CUDA backend, default "75;80;86;89;90"), DIST_CUDA_BUILD (the script that builds it, default
+# helpers/local/gpu/build-cuda.sh).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -132,7 +133,7 @@ else
 	cudaarch=${DIST_CUDA_ARCHITECTURES:-75;80;86;89;90}
 	name=golm-linux-amd64-cuda
 	mkdir -p "$stage/$name/lib"
-	CUDA_ARCHITECTURES=$cudaarch helpers/local/gpu/build-cuda.sh "$stage/$name/lib"
+	CUDA_ARCHITECTURES=$cudaarch ${DIST_CUDA_BUILD:-helpers/local/gpu/build-cuda.sh} "$stage/$name/lib"
 	tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$mtime" -cf - "$name" | gzip -n >"$out/$name.tar.gz"
 	size=$(filesize "$out/$name.tar.gz")
 	sum=$(sha256 "$out/$name.tar.gz" | cut -d' ' -f1)

@@ -293,3 +293,53 @@ func TestParseSums(t *testing.T) {
 		}
 	}
 }
+
+// TestParseManifest reads a manifest as scripts/dist.sh writes it (this one from a run with a stand-in nvcc).
+func TestParseManifest(t *testing.T) {
+	const dist = `{
+  "name": "golm",
+  "version": "e504ab5-dirty",
+  "commit": "e504ab52936c95d60b07aa1d0e90a725362204c7",
+  "go": "go1.26.8",
+  "archives": [
+    {"file": "golm-linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "features": ["llama","cpu"], "requires": {"glibc":"2.34","cpu":"x86-64-v3"}, "size": 21437587, "sha256": "e38d14b548a175f9c74d3a1fccf5a3a62bdffa44160dd6ef410e989dfaf3f765",
+     "note": "llama.cpp for CPU compiled in"},
+    {"file": "golm-linux-arm64.tar.gz", "os": "linux", "arch": "arm64", "features": [], "requires": {}, "size": 16028948, "sha256": "caa14512b55cae152ce12289ee269ac0d2704306381385504b0e80875753ffdd",
+     "note": "without llama.cpp"}
+  ],
+  "backends": [
+    {"file": "golm-linux-amd64-cuda.tar.gz", "os": "linux", "arch": "amd64", "backend": "cuda", "cuda_architectures": "90", "size": 206, "sha256": "007eb1ace9c8345f34dc554d777a782eca320b02d1818e11cadc769e0f180f14",
+     "note": "unpack, then export GOLM_GGML_BACKENDS=FOLDER/golm-linux-amd64-cuda/lib/libggml-cuda.so"}
+  ],
+  "skipped": [
+    {"what": "golm-darwin-amd64.tar.gz", "reason": "a test"}
+  ]
+}`
+	m, err := ParseManifest([]byte(dist))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := m.For("linux", "amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Requires != (Requires{GLIBC: "2.34", CPU: "x86-64-v3"}) || len(a.Features) != 2 || a.Size != 21437587 {
+		t.Errorf("linux/amd64: %+v", a)
+	}
+	if len(m.Backends) != 1 || m.Backends[0].CUDAArchitectures != "90" || len(m.Skipped) != 1 {
+		t.Errorf("backends %+v, skipped %+v", m.Backends, m.Skipped)
+	}
+	if _, err := m.For("darwin", "arm64"); err == nil || !strings.Contains(err.Error(), "it has linux/amd64, linux/arm64") {
+		t.Errorf("missing arch: %v", err)
+	}
+	for _, bad := range []string{
+		`{"name": "other", "version": "v1", "archives": []}`,
+		`{"name": "golm", "version": "v1", "archives": [{"file": "golm.tgz", "os": "linux", "arch": "amd64", "size": 1, "sha256": "` + strings.Repeat("0", 64) + `"}]}`,
+		`{"name": "golm", "version": "v1", "archives": [{"file": "golm-linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "size": 1, "sha256": "xyz"}]}`,
+		`not json`,
+	} {
+		if _, err := ParseManifest([]byte(bad)); err == nil {
+			t.Errorf("ParseManifest(%s) accepted it", bad)
+		}
+	}
+}

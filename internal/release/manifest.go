@@ -36,6 +36,8 @@ type Manifest struct {
 	Commit   string    `json:"commit,omitempty"`
 	Go       string    `json:"go,omitempty"`
 	Archives []Archive `json:"archives"`
+	// Backends are ggml backends shipped as files of their own (the CUDA backend), where they were built.
+	Backends []Backend `json:"backends,omitempty"`
 	// Skipped lists what make dist did not build, and why (CUDA backends without nvcc).
 	Skipped []Skipped `json:"skipped,omitempty"`
 }
@@ -56,6 +58,18 @@ type Archive struct {
 type Requires struct {
 	GLIBC string `json:"glibc,omitempty"` // the newest glibc symbol version the binary links ("2.34")
 	CPU   string `json:"cpu,omitempty"`   // the x86-64 micro-architecture level llama.cpp was compiled for
+}
+
+// Backend is a ggml backend of a release, loaded by golm at run time (GOLM_GGML_BACKENDS names its library).
+type Backend struct {
+	File              string `json:"file"`
+	OS                string `json:"os"`
+	Arch              string `json:"arch"`
+	Backend           string `json:"backend"`                      // "cuda"
+	CUDAArchitectures string `json:"cuda_architectures,omitempty"` // the GPU generations compiled for ("75;80;86;89;90")
+	Size              int64  `json:"size"`
+	SHA256            string `json:"sha256"`
+	Note              string `json:"note,omitempty"`
 }
 
 // Skipped is a part of a release that was not built.

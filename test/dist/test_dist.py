@@ -42,6 +42,9 @@ DIST = os.environ.get("GOLM_DIST_DIR", os.path.join(REPO, "build", "dist"))
 # A machine's usual PATH, without Go (which lives in /usr/local/go/bin and ~/go/bin here).
 CLEAN_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 PYTHON = "/usr/bin/python3"
+# This machine's archive (the test runs the release's golm here).
+ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(os.uname().machine, os.uname().machine)
+NAME = "golm-%s-%s" % (os.uname().sysname.lower(), ARCH)
 
 COLAB_LAUNCHER = '''"""Stand-in of Colab's colab_kernel_launcher (see test/dist/test_dist.py): an IPKernelApp subclass."""
 from ipykernel import kernelapp
@@ -109,9 +112,9 @@ class CleanMachine(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        for f in ("manifest.json", "SHA256SUMS", "colab.sh", "golm-linux-amd64.tar.gz"):
+        for f in ("manifest.json", "SHA256SUMS", "colab.sh", NAME + ".tar.gz"):
             if not os.path.exists(os.path.join(DIST, f)):
-                raise unittest.SkipTest("no %s in %s: run make dist first" % (f, DIST))
+                raise AssertionError("no %s in %s: run make dist first (make test-dist does)" % (f, DIST))
         cls.url, cls.server = serve(DIST)
 
     @classmethod
@@ -251,10 +254,20 @@ class CleanMachine(unittest.TestCase):
         return subprocess.run(["sh", os.path.join(DIST, "colab.sh"), *args], env=env, cwd=self.root,
                               capture_output=True, text=True, timeout=180)
 
+    def test_from_a_shell(self):
+        """The one line of the README's fast path, run from a shell rather than a notebook."""
+        r = self.run_script(self.url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('pick the "Go (golm)" kernel in Jupyter', r.stdout)
+        ks = os.path.join(self.home, ".local", "share", "jupyter", "kernels", "golm", "kernel.json")
+        self.assertTrue(os.path.exists(ks), r.stdout)
+        again = self.run_script(self.url)
+        self.assertIn("is installed already", again.stdout)
+
     def test_damaged_release_installs_nothing(self):
         bad = os.path.join(self.root, "bad")
         shutil.copytree(DIST, bad)
-        with open(os.path.join(bad, "golm-linux-amd64.tar.gz"), "r+b") as f:
+        with open(os.path.join(bad, NAME + ".tar.gz"), "r+b") as f:
             f.seek(1000)
             b = f.read(1)
             f.seek(1000)
@@ -270,8 +283,8 @@ class CleanMachine(unittest.TestCase):
 
     def test_golm_install_release(self):
         """golm install --release from the served release, by a golm unpacked by hand (no Go on PATH)."""
-        subprocess.run(["tar", "-C", self.root, "-xzf", os.path.join(DIST, "golm-linux-amd64.tar.gz")], check=True)
-        golm = os.path.join(self.root, "golm-linux-amd64", "golm")
+        subprocess.run(["tar", "-C", self.root, "-xzf", os.path.join(DIST, NAME + ".tar.gz")], check=True)
+        golm = os.path.join(self.root, NAME, "golm")
         t0 = time.time()
         r = subprocess.run([golm, "install", "--release", "--from", self.url, "--user"], env=self.env,
                            capture_output=True, text=True, timeout=180)
