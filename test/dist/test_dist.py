@@ -285,6 +285,9 @@ class CleanMachine(unittest.TestCase):
         """golm install --release from the served release, by a golm unpacked by hand (no Go on PATH)."""
         subprocess.run(["tar", "-C", self.root, "-xzf", os.path.join(DIST, NAME + ".tar.gz")], check=True)
         golm = os.path.join(self.root, NAME, "golm")
+        with open(os.path.join(self.root, NAME, "share", "jupyter", "kernels", "golm", "kernel.json")) as f:
+            import json
+            self.assertEqual(json.load(f)["argv"], ["golm", "kernel", "{connection_file}"])
         t0 = time.time()
         r = subprocess.run([golm, "install", "--release", "--from", self.url, "--user"], env=self.env,
                            capture_output=True, text=True, timeout=180)
