@@ -194,7 +194,11 @@ else
 	tar -C "$tmp" -xzf "$tmp/$archive" "golm-$os-$arch/golm" || die "cannot unpack $archive"
 	# The new golm installs itself from the files checked above: it checks them again, unpacks in one rename
 	# and writes the kernelspec.
-	"$tmp/golm-$os-$arch/golm" install --release --from "$tmp" --dest "$home" --user | sed 's/^/golm: /'
+	# (Its output goes through a file: in a pipeline, sh would see only sed's exit status.)
+	status=0
+	"$tmp/golm-$os-$arch/golm" install --release --from "$tmp" --dest "$home" --user >"$tmp/install.log" 2>&1 || status=$?
+	sed 's/^/golm: /' "$tmp/install.log"
+	[ "$status" = 0 ] || die "installing golm failed (nothing was installed)"
 fi
 if [ -w /usr/local/bin ] && { [ ! -e /usr/local/bin/golm ] || [ -L /usr/local/bin/golm ]; }; then
 	ln -sf "$home/bin/golm" /usr/local/bin/golm

@@ -281,6 +281,38 @@ class CleanMachine(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.home, ".local", "share", "golm")))
         self.assertFalse(os.path.exists(os.path.join(self.home, ".local", "share", "jupyter")))
 
+    def test_golm_that_does_not_run_installs_nothing(self):
+        """A release whose checksums are right but whose golm fails (as one needing a newer glibc would)."""
+        import hashlib
+        import io
+        import json
+        import tarfile
+        rel = os.path.join(self.root, "rel")
+        os.makedirs(rel)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+            body = b"#!/bin/sh\necho 'golm: /lib/x86_64-linux-gnu/libc.so.6: version GLIBC_2.99 not found' >&2\nexit 1\n"
+            info = tarfile.TarInfo(NAME + "/golm")
+            info.size, info.mode = len(body), 0o755
+            tf.addfile(info, io.BytesIO(body))
+        archive = buf.getvalue()
+        manifest = json.dumps({"name": "golm", "version": "v0.0.1", "archives": [{
+            "file": NAME + ".tar.gz", "os": NAME.split("-")[1], "arch": ARCH, "features": [], "requires": {},
+            "size": len(archive), "sha256": hashlib.sha256(archive).hexdigest()}]}, indent=2).encode()
+        files = {NAME + ".tar.gz": archive, "manifest.json": manifest}
+        with open(os.path.join(rel, "SHA256SUMS"), "w") as sums:
+            for name, b in files.items():
+                with open(os.path.join(rel, name), "wb") as f:
+                    f.write(b)
+                sums.write("%s  %s\n" % (hashlib.sha256(b).hexdigest(), name))
+        r = self.run_script(rel)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("GLIBC_2.99 not found", r.stdout + r.stderr)
+        self.assertIn("nothing was installed", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.home, ".local", "share", "jupyter")))
+        golm_home = os.path.join(self.home, ".local", "share", "golm")
+        self.assertFalse(os.path.exists(golm_home), os.listdir(golm_home) if os.path.exists(golm_home) else "")
+
     def test_golm_install_release(self):
         """golm install --release from the served release, by a golm unpacked by hand (no Go on PATH)."""
         subprocess.run(["tar", "-C", self.root, "-xzf", os.path.join(DIST, NAME + ".tar.gz")], check=True)
