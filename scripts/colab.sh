@@ -220,6 +220,10 @@ ipykernel)
 	fi
 	;;
 none)
+	if [ -n "${KAGGLE_KERNEL_RUN_TYPE:-}${KAGGLE_URL_BASE:-}${COLAB_RELEASE_TAG:-}" ]; then
+		die "golm is installed, but this runtime's kernel was not started as python -m colab_kernel_launcher or
+  python -m ipykernel_launcher, so it cannot be switched to golm and stays Python (please report this)"
+	fi
 	say "installed: pick the \"Go (golm)\" kernel in Jupyter (kernelspec in ~/.local/share/jupyter/kernels/golm)"
 	exit 0
 	;;

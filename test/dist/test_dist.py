@@ -15,9 +15,10 @@ The stand-ins of the services' layouts, and what they are based on:
   ColabKernelApp, a subclass of ipykernel's IPKernelApp that sets socket options, launched with
   launch_instance() (colabtools' colab_kernel_launcher.py). Our stand-in is such a module in a folder on the
   kernel's PYTHONPATH, and a python3 kernelspec with that command line.
-- Kaggle's notebooks run ipykernel's usual launcher (`python -m ipykernel_launcher -f ...`) with KAGGLE_*
-  variables set (KAGGLE_KERNEL_RUN_TYPE). Our stand-in: an ipykernel_launcher module of our own, ahead of the
-  system's on PYTHONPATH, and KAGGLE_KERNEL_RUN_TYPE=Interactive.
+- Kaggle: we found no record of its kernel's command line, and assume ipykernel's usual launcher (`python -m
+  ipykernel_launcher -f ...`) with KAGGLE_* variables set (KAGGLE_KERNEL_RUN_TYPE); colab.sh handles
+  colab_kernel_launcher there too, and says so when it finds neither. Our stand-in: an ipykernel_launcher
+  module of our own, ahead of the system's on PYTHONPATH, and KAGGLE_KERNEL_RUN_TYPE=Interactive.
 - A restart after the kernel dies is what Jupyter's kernel restarter does (Colab's logs: "KernelRestarter:
   restarting kernel (1/5), keep random ports"): here KernelManager.restart_kernel with the same ports.
 
@@ -249,8 +250,8 @@ class CleanMachine(unittest.TestCase):
         self.assertTrue(km.is_alive())
         kc.stop_channels()
 
-    def run_script(self, base, *args):
-        env = dict(self.env, GOLM_RELEASE_URL=base)
+    def run_script(self, base, *args, extra_env=None):
+        env = dict(self.env, GOLM_RELEASE_URL=base, **(extra_env or {}))
         return subprocess.run(["sh", os.path.join(DIST, "colab.sh"), *args], env=env, cwd=self.root,
                               capture_output=True, text=True, timeout=180)
 
@@ -263,6 +264,10 @@ class CleanMachine(unittest.TestCase):
         self.assertTrue(os.path.exists(ks), r.stdout)
         again = self.run_script(self.url)
         self.assertIn("is installed already", again.stdout)
+        # On Kaggle (or Colab) without a launcher it knows, the cell fails and says why.
+        kaggle = self.run_script(self.url, extra_env={"KAGGLE_KERNEL_RUN_TYPE": "Interactive"})
+        self.assertNotEqual(kaggle.returncode, 0, kaggle.stdout)
+        self.assertIn("cannot be switched to golm and stays Python", kaggle.stderr)
 
     def test_damaged_release_installs_nothing(self):
         bad = os.path.join(self.root, "bad")
