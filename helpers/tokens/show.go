@@ -29,10 +29,12 @@ type Tokenized struct {
 // Tokenize splits text into tokens and returns them with their ids and pieces, as a value that a notebook
 // displays as coloured pieces (see Tokenized): the last expression of a cell, or display.Show(t).
 func (e *Encoding) Tokenize(text string) Tokenized {
-	ids, raw := e.encode(text, true)
-	pieces := make([]string, len(raw))
-	for i, p := range raw {
-		pieces[i] = escapeInvalid(p)
+	ids := e.Encode(text)
+	raw := make([]string, len(ids))
+	pieces := make([]string, len(ids))
+	for i, id := range ids {
+		raw[i] = e.table[id]
+		pieces[i] = escapeInvalid(raw[i])
 	}
 	return Tokenized{Encoding: e.name, Text: text, IDs: ids, Pieces: pieces, raw: raw}
 }

@@ -1,0 +1,191 @@
+package tokens
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// Encode returns the token ids of text, exactly as OpenAI's tiktoken does (encode_ordinary). Text that looks
+// like a special token, such as "<|endoftext|>", is encoded as ordinary text. Invalid UTF-8 is read as
+// U+FFFD replacement characters (see the package documentation). A large text is encoded on all cores, in
+// pieces cut where the pre-tokenizer is sure to cut, so the ids are those of encoding it in one go.
+func (e *Encoding) Encode(text string) []int {
+	text = replaceInvalid(text)
+	if chunks := e.chunks(text); len(chunks) > 1 {
+		parts := make([][]int, len(chunks))
+		e.parallel(chunks, func(i int, st *encodeState) { parts[i] = e.encode(chunks[i], nil, st) })
+		n := 0
+		for _, p := range parts {
+			n += len(p)
+		}
+		ids := make([]int, 0, n)
+		for _, p := range parts {
+			ids = append(ids, p...)
+		}
+		return ids
+	}
+	st := e.states.Get().(*encodeState)
+	defer e.states.Put(st)
+	return e.encode(text, make([]int, 0, len(text)/4+4), st)
+}
+
+// Count returns the number of tokens in text: len(e.Encode(text)), without building the slice. A large text
+// is counted on all cores.
+func (e *Encoding) Count(text string) int {
+	text = replaceInvalid(text)
+	if chunks := e.chunks(text); len(chunks) > 1 {
+		counts := make([]int, len(chunks))
+		e.parallel(chunks, func(i int, st *encodeState) { counts[i] = e.count(chunks[i], st) })
+		n := 0
+		for _, c := range counts {
+			n += c
+		}
+		return n
+	}
+	st := e.states.Get().(*encodeState)
+	defer e.states.Put(st)
+	return e.count(text, st)
+}
+
+// encodeState is what one goroutine needs to encode: merge buffers and a cache of the ids of the pieces that
+// are not tokens themselves (words that take several tokens), so that each is merged once. Encodings keep
+// their states in a sync.Pool.
+type encodeState struct {
+	scratch mergeScratch
+	cache   map[string]span
+	ids     []int // the cached ids, spans of it
+	buf     []int
+}
+
+// span is where the ids of a piece are in encodeState.ids.
+type span struct{ start, end int32 }
+
+// cacheMax bounds the pieces an encodeState remembers; when full, it starts afresh.
+const cacheMax = 1 << 14
+
+// encode appends the ids of text (valid UTF-8) to ids.
+func (e *Encoding) encode(text string, ids []int, st *encodeState) []int {
+	v, split := e.vocab, e.split
+	for i := 0; i < len(text); {
+		j := split(text, i)
+		piece := text[i:j]
+		i = j
+		if r := v.rank(piece); r != noRank {
+			ids = append(ids, int(r))
+			continue
+		}
+		ids = append(ids, st.merged(v, piece)...)
+	}
+	return ids
+}
+
+// count returns the number of tokens of text (valid UTF-8).
+func (e *Encoding) count(text string, st *encodeState) int {
+	v, split := e.vocab, e.split
+	n := 0
+	for i := 0; i < len(text); {
+		j := split(text, i)
+		piece := text[i:j]
+		i = j
+		if v.rank(piece) != noRank {
+			n++
+			continue
+		}
+		n += len(st.merged(v, piece))
+	}
+	return n
+}
+
+// merged returns the ids of a piece that is not a token, from the cache or by merging. The slice is valid
+// until the next call.
+func (st *encodeState) merged(v *vocab, piece string) []int {
+	if sp, ok := st.cache[piece]; ok {
+		return st.ids[sp.start:sp.end]
+	}
+	if len(piece) > 256 { // rare and long: not worth remembering
+		st.buf = v.merge(piece, st.buf[:0], &st.scratch)
+		return st.buf
+	}
+	if st.cache == nil || len(st.cache) >= cacheMax || len(st.ids) > 1<<20 {
+		st.cache = make(map[string]span, 1024)
+		st.ids = st.ids[:0]
+	}
+	start := len(st.ids)
+	st.ids = v.merge(piece, st.ids, &st.scratch)
+	st.cache[strings.Clone(piece)] = span{int32(start), int32(len(st.ids))}
+	return st.ids[start:]
+}
+
+// parallelMin is the size from which Encode and Count share a text among cores, and the smallest piece each
+// core takes.
+const parallelMin = 256 << 10
+
+// chunks cuts a large text into pieces for the cores, or returns nil. It cuts only after a line break that a
+// letter or digit follows: every split pattern ends a piece there (no alternative matches a line break
+// followed by a letter or digit), and a piece depends only on the text from where it starts, so encoding
+// the pieces one by one gives the ids of the whole.
+func (e *Encoding) chunks(text string) []string {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 || len(text) < 2*parallelMin {
+		return nil
+	}
+	n := min(len(text)/parallelMin, 4*procs)
+	var chunks []string
+	start := 0
+	for k := 1; k < n; k++ {
+		at := max(start+parallelMin, len(text)*k/n)
+		if at >= len(text) {
+			break
+		}
+		cut := cutAfter(text, at)
+		if cut < 0 {
+			break
+		}
+		chunks = append(chunks, text[start:cut])
+		start = cut
+	}
+	return append(chunks, text[start:])
+}
+
+// cutAfter returns the first offset from at where a line break ends and an ASCII letter or digit follows, or -1.
+func cutAfter(text string, at int) int {
+	for {
+		i := strings.IndexByte(text[at:], '\n')
+		if i < 0 {
+			return -1
+		}
+		at += i + 1
+		if at < len(text) {
+			if c := text[at]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				return at
+			}
+		}
+	}
+}
+
+// parallel calls f for each chunk on up to GOMAXPROCS goroutines, each with its own state.
+func (e *Encoding) parallel(chunks []string, f func(i int, st *encodeState)) {
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := e.states.Get().(*encodeState)
+			defer e.states.Put(st)
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= len(chunks) {
+					return
+				}
+				f(k, st)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,97 @@
+package tokens
+
+import "math/bits"
+
+// vocab maps the bytes of each ordinary token to its id (its rank: tiktoken merges lower ids first) in an
+// open-addressing hash table with linear probing, at most 3/8 full. A slot keeps the first eight bytes of its
+// token and its length, so that a token of eight bytes or less, most of them, is matched without reading the
+// token's bytes elsewhere, and a miss usually ends at an empty slot.
+type vocab struct {
+	slots  []slot
+	shift  uint     // 64 - log2(len(slots))
+	tokens []string // token bytes by id; "" where an id has no ordinary token
+}
+
+type slot struct {
+	key uint64 // the first eight bytes of the token, little-endian, zero-padded
+	id  uint32
+	n   uint32 // the token's length; 0 in an empty slot
+}
+
+// noRank is the rank of bytes that are not a token.
+const noRank = ^uint32(0)
+
+// newVocab builds the table of the tokens, indexed by id ("" where there is none).
+func newVocab(tokens []string) *vocab {
+	n := 0
+	for _, t := range tokens {
+		if t != "" {
+			n++
+		}
+	}
+	size := 1 << bits.Len(uint(n*8/3))
+	v := &vocab{slots: make([]slot, size), shift: uint(64 - bits.TrailingZeros(uint(size))), tokens: tokens}
+	mask := uint64(size - 1)
+	for id, t := range tokens {
+		if t == "" {
+			continue
+		}
+		key := keyOf(t)
+		for i := hashOf(key, t) >> v.shift; ; i = (i + 1) & mask {
+			if v.slots[i].n == 0 {
+				v.slots[i] = slot{key: key, id: uint32(id), n: uint32(len(t))}
+				break
+			}
+		}
+	}
+	return v
+}
+
+// rank returns the id of the token whose bytes are s, or noRank.
+func (v *vocab) rank(s string) uint32 {
+	key := keyOf(s)
+	mask := uint64(len(v.slots) - 1)
+	for i := hashOf(key, s) >> v.shift; ; i = (i + 1) & mask {
+		sl := &v.slots[i]
+		if sl.n == uint32(len(s)) && sl.key == key && (len(s) <= 8 || v.tokens[sl.id] == s) {
+			return sl.id
+		}
+		if sl.n == 0 {
+			return noRank
+		}
+	}
+}
+
+// keyOf returns the first eight bytes of s as a little-endian number, zero-padded.
+func keyOf(s string) uint64 {
+	switch n := len(s); {
+	case n >= 8:
+		return le64(s)
+	case n >= 4: // two overlapping loads
+		return uint64(le32(s)) | uint64(le32(s[n-4:]))<<((n-4)*8)
+	case n > 0:
+		return uint64(s[0]) | uint64(s[n/2])<<(n/2*8) | uint64(s[n-1])<<((n-1)*8)
+	}
+	return 0
+}
+
+// hashOf mixes the key of s, its length and, for longer s, its last eight bytes.
+func hashOf(key uint64, s string) uint64 {
+	h := key*0x9E3779B97F4A7C15 ^ uint64(len(s))
+	if len(s) > 8 {
+		h ^= le64(s[len(s)-8:]) * 0xC2B2AE3D27D4EB4F
+	}
+	h ^= h >> 29
+	return h * 0xBF58476D1CE4E5B9
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
