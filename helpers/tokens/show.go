@@ -33,7 +33,7 @@ func (e *Encoding) Tokenize(text string) Tokenized {
 	raw := make([]string, len(ids))
 	pieces := make([]string, len(ids))
 	for i, id := range ids {
-		raw[i] = e.table[id]
+		raw[i] = e.vocab.token(id)
 		pieces[i] = escapeInvalid(raw[i])
 	}
 	return Tokenized{Encoding: e.name, Text: text, IDs: ids, Pieces: pieces, raw: raw}

@@ -21,6 +21,50 @@ type splitFunc func(s string, i int) int
 //	|\s+(?!\S)
 //	|\s+
 func nextO200k(s string, i int) int {
+	if b := s[i]; b < utf8.RuneSelf { // fast paths for the words of ASCII text
+		c := asciiClass[b]
+		if c&cL != 0 {
+			if e := asciiWordO200k(s, i); e >= 0 {
+				return e
+			}
+		} else if c&(cN|cNL) == 0 && i+1 < len(s) && s[i+1] < utf8.RuneSelf && asciiClass[s[i+1]]&cL != 0 {
+			if e := asciiWordO200k(s, i+1); e >= 0 {
+				return e
+			}
+		}
+	}
+	return nextO200kAny(s, i)
+}
+
+// asciiWordO200k matches the first two alternatives of o200k_base's pattern, without their first character,
+// at start, where s[start] is an ASCII letter: upper case letters, then lower case ones, then a contraction.
+// It returns -1 where the word goes on with a character beyond ASCII, for nextO200kAny to read.
+func asciiWordO200k(s string, start int) int {
+	j := start
+	for j < len(s) && 'A' <= s[j] && s[j] <= 'Z' {
+		j++
+	}
+	if j < len(s) {
+		b := s[j]
+		if b >= utf8.RuneSelf {
+			return -1
+		}
+		if 'a' <= b && b <= 'z' {
+			j++
+			for j < len(s) && 'a' <= s[j] && s[j] <= 'z' {
+				j++
+			}
+			if j < len(s) && s[j] >= utf8.RuneSelf {
+				return -1
+			}
+		}
+	}
+	// Upper case letters alone match the second alternative: the first needs a lower case letter.
+	return contractionI(s, j)
+}
+
+// nextO200kAny is nextO200k for any text.
+func nextO200kAny(s string, i int) int {
 	c, n := runeAt(s, i)
 	if c&(cL|cN|cNL) == 0 { // one character of [^\r\n\p{L}\p{N}], then a word
 		if i+n < len(s) {
@@ -55,7 +99,7 @@ func nextO200k(s string, i int) int {
 	if e := punctuation(s, i, true); e >= 0 {
 		return e
 	}
-	return whitespace(s, i, true)
+	return whitespace(s, i, true, false)
 }
 
 // o200kWord1 matches [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|…)? at start, or
@@ -95,7 +139,7 @@ func o200kWord2(s string, start int) int {
 
 // nextCl100k follows cl100k_base's pattern:
 //
-//	(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+//	'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s
 func nextCl100k(s string, i int) int {
 	if s[i] == '\'' {
 		if m := contractionLen(s, i, true); m > 0 {
@@ -117,12 +161,12 @@ func nextCl100k(s string, i int) int {
 	if e := punctuation(s, i, false); e >= 0 {
 		return e
 	}
-	return whitespace(s, i, true)
+	return whitespace(s, i, true, true)
 }
 
 // nextR50k follows the pattern of r50k_base and p50k_base:
 //
-//	's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+//	'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s
 func nextR50k(s string, i int) int {
 	if s[i] == '\'' {
 		if m := contractionLen(s, i, false); m > 0 {
@@ -142,7 +186,7 @@ func nextR50k(s string, i int) int {
 	case c&cWS == 0:
 		return otherRun(s, j)
 	}
-	return whitespace(s, i, false)
+	return whitespace(s, i, false, true)
 }
 
 // classRun returns the end of the run of characters from i that have one of the class bits of want.
@@ -205,9 +249,11 @@ func punctuation(s string, i int, slash bool) int {
 	return e
 }
 
-// whitespace matches the last alternatives at i, where s[i] is white space: with newlines,
-// \s*[\r\n]+|\s+(?!\S)|\s+, else \s+(?!\S)|\s+.
-func whitespace(s string, i int, newlines bool) int {
+// whitespace matches the last alternatives of a pattern at i, where s[i] is white space: \s*[\r\n]+ (with
+// newlines; cl100k_base's \s*[\r\n] ends at the same place), then \s+(?!\S) and \s+ (\s+(?!\S)|\s ends at
+// the same places). With atEnd, these come after \s++$ (in the patterns of the current tiktoken for
+// cl100k_base, p50k_base and r50k_base): a run of white space that ends the text is one piece.
+func whitespace(s string, i int, newlines, atEnd bool) int {
 	w, last, lastNL := i, i, -1
 	for w < len(s) {
 		c, n := runeAt(s, w)
@@ -219,6 +265,9 @@ func whitespace(s string, i int, newlines bool) int {
 		}
 		last = w
 		w += n
+	}
+	if atEnd && w == len(s) {
+		return w
 	}
 	if newlines && lastNL >= 0 {
 		return lastNL + 1 // \s* gives characters back until [\r\n]+ matches the last newline of the run

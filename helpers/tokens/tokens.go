@@ -2,12 +2,10 @@ package tokens
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
-	"github.com/tiktoken-go/tokenizer"
 )
 
 // Encoding is one of OpenAI's token encodings: it turns text into token ids and back. Get one with Get or
@@ -17,7 +15,6 @@ type Encoding struct {
 	special map[int]string // special token ids and their text
 	split   splitFunc      // the pre-tokenizer of the encoding's split pattern (split.go)
 	vocab   *vocab         // the ordinary tokens' ranks
-	table   []string       // token bytes by id, special tokens included; "" where an id has no token
 	states  sync.Pool      // *encodeState, reused between calls
 }
 
@@ -58,36 +55,15 @@ func Get(name string) (*Encoding, error) {
 		return nil, fmt.Errorf("tokens: %w %q: the encodings are %s (to look one up by model, use tokens.ForModel)",
 			ErrUnknownEncoding, name, strings.Join(encodingNames, ", "))
 	}
-	ordinary, err := loadTokens(n, nVocab)
+	loadClasses()
+	v, err := loadVocab(n, nVocab, special)
 	if err != nil {
 		return nil, err
 	}
-	table := slices.Clone(ordinary)
-	for id, s := range special {
-		table[id] = s
-	}
-	e := &Encoding{name: n, special: special, split: split, vocab: newVocab(ordinary), table: table}
+	e := &Encoding{name: n, special: special, split: split, vocab: v}
 	e.states.New = func() any { return new(encodeState) }
 	encodings[n] = e
 	return e, nil
-}
-
-// loadTokens returns the bytes of the ordinary tokens of an encoding by id, from the vocabularies that
-// github.com/tiktoken-go/tokenizer compiles in.
-func loadTokens(name string, nVocab int) ([]string, error) {
-	c, err := tokenizer.Get(tokenizer.Encoding(name))
-	if err != nil {
-		return nil, fmt.Errorf("tokens: loading %s: %w", name, err)
-	}
-	tokens := make([]string, nVocab)
-	one := make([]uint, 1)
-	for id := range tokens {
-		one[0] = uint(id)
-		if s, err := c.Decode(one); err == nil {
-			tokens[id] = s
-		}
-	}
-	return tokens, nil
 }
 
 // ForModel returns the encoding an OpenAI model uses, such as o200k_base for "gpt-4o" and p50k_base for
@@ -115,7 +91,7 @@ func (e *Encoding) Pieces(text string) []string {
 	ids := e.Encode(text)
 	pieces := make([]string, len(ids))
 	for i, id := range ids {
-		pieces[i] = escapeInvalid(e.table[id])
+		pieces[i] = escapeInvalid(e.vocab.token(id))
 	}
 	return pieces
 }
@@ -124,37 +100,42 @@ func (e *Encoding) Pieces(text string) []string {
 // their text, such as "<|endoftext|>". Decoding only some ids of a text can split a character, giving a
 // string that is not valid UTF-8. An id that is not a token of the encoding is an error.
 func (e *Encoding) Decode(ids []int) (string, error) {
-	table := e.table
+	v := e.vocab
 	n := 0
 	for i, id := range ids {
-		if id < 0 || id >= len(table) || table[id] == "" {
+		if id < 0 || id >= v.size() || v.token(id) == "" {
 			return "", fmt.Errorf("tokens: %s: decoding: id %d (at index %d) is not a token of this encoding",
 				e.name, id, i)
 		}
-		n += len(table[id])
+		n += len(v.token(id))
 	}
 	var sb strings.Builder
 	sb.Grow(n)
 	for _, id := range ids {
-		sb.WriteString(table[id])
+		sb.WriteString(v.token(id))
 	}
 	return sb.String(), nil
 }
 
 // ranks returns a new map of every ordinary token's bytes to its id.
 func (e *Encoding) ranks() map[string]int {
-	table := e.table
-	ranks := make(map[string]int, len(table))
-	for id, b := range table {
-		if b != "" && !e.isSpecial(id) {
+	ranks := make(map[string]int, e.vocab.size())
+	for id := range e.vocab.size() {
+		if b := e.vocab.token(id); b != "" && !e.isSpecial(id) {
 			ranks[b] = id
 		}
 	}
 	return ranks
 }
 
-// tokenTable returns the bytes of every token by id, special tokens included.
-func (e *Encoding) tokenTable() []string { return e.table }
+// tokenTable returns the bytes of every token by id, special tokens included ("" where an id has none).
+func (e *Encoding) tokenTable() []string {
+	table := make([]string, e.vocab.size())
+	for id := range table {
+		table[id] = e.vocab.token(id)
+	}
+	return table
+}
 
 // isSpecial reports whether id is the id of a special token.
 func (e *Encoding) isSpecial(id int) bool {

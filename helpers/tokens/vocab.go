@@ -3,13 +3,14 @@ package tokens
 import "math/bits"
 
 // vocab maps the bytes of each ordinary token to its id (its rank: tiktoken merges lower ids first) in an
-// open-addressing hash table with linear probing, at most 3/8 full. A slot keeps the first eight bytes of its
+// open-addressing hash table with linear probing, at most half full. A slot keeps the first eight bytes of its
 // token and its length, so that a token of eight bytes or less, most of them, is matched without reading the
 // token's bytes elsewhere, and a miss usually ends at an empty slot.
 type vocab struct {
-	slots  []slot
-	shift  uint     // 64 - log2(len(slots))
-	tokens []string // token bytes by id; "" where an id has no ordinary token
+	slots []slot
+	shift uint     // 64 - log2(len(slots))
+	blob  string   // the bytes of every token, special ones included, by id
+	offs  []uint32 // where each id's bytes start in blob, and one more for the end
 }
 
 type slot struct {
@@ -21,19 +22,14 @@ type slot struct {
 // noRank is the rank of bytes that are not a token.
 const noRank = ^uint32(0)
 
-// newVocab builds the table of the tokens, indexed by id ("" where there is none).
-func newVocab(tokens []string) *vocab {
-	n := 0
-	for _, t := range tokens {
-		if t != "" {
-			n++
-		}
-	}
-	size := 1 << bits.Len(uint(n*8/3))
-	v := &vocab{slots: make([]slot, size), shift: uint(64 - bits.TrailingZeros(uint(size))), tokens: tokens}
+// newVocab builds the table of the ordinary tokens (all but special) of blob and offs.
+func newVocab(blob string, offs []uint32, special map[int]string, ordinary int) *vocab {
+	size := 1 << bits.Len(uint(2*ordinary-1)) // at most half full
+	v := &vocab{slots: make([]slot, size), shift: uint(64 - bits.TrailingZeros(uint(size))), blob: blob, offs: offs}
 	mask := uint64(size - 1)
-	for id, t := range tokens {
-		if t == "" {
+	for id := range len(offs) - 1 {
+		t := v.token(id)
+		if _, ok := special[id]; ok || t == "" {
 			continue
 		}
 		key := keyOf(t)
@@ -47,13 +43,19 @@ func newVocab(tokens []string) *vocab {
 	return v
 }
 
+// token returns the bytes of the token with the id, or "" where there is none; id must be in range.
+func (v *vocab) token(id int) string { return v.blob[v.offs[id]:v.offs[id+1]] }
+
+// size returns the number of ids, one more than the largest.
+func (v *vocab) size() int { return len(v.offs) - 1 }
+
 // rank returns the id of the token whose bytes are s, or noRank.
 func (v *vocab) rank(s string) uint32 {
 	key := keyOf(s)
 	mask := uint64(len(v.slots) - 1)
 	for i := hashOf(key, s) >> v.shift; ; i = (i + 1) & mask {
 		sl := &v.slots[i]
-		if sl.n == uint32(len(s)) && sl.key == key && (len(s) <= 8 || v.tokens[sl.id] == s) {
+		if sl.n == uint32(len(s)) && sl.key == key && (len(s) <= 8 || v.token(int(sl.id)) == s) {
 			return sl.id
 		}
 		if sl.n == 0 {
