@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
 )
 
 // Encoding is one of OpenAI's token encodings: it turns text into token ids and back. Get one with Get or
