@@ -21,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: dist test-dist bench-rag run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist bench-rag bench-tokens tokens-reference run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -129,6 +129,14 @@ test-env:
 # Vector search on one machine: naive loop, exact index, int8 + rescore, HNSW, chromem-go (its own module).
 bench-rag:
 	cd bench/rag && ./run.sh
+
+# Tokenizer throughput: helpers/tokens beside OpenAI's tiktoken (Python and npm) and two Go libraries.
+bench-tokens:
+	helpers/tokens/bench/run.sh
+
+# Regenerate helpers/tokens' differential corpus (ids from OpenAI's tiktoken, in a cached Python environment).
+tokens-reference:
+	helpers/tokens/bench/reference.sh
 
 # Start-up and round-trip times of golm against ipykernel (and GoNB where installed).
 bench: test-kernelspec

@@ -51,11 +51,21 @@ func (v *vocab) size() int { return len(v.offs) - 1 }
 
 // rank returns the id of the token whose bytes are s, or noRank.
 func (v *vocab) rank(s string) uint32 {
-	key := keyOf(s)
+	n := len(s)
+	var key, h uint64
+	if n >= 8 {
+		key = le64(s)
+		h = key*0x9E3779B97F4A7C15 ^ uint64(n) ^ le64(s[n-8:])*0xC2B2AE3D27D4EB4F
+	} else {
+		key = keyShort(s)
+		h = key*0x9E3779B97F4A7C15 ^ uint64(n)
+	}
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
 	mask := uint64(len(v.slots) - 1)
-	for i := hashOf(key, s) >> v.shift; ; i = (i + 1) & mask {
+	for i := h >> v.shift; ; i = (i + 1) & mask {
 		sl := &v.slots[i]
-		if sl.n == uint32(len(s)) && sl.key == key && (len(s) <= 8 || v.token(int(sl.id)) == s) {
+		if sl.n == uint32(n) && sl.key == key && (n <= 8 || v.token(int(sl.id)) == s) {
 			return sl.id
 		}
 		if sl.n == 0 {
@@ -66,9 +76,15 @@ func (v *vocab) rank(s string) uint32 {
 
 // keyOf returns the first eight bytes of s as a little-endian number, zero-padded.
 func keyOf(s string) uint64 {
-	switch n := len(s); {
-	case n >= 8:
+	if len(s) >= 8 {
 		return le64(s)
+	}
+	return keyShort(s)
+}
+
+// keyShort is keyOf for s shorter than eight bytes.
+func keyShort(s string) uint64 {
+	switch n := len(s); {
 	case n >= 4: // two overlapping loads
 		return uint64(le32(s)) | uint64(le32(s[n-4:]))<<((n-4)*8)
 	case n > 0:
@@ -77,11 +93,12 @@ func keyOf(s string) uint64 {
 	return 0
 }
 
-// hashOf mixes the key of s, its length and, for longer s, its last eight bytes.
+// hashOf mixes the key of s, its length and, for s of eight bytes or more, its last eight bytes, as rank does.
 func hashOf(key uint64, s string) uint64 {
-	h := key*0x9E3779B97F4A7C15 ^ uint64(len(s))
-	if len(s) > 8 {
-		h ^= le64(s[len(s)-8:]) * 0xC2B2AE3D27D4EB4F
+	n := len(s)
+	h := key*0x9E3779B97F4A7C15 ^ uint64(n)
+	if n >= 8 {
+		h ^= le64(s[n-8:]) * 0xC2B2AE3D27D4EB4F
 	}
 	h ^= h >> 29
 	return h * 0xBF58476D1CE4E5B9

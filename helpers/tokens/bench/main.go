@@ -11,7 +11,9 @@
 //
 // For each corpus, encoding and implementation it encodes the whole corpus as one string several times and
 // prints one line: the median speed in MB/s (10^6 bytes of UTF-8 input per second of wall-clock time), the
-// number of tokens and an FNV-1a hash of the ids, which must be the same for every implementation. The
+// number of tokens and an FNV-1a hash of the ids, which must be the same for every implementation, and the
+// median speed per second of CPU time that the process used (steadier than wall-clock time on a busy
+// machine; on several cores, it counts the time of each). The
 // implementation "golm" runs on one core (GOMAXPROCS=1, so Encode does not share the text among cores);
 // "golm-all" runs with every core.
 package main
@@ -27,6 +29,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pkoukk/tiktoken-go"
@@ -133,19 +136,32 @@ func encoder(impl, name string) (func(string) []int, int, error) {
 func report(impl, corpus, name, text string, encode func(string) []int, runs int) {
 	var ids []int
 	speeds := make([]float64, runs)
+	cpuSpeeds := make([]float64, runs)
 	for i := range speeds {
 		runtime.GC()
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuTime()
 		ids = encode(text)
 		speeds[i] = float64(len(text)) / 1e6 / time.Since(start).Seconds()
+		cpuSpeeds[i] = float64(len(text)) / 1e6 / (cpuTime() - cpuStart).Seconds()
 	}
 	slices.Sort(speeds)
+	slices.Sort(cpuSpeeds)
 	label := "go " + impl
 	if impl == "golm-all" {
 		label = fmt.Sprintf("go golm, %d cores", runtime.GOMAXPROCS(0))
 	}
-	fmt.Printf("%-22s %-10s %-12s %7.2f MB/s  %9d tokens  ids fnv1a %016x  (%d runs, %.2f-%.2f MB/s)\n",
-		label, corpus, name, speeds[len(speeds)/2], len(ids), hashIDs(ids), runs, speeds[0], speeds[len(speeds)-1])
+	fmt.Printf("%-22s %-10s %-12s %7.2f MB/s  %9d tokens  ids fnv1a %016x  (%d runs, %.2f-%.2f MB/s; per CPU second %.2f MB/s)\n",
+		label, corpus, name, speeds[len(speeds)/2], len(ids), hashIDs(ids), runs, speeds[0], speeds[len(speeds)-1],
+		cpuSpeeds[len(cpuSpeeds)/2])
+}
+
+// cpuTime returns the CPU time the process has used (user and system), or 0 where it cannot be read.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // hashIDs returns the FNV-1a hash of the ids as little-endian uint32s (tiktoken.py and bench.mjs compute the same).
