@@ -19,9 +19,20 @@
 //	enc.Show("They are splashing")    // the pieces as coloured spans in a notebook
 //	tokens.Compare(text, nil)         // a table of token counts in every encoding
 //
-// The vocabularies are compiled into the program (they come from github.com/tiktoken-go/tokenizer): nothing is
-// ever downloaded. Programs that use github.com/pkoukk/tiktoken-go can call InstallOfflineLoader so that it
-// too works without a network, from the same data.
+// The vocabularies are compiled into the program (OpenAI's files, checked against their published SHA-256):
+// nothing is ever downloaded. An encoding's vocabulary is loaded on its first Get, once per program, and then
+// takes about 10 MB of memory for o200k_base, 5 MB for cl100k_base and 2.6 MB for p50k_base and r50k_base.
+// Programs that use github.com/pkoukk/tiktoken-go can call InstallOfflineLoader so that it too works without
+// a network, from the same data.
+//
+// # Speed
+//
+// The tokenizer is golm's own: for each encoding, a hand-written pre-tokenizer that splits text as tiktoken's
+// regular expression does (without a regular-expression engine), then tiktoken's byte-pair merging, with a
+// compact table of the tokens' ranks and a cache of the words that take several tokens. On one core it
+// encodes several times faster than OpenAI's tiktoken (make bench-tokens measures both, with the ids of
+// each). Encode and Count share a large text (from 512 KB) among all cores, cutting it only where the
+// pre-tokenizer cuts, so the ids are the same as on one core; Count does not build the slice of ids.
 //
 // Every exported function and method is an ordinary, non-generic one with plain parameters, so that it can be
 // called from an interpreted notebook cell. An *Encoding is safe for concurrent use.

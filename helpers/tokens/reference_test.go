@@ -12,8 +12,9 @@ import (
 // This file holds the reference tokenizer that the tests compare the fast one with: tiktoken's split patterns
 // run by a regular-expression engine (regexp2's backtracking interpreter, whose semantics are those of the
 // fancy-regex crate that tiktoken uses), and tiktoken's byte-pair merge algorithm as written in its Rust code
-// (a scan for the lowest rank at each step, over a map of the ranks). It is slow and plainly correct; it
-// differs from tiktoken in one known place, noted at refFold.
+// (a scan for the lowest rank at each step, over a map of the ranks). It is slow and plainly correct. (One
+// difference from tiktoken's engine does not change any ids: regexp2's (?i) does not match ſ, U+017F, as s in
+// a contraction, which tiktoken's does; in every vocabulary, ſ never merges with a neighbour.)
 
 // patterns are tiktoken's pre-tokenization patterns (tiktoken_ext/openai_public.py of tiktoken 0.14.0), in
 // the syntax of .NET that regexp2 reads: a possessive X++ or X?+ is written as the atomic group (?>X+), and

@@ -241,7 +241,7 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 }
 
-// TestDelete checks the workaround for U+007F, which tiktoken-go/tokenizer drops.
+// TestDelete checks U+007F, which github.com/tiktoken-go/tokenizer (this package's former tokenizer) drops.
 func TestDelete(t *testing.T) {
 	tests := []struct {
 		encoding, text string

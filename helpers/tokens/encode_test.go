@@ -1,0 +1,83 @@
+package tokens
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestParallelMatchesSequential encodes texts large enough to be shared among cores and checks that the ids
+// and counts are those of encoding them on one core, and that the cuts fall where the pre-tokenizer cuts.
+func TestParallelMatchesSequential(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	}
+	g := readGolden(t)
+	var sb strings.Builder
+	for sb.Len() < 3*parallelMin {
+		for _, c := range g.Cases {
+			sb.WriteString(c.input(t))
+			sb.WriteString("\n")
+		}
+	}
+	texts := map[string]string{
+		"golden cases":            sb.String(),
+		"one line":                strings.Repeat("no line breaks at all, ", 3*parallelMin/20),
+		"line breaks then spaces": strings.Repeat("\n  x", 3*parallelMin/4),
+	}
+	for _, name := range Encodings() {
+		e := mustGet(t, name)
+		for what, text := range texts {
+			chunks := e.chunks(text)
+			if what == "golden cases" && len(chunks) < 2 {
+				t.Fatalf("%s: %d chunks", what, len(chunks))
+			}
+			// The cuts are where encoding from the start puts a piece boundary.
+			at := 0
+			cuts := map[int]bool{}
+			for i := 0; i < len(text); i = e.split(text, i) {
+				cuts[i] = true
+			}
+			for _, c := range chunks[:max(len(chunks)-1, 0)] {
+				at += len(c)
+				if !cuts[at] {
+					t.Errorf("%s %s: a chunk ends at %d, inside a piece", name, what, at)
+				}
+			}
+			st := new(encodeState)
+			seq := e.encode(replaceInvalid(text), nil, st)
+			if got := e.Encode(text); !slices.Equal(got, seq) {
+				t.Errorf("%s %s: parallel Encode differs from sequential (%d ids, %d)", name, what, len(got), len(seq))
+			}
+			if n := e.Count(text); n != len(seq) {
+				t.Errorf("%s %s: Count = %d, want %d", name, what, n, len(seq))
+			}
+		}
+	}
+}
+
+// TestCacheAndLongPieces encodes the same text twice with one state (the second time from the cache of
+// merged pieces) and a piece longer than the cache keeps, and compares with the reference.
+func TestCacheAndLongPieces(t *testing.T) {
+	texts := []string{
+		"tokenization tokenizations untokenizable antidisestablishmentarianism",
+		strings.Repeat("abcdefghij", 100),
+		strings.Repeat("🦀", 200),
+	}
+	for _, name := range Encodings() {
+		e := mustGet(t, name)
+		st := new(encodeState)
+		for _, text := range texts {
+			want, _ := e.encodeSlow(text)
+			for range 2 {
+				if got := e.encode(text, nil, st); !slices.Equal(got, want) {
+					t.Errorf("%s: %.20q…: %v, want %v", name, text, got, want)
+				}
+				if n := e.count(text, st); n != len(want) {
+					t.Errorf("%s: count = %d, want %d", name, n, len(want))
+				}
+			}
+		}
+	}
+}
