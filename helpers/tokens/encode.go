@@ -61,8 +61,9 @@ type encodeState struct {
 // span is where the ids of a piece are in encodeState.ids.
 type span struct{ start, end int32 }
 
-// cacheMax bounds the pieces an encodeState remembers; when full, it starts afresh.
-const cacheMax = 1 << 14
+// cacheMax bounds the pieces an encodeState remembers (a few MB); when full, it starts afresh. 4 MB of Go
+// source has 16 000 to 26 000 distinct pieces that take several tokens, English prose a few hundred.
+const cacheMax = 1 << 15
 
 // encode appends the ids of text (valid UTF-8) to ids.
 func (e *Encoding) encode(text string, ids []int, st *encodeState) []int {

@@ -141,6 +141,15 @@ func o200kWord2(s string, start int) int {
 //
 //	'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s
 func nextCl100k(s string, i int) int {
+	if b := s[i]; b < utf8.RuneSelf && b != '\'' { // fast paths for the words of ASCII text
+		c := asciiClass[b]
+		if c&cL != 0 {
+			return classRun(s, i+1, cL)
+		}
+		if c&(cN|cNL) == 0 && i+1 < len(s) && s[i+1] < utf8.RuneSelf && asciiClass[s[i+1]]&cL != 0 {
+			return classRun(s, i+2, cL)
+		}
+	}
 	if s[i] == '\'' {
 		if m := contractionLen(s, i, true); m > 0 {
 			return i + m
