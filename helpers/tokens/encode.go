@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Encode returns the token ids of text, exactly as OpenAI's tiktoken does (encode_ordinary). Text that looks
@@ -14,7 +15,9 @@ func (e *Encoding) Encode(text string) []int {
 	text = replaceInvalid(text)
 	if chunks := e.chunks(text); len(chunks) > 1 {
 		parts := make([][]int, len(chunks))
-		e.parallel(chunks, func(i int, st *encodeState) { parts[i] = e.encode(chunks[i], nil, st) })
+		e.parallel(len(chunks), func(i int, st *encodeState) {
+			parts[i] = e.encode(chunks[i], make([]int, 0, len(chunks[i])/3+4), st)
+		})
 		n := 0
 		for _, p := range parts {
 			n += len(p)
@@ -27,7 +30,7 @@ func (e *Encoding) Encode(text string) []int {
 	}
 	st := e.states.Get().(*encodeState)
 	defer e.states.Put(st)
-	return e.encode(text, make([]int, 0, len(text)/4+4), st)
+	return e.encode(text, make([]int, 0, len(text)/3+4), st)
 }
 
 // Count returns the number of tokens in text: len(e.Encode(text)), without building the slice. A large text
@@ -36,7 +39,7 @@ func (e *Encoding) Count(text string) int {
 	text = replaceInvalid(text)
 	if chunks := e.chunks(text); len(chunks) > 1 {
 		counts := make([]int, len(chunks))
-		e.parallel(chunks, func(i int, st *encodeState) { counts[i] = e.count(chunks[i], st) })
+		e.parallel(len(chunks), func(i int, st *encodeState) { counts[i] = e.count(chunks[i], st) })
 		n := 0
 		for _, c := range counts {
 			n += c
@@ -46,6 +49,40 @@ func (e *Encoding) Count(text string) int {
 	st := e.states.Get().(*encodeState)
 	defer e.states.Put(st)
 	return e.count(text, st)
+}
+
+// EncodeBatch returns the token ids of each text, as Encode would, encoding the texts on all cores (tiktoken's
+// encode_ordinary_batch).
+func (e *Encoding) EncodeBatch(texts []string) [][]int {
+	out := make([][]int, len(texts))
+	e.batch(texts, func(i int, text string, st *encodeState) {
+		out[i] = e.encode(text, make([]int, 0, len(text)/3+4), st)
+	}, func(i int, text string) { out[i] = e.Encode(text) })
+	return out
+}
+
+// CountBatch returns the number of tokens of each text, as Count would, counting the texts on all cores.
+func (e *Encoding) CountBatch(texts []string) []int {
+	out := make([]int, len(texts))
+	e.batch(texts, func(i int, text string, st *encodeState) { out[i] = e.count(text, st) },
+		func(i int, text string) { out[i] = e.Count(text) })
+	return out
+}
+
+// batch calls small for each text (valid UTF-8 by then) on all cores, and large one by one for the texts
+// that Encode and Count share among cores themselves.
+func (e *Encoding) batch(texts []string, small func(int, string, *encodeState), large func(int, string)) {
+	var idx []int
+	for i, t := range texts {
+		if len(t) >= 2*parallelMin {
+			large(i, t)
+		} else {
+			idx = append(idx, i)
+		}
+	}
+	e.parallel(len(idx), func(k int, st *encodeState) {
+		small(idx[k], replaceInvalid(texts[idx[k]]), st)
+	})
 }
 
 // encodeState is what one goroutine needs to encode: merge buffers and a cache of the ids of the pieces that
@@ -165,23 +202,27 @@ func cutAfter(text string, at int) int {
 	}
 }
 
-// parallel calls f for each chunk on up to GOMAXPROCS goroutines, each with its own state.
-func (e *Encoding) parallel(chunks []string, f func(i int, st *encodeState)) {
-	var next sync.Mutex
-	i := 0
+// parallel calls f for i from 0 to n-1 on up to GOMAXPROCS goroutines, each with its own state.
+func (e *Encoding) parallel(n int, f func(i int, st *encodeState)) {
+	if n == 1 || runtime.GOMAXPROCS(0) == 1 {
+		st := e.states.Get().(*encodeState)
+		defer e.states.Put(st)
+		for i := range n {
+			f(i, st)
+		}
+		return
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			st := e.states.Get().(*encodeState)
 			defer e.states.Put(st)
 			for {
-				next.Lock()
-				k := i
-				i++
-				next.Unlock()
-				if k >= len(chunks) {
+				k := int(next.Add(1) - 1)
+				if k >= n {
 					return
 				}
 				f(k, st)

@@ -81,3 +81,30 @@ func TestCacheAndLongPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestBatch checks EncodeBatch and CountBatch against Encode on the golden cases, with one text large enough
+// to be shared among cores itself.
+func TestBatch(t *testing.T) {
+	g := readGolden(t)
+	var texts []string
+	for _, c := range g.Cases {
+		texts = append(texts, c.input(t))
+	}
+	texts = append(texts, strings.Repeat("A line of text.\n", 3*parallelMin/16), "")
+	for _, name := range Encodings() {
+		e := mustGet(t, name)
+		ids, counts := e.EncodeBatch(texts), e.CountBatch(texts)
+		if len(ids) != len(texts) || len(counts) != len(texts) {
+			t.Fatalf("%s: %d and %d results for %d texts", name, len(ids), len(counts), len(texts))
+		}
+		for i, text := range texts {
+			want := e.Encode(text)
+			if !slices.Equal(ids[i], want) || counts[i] != len(want) {
+				t.Errorf("%s: text %d: EncodeBatch gives %d ids, CountBatch %d, Encode %d", name, i, len(ids[i]), counts[i], len(want))
+			}
+		}
+	}
+	if got := mustGet(t, O200kBase).EncodeBatch(nil); len(got) != 0 {
+		t.Errorf("EncodeBatch(nil) = %v", got)
+	}
+}

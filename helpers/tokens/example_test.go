@@ -124,6 +124,16 @@ func ExampleEncoding_Count() {
 	// 1001
 }
 
+func ExampleEncoding_CountBatch() {
+	enc, _ := tokens.Get("o200k_base")
+	// Many texts at once, on all cores: the chunks of a document, the rows of a data set.
+	fmt.Println(enc.CountBatch([]string{"Hello, world!", "They are splashing", ""}))
+	fmt.Println(enc.EncodeBatch([]string{"They are splashing", "Hi"}))
+	// Output:
+	// [4 4 0]
+	// [[12280 553 15885 33306] [12194]]
+}
+
 func ExampleEncoding_Pieces() {
 	enc, _ := tokens.Get("cl100k_base")
 	fmt.Printf("%q\n", enc.Pieces("func main() {\n\tfmt.Println(\"hi\")\n}"))
