@@ -2,7 +2,6 @@ package tokens
 
 import (
 	"sync"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -18,11 +17,18 @@ const (
 )
 
 // tableMax is the end of the characters whose classes are in classTable: the planes that hold the scripts
-// and the CJK ideographs (emoji and rarer characters beyond it are looked up in Go's Unicode tables).
+// and the CJK ideographs (the rarer characters beyond it are looked up in classRanges).
 const tableMax = 0x40000
 
+// classRange gives the class bits of the characters from lo to hi.
+type classRange struct {
+	lo, hi rune
+	class  uint8
+}
+
 // classTable holds the class bits of the characters below tableMax, filled once by loadClasses, before any
-// Encoding exists; it is never written after.
+// Encoding exists; it is never written after. The classes are those of tiktoken's regular-expression
+// engine, whose Unicode tables are newer than Go's (classRanges, in unicode_classes.go, is generated from it).
 var (
 	classTable     [tableMax]uint8
 	loadClassTable sync.Once
@@ -31,34 +37,19 @@ var (
 // asciiClass holds the classes of the ASCII characters (a copy of the start of classTable, always ready).
 var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 	for r := range rune(utf8.RuneSelf) {
-		t[r] = computeClass(r)
+		t[r] = searchClass(r)
 	}
 	return t
 }()
 
-// loadClasses fills classTable from Go's Unicode tables (well under a millisecond).
+// loadClasses fills classTable from classRanges (well under a millisecond).
 func loadClasses() {
 	loadClassTable.Do(func() {
-		set := func(t *unicode.RangeTable, bits uint8) {
-			for _, r := range t.R16 {
-				for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
-					classTable[c] |= bits
-				}
-			}
-			for _, r := range t.R32 {
-				for c := rune(r.Lo); c <= rune(r.Hi) && c < tableMax; c += rune(r.Stride) {
-					classTable[c] |= bits
-				}
+		for _, cr := range classRanges {
+			for r := cr.lo; r <= cr.hi && r < tableMax; r++ {
+				classTable[r] = cr.class
 			}
 		}
-		set(unicode.Lu, cL|cUp)
-		set(unicode.Lt, cL|cUp)
-		set(unicode.Ll, cL|cLw)
-		set(unicode.Lm, cL|cUp|cLw)
-		set(unicode.Lo, cL|cUp|cLw)
-		set(unicode.M, cUp|cLw)
-		set(unicode.N, cN)
-		set(unicode.White_Space, cWS)
 		classTable['\r'] |= cNL
 		classTable['\n'] |= cNL
 	})
@@ -69,28 +60,26 @@ func classOf(r rune) uint8 {
 	if r < tableMax {
 		return classTable[r]
 	}
-	return computeClass(r)
+	return searchClass(r)
 }
 
-// computeClass works out the class bits of r from Go's Unicode tables.
-func computeClass(r rune) uint8 {
-	var c uint8
-	switch {
-	case unicode.In(r, unicode.Lu, unicode.Lt):
-		c = cL | cUp
-	case unicode.Is(unicode.Ll, r):
-		c = cL | cLw
-	case unicode.In(r, unicode.Lm, unicode.Lo):
-		c = cL | cUp | cLw
-	case unicode.Is(unicode.M, r):
-		c = cUp | cLw
-	case unicode.Is(unicode.N, r):
-		c = cN
-	case unicode.Is(unicode.White_Space, r):
-		c = cWS
-		if r == '\r' || r == '\n' {
-			c |= cNL
+// searchClass finds the class bits of r in classRanges.
+func searchClass(r rune) uint8 {
+	i, j := 0, len(classRanges)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if classRanges[h].hi < r {
+			i = h + 1
+		} else {
+			j = h
 		}
+	}
+	var c uint8
+	if i < len(classRanges) && classRanges[i].lo <= r {
+		c = classRanges[i].class
+	}
+	if r == '\r' || r == '\n' {
+		c |= cNL
 	}
 	return c
 }

@@ -68,11 +68,22 @@ func TestTiktokenCases(t *testing.T) {
 			if n := e.Count(in); n != len(want) {
 				t.Errorf("%s %s: Count = %d, want %d", name, c.Name, n, len(want))
 			}
-			if ids, _ := e.encodeSlow(in); !slices.Equal(ids, want) {
+			if ids, _ := e.encodeSlow(in); !slices.Equal(ids, want) && goUnicodeAgrees(in) {
 				t.Errorf("%s %s: the reference tokenizer differs from tiktoken", name, c.Name)
 			}
 		}
 	}
+}
+
+// goUnicodeAgrees reports whether every character of s has the same classes in Go's Unicode tables, which the
+// reference's regexp2 uses, as in tiktoken's (which are newer).
+func goUnicodeAgrees(s string) bool {
+	for _, r := range s {
+		if computeClass(r) != classOf(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func trim(s string) string {
@@ -85,7 +96,8 @@ func trim(s string) string {
 func trimIDs(ids []int) []int { return ids[:min(len(ids), 20)] }
 
 // FuzzEncode compares the tokenizer with the reference (tiktoken's patterns run by a regular-expression
-// engine and tiktoken's merge algorithm) on any input, in every encoding:
+// engine and tiktoken's merge algorithm) on any input, in every encoding, but for characters that Go's
+// Unicode tables do not know yet (TestTiktokenCases checks those against tiktoken):
 //
 //	go test -fuzz FuzzEncode ./helpers/tokens
 func FuzzEncode(f *testing.F) {
@@ -106,6 +118,9 @@ func FuzzEncode(f *testing.F) {
 		encs = append(encs, mustGet(f, name))
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if !goUnicodeAgrees(in) {
+			t.Skip("characters newer than Go's Unicode tables, which the reference uses")
+		}
 		for _, e := range encs {
 			want, raw := e.encodeSlow(in)
 			got := e.Encode(in)
