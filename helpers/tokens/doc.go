@@ -33,6 +33,10 @@
 // encodes several times faster than OpenAI's tiktoken (make bench-tokens measures both, with the ids of
 // each). Encode and Count share a large text (from 512 KB) among all cores, cutting it only where the
 // pre-tokenizer cuts, so the ids are the same as on one core; Count does not build the slice of ids.
+// EncodeBatch and CountBatch take many texts at once, on all cores.
+//
+// The pre-tokenizer sees characters as tiktoken's regular-expression engine does, with its Unicode tables
+// (version 16), which are newer than Go's: letters of scripts added to Unicode lately are letters here too.
 //
 // Every exported function and method is an ordinary, non-generic one with plain parameters, so that it can be
 // called from an interpreted notebook cell. An *Encoding is safe for concurrent use.
