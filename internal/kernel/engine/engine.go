@@ -56,26 +56,27 @@ type Session struct {
 	opts Options
 	i    *interp.Interpreter
 
-	mu        sync.Mutex                      // serialises Execute, Complete and Inspect
-	cellCtx   atomic.Pointer[context.Context] // the running cell's context
-	hasMain   bool                            // a cell declared func main (as __golm_main, see declSource)
-	ctxVar    reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
-	stderr    *panicCatcher
-	count     int                     // cells executed, for naming
-	imported  map[string]string       // local name → import path
-	pkgNames  map[string]string       // package name → import path, for auto-import
-	pkgs      map[string]string       // import path → package name
-	names     map[string]nameInfo     // names declared by cells
-	types     map[string]*typeInfo    // declared types
-	typeName  map[reflect.Type]string // reflect type of a declared type → its name
-	generic   generic                 // the prelude's stand-ins for generic standard functions
-	syms      interp.Exports          // the compiled packages' symbols
-	blocks    int                     // functions declared to run compound statements (see stmts.go)
-	rvar      int                     // suffix of the variable holding the last expression (see value.go)
-	compiling atomic.Bool             // true while the interpreter compiles a cell
-	pending   any                     // the value the cell panicked with, for its deferred calls (see body.go)
-	returned  bool                    // a return statement of the cell ran (see body.go)
-	panicVar  reflect.Value           // the session variable __golmPanic (a *any), see body.go
+	mu             sync.Mutex                      // serialises Execute, Complete and Inspect
+	cellCtx        atomic.Pointer[context.Context] // the running cell's context
+	hasMain        bool                            // a cell declared func main (as __golm_main, see declSource)
+	ctxVar         reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
+	stderr         *panicCatcher
+	count          int                     // cells executed, for naming
+	imported       map[string]string       // local name → import path
+	pkgNames       map[string]string       // package name → import path, for auto-import
+	pkgs           map[string]string       // import path → package name
+	names          map[string]nameInfo     // names declared by cells
+	types          map[string]*typeInfo    // declared types
+	typeName       map[reflect.Type]string // reflect type of a declared type → its name
+	generic        generic                 // the prelude's stand-ins for generic standard functions
+	preludeResults map[string]int          // number of results of the prelude's functions, by name
+	syms           interp.Exports          // the compiled packages' symbols
+	blocks         int                     // functions declared to run compound statements (see stmts.go)
+	rvar           int                     // suffix of the variable holding the last expression (see value.go)
+	compiling      atomic.Bool             // true while the interpreter compiles a cell
+	pending        any                     // the value the cell panicked with, for its deferred calls (see body.go)
+	returned       bool                    // a return statement of the cell ran (see body.go)
+	panicVar       reflect.Value           // the session variable __golmPanic (a *any), see body.go
 }
 
 // Compiling reports whether the session is compiling code. The interpreter logs through the standard

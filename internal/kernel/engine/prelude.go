@@ -26,6 +26,13 @@ import (
 //go:embed _prelude/prelude.go
 var preludeSrc string
 
+// typeParamPrefix starts the names of the prelude's type parameters in the session.
+const typeParamPrefix = "__golm_tp_"
+
+// builtinShims are the builtins the prelude declares (the interpreter lacks them), by the name a cell
+// uses: a use that the session does not declare itself is rewritten to the prelude's function.
+var builtinShims = map[string]string{"min": "__golmMin", "max": "__golmMax", "clear": "__golmClear"}
+
 // runtimePkg is the import path of the compiled package that connects cells to their session.
 const runtimePkg = "golm.internal/rt"
 
@@ -39,16 +46,22 @@ type preludeFunc struct {
 // shimmed are the standard packages whose functions come from the prelude.
 var shimmed = map[string]bool{"slices": true, "maps": true, "cmp": true}
 
-// preludeDecls parses the prelude once per session (it is small): the body to evaluate and the stand-ins.
-func preludeDecls() (body string, g generic, err error) {
+// preludeDecls parses the prelude once per session (it is small): the body to evaluate, the stand-ins, and
+// the number of results of each function it declares, by name (the interpreter cannot evaluate a generic
+// function's name to look).
+func preludeDecls() (body string, g generic, results map[string]int, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "prelude.go", preludeSrc, parser.ParseComments)
 	if err != nil {
-		return "", nil, fmt.Errorf("parsing the prelude: %w", err)
+		return "", nil, nil, fmt.Errorf("parsing the prelude: %w", err)
 	}
 	g = generic{}
+	results = map[string]int{}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
+		if ok {
+			results[fd.Name.Name] = fd.Type.Results.NumFields()
+		}
 		if !ok || !strings.HasPrefix(fd.Name.Name, "__golm_") {
 			continue
 		}
@@ -61,9 +74,31 @@ func preludeDecls() (body string, g generic, err error) {
 		sig := strings.Replace(strings.TrimSpace(preludeSrc[start:end]), fd.Name.Name, pkg+"."+name, 1)
 		g[pkg][name] = preludeFunc{sig: sig, doc: fd.Doc.Text()}
 	}
+	// Type parameters get names no cell can declare (see the prelude's comment).
+	var edits []srcEdit
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Type.TypeParams == nil {
+			continue
+		}
+		params := map[string]bool{}
+		for _, field := range fd.Type.TypeParams.List {
+			for _, n := range field.Names {
+				params[n.Name] = true
+			}
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && params[id.Name] {
+				off := fset.Position(id.Pos()).Offset
+				edits = append(edits, srcEdit{start: off, end: off + len(id.Name), text: typeParamPrefix + id.Name})
+			}
+			return true
+		})
+	}
 	imp := f.Imports[len(f.Imports)-1]
-	body = preludeSrc[fset.Position(imp.End()).Offset:]
-	return body, g, nil
+	start := fset.Position(imp.End()).Offset
+	body = applyEdits(preludeSrc, edits)[start:]
+	return body, g, results, nil
 }
 
 // symbols returns the packages cells can import: the standard library, the options' packages, and the
@@ -126,15 +161,14 @@ func (s *Session) symbols() interp.Exports {
 
 // prelude evaluates the prelude in the session.
 func (s *Session) prelude() error {
-	body, g, err := preludeDecls()
+	body, g, results, err := preludeDecls()
 	if err != nil {
 		return err
 	}
-	s.generic = g
-	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; "sort")`); err != nil {
+	s.generic, s.preludeResults = g, results
+	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmsort "sort")`); err != nil {
 		return fmt.Errorf("prelude imports: %w", err)
 	}
-	s.imported["sort"] = "sort"
 	if _, err := s.i.Eval(body); err != nil {
 		return fmt.Errorf("prelude: %w", err)
 	}
@@ -159,8 +193,8 @@ func (s *Session) prelude() error {
 	return nil
 }
 
-// rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort) in a cell, unless
-// the name is declared by the session or the cell. It returns the new source, or an error for a function of
+// rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort, min → __golmMin)
+// in a cell, unless the name is declared by the session or the cell. It returns the new source, or an error for a function of
 // those packages that golm does not provide.
 func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, info cell.Info) (string, error) {
 	declared := map[string]bool{}
@@ -188,6 +222,13 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 			return true
 		}
 		return func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && unresolved[id] && builtinShims[id.Name] != "" && !declared[id.Name] {
+				if _, own := s.names[id.Name]; !own {
+					off := p.Start + p.Offset(id.Pos())
+					edits = append(edits, srcEdit{start: off, end: off + len(id.Name), text: builtinShims[id.Name]})
+				}
+				return true
+			}
 			if call, ok := n.(*ast.CallExpr); ok {
 				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isShim(sel) {
 					// The interpreter cannot instantiate a generic function with a slice or map whose type

@@ -146,6 +146,9 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 	if name == "" {
 		return 1, false, false // a call through an expression with side effects: try one value, fall back
 	}
+	if n, ok := s.preludeResults[name]; ok && strings.HasPrefix(name, "__golm") {
+		return n, false, false // a stand-in of the prelude (slices.Sort, rewritten)
+	}
 	info, declared := s.names[name]
 	if !declared {
 		if _, builtin := builtins[name]; builtin {

@@ -6,13 +6,20 @@
 // slices.Sort(x) in a cell to __golm_slices_Sort(x). The interpreter's generics are limited: each function
 // is written on []E and map[K]V (not S ~[]E), spells out its constraint, and calls no other generic
 // function.
+//
+// Nothing here may collide with a cell's names, since it shares the session's scope: the builtins min,
+// max and clear are __golmMin, __golmMax and __golmClear (a cell's min(a, b) is rewritten to call them
+// unless the session declares its own min), sort is imported as __golmsort, and the engine renames each
+// type parameter (T, E, K, V) to __golm_tp_<name> before evaluating this file, since the interpreter
+// resolves a type parameter's name in the session's scope when it instantiates a generic function (a
+// cell's type E would break slices.Sort).
 
 package main
 
-import "sort"
+import __golmsort "sort"
 
-// min returns the smallest of its arguments.
-func min[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
+// __golmMin is min: it returns the smallest of its arguments.
+func __golmMin[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
 	m := x
 	for _, v := range y {
 		if v < m {
@@ -22,8 +29,8 @@ func min[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | 
 	return m
 }
 
-// max returns the largest of its arguments.
-func max[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
+// __golmMax is max: it returns the largest of its arguments.
+func __golmMax[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
 	m := x
 	for _, v := range y {
 		if v > m {
@@ -33,8 +40,8 @@ func max[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | 
 	return m
 }
 
-// clear deletes all entries of a map, or zeroes the elements of a slice.
-func clear(x any) { __golm.Clear(x) }
+// __golmClear is clear: it deletes all entries of a map, or zeroes the elements of a slice.
+func __golmClear(x any) { __golm.Clear(x) }
 
 // ctx is the context of the running cell: interrupting the cell cancels it. The engine sets it to a new
 // context for each cell, cancelled when the cell ends.
@@ -42,17 +49,17 @@ var ctx = __golm.Context()
 
 // Sort sorts a slice of any ordered type in ascending order.
 func __golm_slices_Sort[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x []E) {
-	sort.Slice(x, func(i, j int) bool { return x[i] < x[j] })
+	__golmsort.Slice(x, func(i, j int) bool { return x[i] < x[j] })
 }
 
 // SortFunc sorts the slice x in ascending order as determined by the cmp function.
 func __golm_slices_SortFunc[E any](x []E, cmp func(a, b E) int) {
-	sort.Slice(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
+	__golmsort.Slice(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
 }
 
 // SortStableFunc sorts the slice x while keeping the original order of equal elements.
 func __golm_slices_SortStableFunc[E any](x []E, cmp func(a, b E) int) {
-	sort.SliceStable(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
+	__golmsort.SliceStable(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
 }
 
 // IsSorted reports whether x is sorted in ascending order.
@@ -68,7 +75,7 @@ func __golm_slices_IsSorted[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | 
 // BinarySearch searches for target in a sorted slice and returns the position where target is found, or
 // where it would appear, and whether it was found.
 func __golm_slices_BinarySearch[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x []E, target E) (int, bool) {
-	i := sort.Search(len(x), func(i int) bool { return x[i] >= target })
+	i := __golmsort.Search(len(x), func(i int) bool { return x[i] >= target })
 	return i, i < len(x) && x[i] == target
 }
 
@@ -212,7 +219,7 @@ func __golm_slices_Sorted[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~u
 		out = append(out, v)
 		return true
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	__golmsort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
 
