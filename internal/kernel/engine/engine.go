@@ -70,6 +70,7 @@ type Session struct {
 	typeName       map[reflect.Type]string // reflect type of a declared type → its name
 	generic        generic                 // the prelude's stand-ins for generic standard functions
 	preludeResults map[string]int          // number of results of the prelude's functions, by name
+	preludeSeqs    map[string]int          // arity of the sequences the prelude's functions return, by name
 	syms           interp.Exports          // the compiled packages' symbols
 	blocks         int                     // functions declared to run compound statements (see stmts.go)
 	rvar           int                     // suffix of the variable holding the last expression (see value.go)
@@ -332,6 +333,10 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(next); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
+		return nil, err
+	}
+
 	if err := reparse(s.rewriteRangeInts(code, c)); err != nil {
 		return nil, err
 	}
@@ -638,10 +643,6 @@ func (s *Session) checkUndefined(src string, c *cell.Cell, info cell.Info) error
 			}
 			pos := p.FileSet.Position(id.Pos())
 			msg := "undefined: " + n
-			if n == "iter" {
-				msg = "the iter package is not supported by golm's interpreter: write the sequence's type out, " +
-					"func(yield func(V) bool), and call it with a yield callback (range over functions is not supported either)"
-			}
 			if path, ok := s.pkgNames[n]; ok {
 				msg = fmt.Sprintf("%s is a package (%s): use one of its members, like %s.Name", n, path, n)
 			}

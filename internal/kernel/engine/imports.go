@@ -31,7 +31,7 @@ func (s *Session) importAll(ctx context.Context, src string, c *cell.Cell, info 
 		if name == "." {
 			return &Error{Name: "ImportError", Value: fmt.Sprintf("dot imports are not supported: import %q without the dot", path)}
 		}
-		if shimmed[path] || path == "iter" {
+		if shimmed[path] {
 			continue // provided by the prelude
 		}
 		if name == "_" {
@@ -64,7 +64,7 @@ func (s *Session) importAll(ctx context.Context, src string, c *cell.Cell, info 
 		if _, ok := s.names[ref]; ok {
 			continue
 		}
-		if path, ok := s.pkgNames[ref]; ok {
+		if path := s.autoImportPath(c, ref); path != "" {
 			todo = append(todo, imp{ref, path})
 		}
 	}

@@ -7,12 +7,16 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	randv2 "math/rand/v2"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
+	"github.com/golm-dev/golm/symbols/std"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 	syscallsyms "github.com/traefik/yaegi/stdlib/syscall"
@@ -43,24 +47,41 @@ type preludeFunc struct {
 	sig, doc string
 }
 
-// shimmed are the standard packages whose functions come from the prelude.
-var shimmed = map[string]bool{"slices": true, "maps": true, "cmp": true}
+// shimmed are the standard packages whose functions and types come from the prelude (their tables hold
+// nothing: every name is generic). Other packages may have a stand-in or two (errors.AsType), used in
+// place of the table's missing name.
+var shimmed = map[string]bool{"slices": true, "maps": true, "cmp": true, "iter": true}
 
 // preludeDecls parses the prelude once per session (it is small): the body to evaluate, the stand-ins, and
 // the number of results of each function it declares, by name (the interpreter cannot evaluate a generic
-// function's name to look).
-func preludeDecls() (body string, g generic, results map[string]int, err error) {
+// function's name to look), and the arity of those that return a sequence (see rangefunc.go).
+func preludeDecls() (body string, g generic, results, seqs map[string]int, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "prelude.go", preludeSrc, parser.ParseComments)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("parsing the prelude: %w", err)
+		return "", nil, nil, nil, fmt.Errorf("parsing the prelude: %w", err)
 	}
 	g = generic{}
-	results = map[string]int{}
+	results, seqs = map[string]int{}, map[string]int{}
 	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, spec := range gd.Specs { // generic types: iter.Seq
+				ts := spec.(*ast.TypeSpec)
+				if pkg, name, ok := strings.Cut(strings.TrimPrefix(ts.Name.Name, "__golm_"), "_"); ok && ts.Name.Name != pkg {
+					if g[pkg] == nil {
+						g[pkg] = map[string]preludeFunc{}
+					}
+					text := preludeSrc[fset.Position(ts.Pos()).Offset:fset.Position(ts.End()).Offset]
+					g[pkg][name] = preludeFunc{sig: "type " + strings.Replace(text, ts.Name.Name, pkg+"."+name, 1), doc: gd.Doc.Text()}
+				}
+			}
+		}
 		fd, ok := d.(*ast.FuncDecl)
 		if ok {
 			results[fd.Name.Name] = fd.Type.Results.NumFields()
+			if n := resultsArity(fd.Type); n > 0 {
+				seqs[fd.Name.Name] = n
+			}
 		}
 		if !ok || !strings.HasPrefix(fd.Name.Name, "__golm_") {
 			continue
@@ -77,17 +98,27 @@ func preludeDecls() (body string, g generic, results map[string]int, err error) 
 	// Type parameters get names no cell can declare (see the prelude's comment).
 	var edits []srcEdit
 	for _, d := range f.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Type.TypeParams == nil {
+		var tparams *ast.FieldList
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			tparams = d.Type.TypeParams
+		case *ast.GenDecl:
+			if len(d.Specs) == 1 {
+				if ts, ok := d.Specs[0].(*ast.TypeSpec); ok {
+					tparams = ts.TypeParams
+				}
+			}
+		}
+		if tparams == nil {
 			continue
 		}
 		params := map[string]bool{}
-		for _, field := range fd.Type.TypeParams.List {
+		for _, field := range tparams.List {
 			for _, n := range field.Names {
 				params[n.Name] = true
 			}
 		}
-		ast.Inspect(fd, func(n ast.Node) bool {
+		ast.Inspect(d, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && params[id.Name] {
 				off := fset.Position(id.Pos()).Offset
 				edits = append(edits, srcEdit{start: off, end: off + len(id.Name), text: typeParamPrefix + id.Name})
@@ -95,10 +126,14 @@ func preludeDecls() (body string, g generic, results map[string]int, err error) 
 			return true
 		})
 	}
-	imp := f.Imports[len(f.Imports)-1]
-	start := fset.Position(imp.End()).Offset
+	start := 0
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			start = fset.Position(gd.End()).Offset // the engine imports these itself (see prelude)
+		}
+	}
 	body = applyEdits(preludeSrc, edits)[start:]
-	return body, g, results, nil
+	return body, g, results, seqs, nil
 }
 
 // symbols returns the packages cells can import: the standard library, the options' packages, and the
@@ -108,6 +143,7 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range stdlib.Symbols {
 		out[k] = v
 	}
+	std.AddTo(out) // what the standard library gained since yaegi's tables
 	// A notebook is the user's own program: os/exec, syscall and unsafe work as they would there (the
 	// sandbox, helpers/sandbox, keeps its own list). Only what would end the session is kept out: exiting
 	// (os.Exit, syscall.Exit, log.Fatal panic instead, see below and yaegi's stdlib).
@@ -155,18 +191,19 @@ func (s *Session) symbols() interp.Exports {
 		"Clear":   reflect.ValueOf(clearValue),
 		"GoPanic": reflect.ValueOf(s.goPanic),
 		"Return":  reflect.ValueOf(func() { s.returned = true }),
+		"RandN":   reflect.ValueOf(randN),
 	}
 	return out
 }
 
 // prelude evaluates the prelude in the session.
 func (s *Session) prelude() error {
-	body, g, results, err := preludeDecls()
+	body, g, results, seqs, err := preludeDecls()
 	if err != nil {
 		return err
 	}
-	s.generic, s.preludeResults = g, results
-	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmsort "sort")`); err != nil {
+	s.generic, s.preludeResults, s.preludeSeqs = g, results, seqs
+	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmerrors "errors"; __golmsort "sort")`); err != nil {
 		return fmt.Errorf("prelude imports: %w", err)
 	}
 	if _, err := s.i.Eval(body); err != nil {
@@ -193,6 +230,74 @@ func (s *Session) prelude() error {
 	return nil
 }
 
+// standInPaths maps the package name of a stand-in (__golm_rand_N) to its package's import path, where they
+// differ.
+var standInPaths = map[string]string{"rand": "math/rand/v2"}
+
+func standInPath(pkg string) string {
+	if p, ok := standInPaths[pkg]; ok {
+		return p
+	}
+	return pkg
+}
+
+// selectorsOf returns the names a cell selects from the unresolved name ref (rand.IntN: IntN).
+func selectorsOf(c *cell.Cell, ref string) []string {
+	var out []string
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		unresolved := map[*ast.Ident]bool{}
+		for _, id := range p.Unresolved {
+			unresolved[id] = true
+		}
+		return func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == ref && unresolved[id] {
+					out = append(out, sel.Sel.Name)
+				}
+			}
+			return true
+		}
+	})
+	return out
+}
+
+// autoImportPath picks the package that a name used without import (rand.IntN) refers to: the preferred
+// package of that name, unless it lacks a name the cell uses and another package of that name has them all
+// (rand.NewPCG, rand.N: math/rand/v2). "" when no package has the name.
+func (s *Session) autoImportPath(c *cell.Cell, ref string) string {
+	path := s.pkgNames[ref]
+	used := selectorsOf(c, ref)
+	has := func(p string) bool {
+		syms := s.syms[p+"/"+ref]
+		for _, n := range used {
+			if _, ok := syms[n]; ok {
+				continue
+			}
+			if _, ok := s.generic[ref][n]; ok && standInPath(ref) == p {
+				continue
+			}
+			return false
+		}
+		return true
+	}
+	if path == "" || has(path) {
+		return path
+	}
+	var others []string
+	for p, name := range s.pkgs {
+		if name == ref && p != path {
+			others = append(others, p)
+		}
+	}
+	sort.Strings(others)
+	for _, p := range others {
+		if has(p) {
+			return p
+		}
+	}
+	return path
+}
+
 // rewriteShims replaces uses of the prelude's stand-ins (slices.Sort → __golm_slices_Sort, min → __golmMin)
 // in a cell, unless the name is declared by the session or the cell. It returns the new source, or an error for a function of
 // those packages that golm does not provide.
@@ -208,18 +313,38 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 		for _, id := range p.Unresolved {
 			unresolved[id] = true
 		}
+		cellImports := map[string]string{}
+		for _, spec := range c.Imports() {
+			if path, err := strconv.Unquote(spec.Path.Value); err == nil {
+				name := path[strings.LastIndex(path, "/")+1:]
+				if n := s.pkgs[path]; n != "" {
+					name = n
+				}
+				if spec.Name != nil {
+					name = spec.Name.Name
+				}
+				cellImports[name] = path
+			}
+		}
 		isShim := func(sel *ast.SelectorExpr) bool {
 			id, ok := sel.X.(*ast.Ident)
-			if !ok || !unresolved[id] || !shimmed[id.Name] || declared[id.Name] {
+			if !ok || !unresolved[id] || declared[id.Name] {
+				return false
+			}
+			if _, standIn := s.generic[id.Name][sel.Sel.Name]; !shimmed[id.Name] && !standIn {
 				return false
 			}
 			if _, ok := s.names[id.Name]; ok {
 				return false
 			}
-			if path, ok := s.imported[id.Name]; ok && path != id.Name {
-				return false // the name was imported as another package
+			// The package the name stands for: imported by the cell, by the session, or imported for it.
+			path, ok := cellImports[id.Name]
+			if !ok {
+				if path, ok = s.imported[id.Name]; !ok {
+					path = s.autoImportPath(c, id.Name)
+				}
 			}
-			return true
+			return path == standInPath(id.Name) || (shimmed[id.Name] && path == "")
 		}
 		return func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && unresolved[id] && builtinShims[id.Name] != "" && !declared[id.Name] {
@@ -245,7 +370,24 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 				return true
 			}
 			sel, ok := n.(*ast.SelectorExpr)
-			if !ok || !isShim(sel) {
+			if !ok {
+				return true
+			}
+			if !isShim(sel) {
+				if id, ok := sel.X.(*ast.Ident); ok && unresolved[id] && !declared[id.Name] && problem == nil {
+					path, imported := cellImports[id.Name]
+					if !imported {
+						if path, imported = s.imported[id.Name]; !imported {
+							path = s.autoImportPath(c, id.Name)
+						}
+					}
+					if _, own := s.names[id.Name]; !own && slices.Contains(std.Generic[path], sel.Sel.Name) {
+						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, fmt.Sprintf(
+							"%s.%s is a generic function or type of the standard library, which golm's interpreter cannot "+
+								"call from compiled code; it has stand-ins only for the generic names of slices, maps, cmp "+
+								"and iter (see %%help), errors.AsType and rand.N (math/rand/v2)", id.Name, sel.Sel.Name))
+					}
+				}
 				return true
 			}
 			id := sel.X.(*ast.Ident)
@@ -384,4 +526,22 @@ func clearValue(x any) {
 	default:
 		panic(fmt.Sprintf("invalid argument: clear(%T): argument must be a map or a slice", x))
 	}
+}
+
+// randN implements math/rand/v2's generic N for the prelude: a random number in [0, n) of n's type.
+func randN(n any) any {
+	v := reflect.ValueOf(n)
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.Int() <= 0 {
+			panic("invalid argument to N")
+		}
+		return reflect.ValueOf(randv2.Int64N(v.Int())).Convert(v.Type()).Interface()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if v.Uint() == 0 {
+			panic("invalid argument to N")
+		}
+		return reflect.ValueOf(randv2.Uint64N(v.Uint())).Convert(v.Type()).Interface()
+	}
+	panic(fmt.Sprintf("rand.N of %T", n))
 }

@@ -53,8 +53,8 @@ var quirks = []quirk{
 		"Session.compile, Session.Compiling (engine.go); the worker's log filter"},
 	{"range-over-func",
 		"ranging over a function (Go 1.23 iterators) panics with \"nil type\"",
-		"the error names the missing feature and the way around it",
-		"rangeOverFuncPanic in Session.compile (engine.go) and Session.panicError (errors.go)"},
+		"a loop over a value the engine can tell is a sequence becomes a for loop over the prelude's __golmPull; for others the error names the missing feature and the way around it",
+		"Session.rewriteRangeFuncs (rangefunc.go); rangeOverFuncPanic in Session.compile (engine.go) and Session.panicError (errors.go)"},
 	{"range-over-int",
 		"for i := range n (Go 1.22) panics in Compile",
 		"the loop is rewritten as a three-clause loop",
@@ -73,8 +73,8 @@ var quirks = []quirk{
 		"Session.conversion (prelude.go)"},
 	{"no-iter",
 		"the iter package cannot be imported",
-		"import \"iter\" is dropped, and a use of iter is explained",
-		"Session.importAll (imports.go), Session.checkUndefined (engine.go)"},
+		"import \"iter\" is dropped; the prelude declares iter.Seq and iter.Seq2, and cells are rewritten to use them; symbols/std has the names of packages newer than the interpreter's tables",
+		"Session.importAll (imports.go), Session.rewriteShims, Session.symbols (prelude.go)"},
 	{"block-define",
 		"at top level, a two-value := inside a block fails: undefined: <first name>",
 		"compound statements run in a function of their own",
@@ -113,8 +113,8 @@ var quirks = []quirk{
 		"Session.arity (value.go)"},
 	{"generic-result-define",
 		"x := call of a generic function panics in Compile (nil reflect type)",
-		"the bare expression is compiled instead; the next result variable gets a new name (a precaution: a later x := 5 works in v0.16.1)",
-		"Session.runLastStmts, Session.resultVar (value.go)"},
+		"as the last expression, the bare expression is compiled instead; the next result variable gets a new name (a precaution: a later x := 5 works in v0.16.1); elsewhere at top level, the bare call is run, and x declared with its value's type and set to it",
+		"Session.runLastStmts, Session.resultVar (value.go); Session.defineFromValue, Session.runTyped (typed.go)"},
 	{"unnamed-types",
 		"values of types declared in cells have unnamed reflect types without their methods",
 		"declared types are named from the session's table, and their methods called through the interpreter",
@@ -184,14 +184,17 @@ func rangeOverFuncPanic(v any) bool {
 }
 
 // rangeOverFuncMsg explains a rangeOverFuncPanic.
-const rangeOverFuncMsg = "the interpreter cannot range over this value: range over a function (Go 1.23 iterators) is not " +
-	"supported; call the function with a yield callback, or collect it with slices.Collect"
+const rangeOverFuncMsg = "the interpreter cannot range over this value: golm runs range over a function (Go 1.23 iterators) " +
+	"where it can tell from the code that the value is a sequence (a call of a function declared with an iter.Seq or " +
+	"func(yield func(V) bool) result, a variable or parameter of such a type), and could not here: write the sequence's " +
+	"type out, or call the function with a yield callback"
 
 // definitionLoop reports whether a compile error is the interpreter's definition-loop defect (see quirks).
 func definitionLoop(err error) bool {
 	e, ok := err.(*Error)
 	return ok && e.Name == "CompileError" &&
-		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference"))
+		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference") ||
+			strings.Contains(e.Value, "reflect.Type is nil") || strings.Contains(e.Value, "nil reflect type"))
 }
 
 // undefinedLoopMsg is how the interpreter reports an undefined name in a short variable declaration.

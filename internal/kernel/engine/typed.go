@@ -18,6 +18,37 @@ import (
 // first and assigning it afterwards works. runTyped does that, finding the type from the value itself when
 // the right-hand side can be evaluated without side effects.
 
+// defineFromValue runs x := call, which the interpreter cannot compile at top level when call is of a
+// generic function (quirk generic-result-define), as the bare call, whose value it gives, then var x T
+// with T that value's type, and x set to it. done is false when the call compiled but its type cannot be
+// written (nothing ran then).
+func (s *Session) defineFromValue(ctx context.Context, src string, line int, name, call string) (done bool, err error) {
+	prog, err := s.compile(src, pad(line)+call)
+	if err != nil {
+		return false, nil
+	}
+	v, err := s.exec(ctx, src, prog)
+	if err != nil {
+		return true, err
+	}
+	if !v.IsValid() || isNoValue(v) {
+		return true, compileError(src, line, 0, call+" (no value) used as value")
+	}
+	typ, ok := s.typeExpr(ctx, src, v.Type())
+	if !ok {
+		return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot declare %s with the type of its value, %s: declare it with var %s T, T written out", name, v.Type(), name))
+	}
+	if _, err := s.eval(ctx, src, pad(line)+"var "+name+" "+typ); err != nil {
+		return true, err
+	}
+	ptr, err := s.i.Eval("&" + name)
+	if err != nil || ptr.Kind() != reflect.Pointer || !v.Type().AssignableTo(ptr.Type().Elem()) {
+		return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot set %s to a value of type %s", name, v.Type()))
+	}
+	ptr.Elem().Set(v)
+	return true, nil
+}
+
 // runTyped evaluates statements one at a time, declaring x := pure-expression as var x T; x = expression.
 func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts []ast.Stmt) error {
 	for _, st := range stmts {
@@ -31,6 +62,18 @@ func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts
 						}
 						if _, err := s.eval(ctx, src, pad(line)+id.Name+" = "+p.Text(a.Rhs[0])); err != nil {
 							return err
+						}
+						continue
+					}
+				}
+				if _, isCall := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); isCall {
+					done, err := s.defineFromValue(ctx, src, line, id.Name, p.Text(a.Rhs[0]))
+					if err != nil {
+						return err
+					}
+					if done {
+						if _, known := s.names[id.Name]; !known {
+							s.names[id.Name] = nameInfo{kind: kindVar, cell: s.count}
 						}
 						continue
 					}
@@ -149,6 +192,33 @@ func (s *Session) typeExpr(ctx context.Context, src string, t reflect.Type) (str
 		if t.NumMethod() == 0 {
 			return "any", true
 		}
+	case reflect.Func:
+		list := func(n int, at func(int) reflect.Type) (string, bool) {
+			parts := make([]string, n)
+			for i := range parts {
+				e, ok := s.typeExpr(ctx, src, at(i))
+				if !ok {
+					return "", false
+				}
+				parts[i] = e
+			}
+			return strings.Join(parts, ", "), true
+		}
+		in, ok := list(t.NumIn(), t.In)
+		if !ok {
+			return "", false
+		}
+		if t.IsVariadic() {
+			in = in[:strings.LastIndex(in, "[]")] + "..." + in[strings.LastIndex(in, "[]")+2:]
+		}
+		out, ok := list(t.NumOut(), t.Out)
+		if !ok {
+			return "", false
+		}
+		if t.NumOut() > 1 {
+			out = "(" + out + ")"
+		}
+		return strings.TrimSpace("func(" + in + ") " + out), true
 	}
 	return "", false
 }

@@ -1,4 +1,5 @@
-// Command gen writes the symbol tables of package symbols (run it with go generate in that folder).
+// Command gen writes the symbol tables of package symbols, and those of package symbols/std (run it with go
+// generate in the symbols folder).
 package main
 
 import (
@@ -13,19 +14,32 @@ import (
 func main() {
 	files, err := extract.All(symbols.Packages)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		fail(err)
 	}
-	old, _ := filepath.Glob("zz_*.go")
+	write(".", files)
+	std, err := extract.Std()
+	if err != nil {
+		fail(err)
+	}
+	write("std", std)
+}
+
+// write replaces the generated files (zz_*.go) of a folder.
+func write(dir string, files map[string][]byte) {
+	old, _ := filepath.Glob(filepath.Join(dir, "zz_*.go"))
 	for _, f := range old {
-		if _, keep := files[f]; !keep {
+		if _, keep := files[filepath.Base(f)]; !keep {
 			os.Remove(f)
 		}
 	}
 	for name, data := range files {
-		if err := os.WriteFile(name, data, 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			fail(err)
 		}
 	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
 }

@@ -16,7 +16,10 @@
 
 package main
 
-import __golmsort "sort"
+import (
+	__golmerrors "errors"
+	__golmsort "sort"
+)
 
 // __golmMin is min: it returns the smallest of its arguments.
 func __golmMin[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
@@ -234,6 +237,91 @@ func __golm_slices_Values[E any](s []E) func(yield func(E) bool) {
 	}
 }
 
+// All returns an iterator over index-value pairs in the slice in the usual order.
+func __golm_slices_All[E any](s []E) func(yield func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i, v := range s {
+			if !yield(i, v) {
+				return
+			}
+		}
+	}
+}
+
+// Backward returns an iterator over index-value pairs in the slice, traversing it backward with
+// descending indices.
+func __golm_slices_Backward[E any](s []E) func(yield func(int, E) bool) {
+	return func(yield func(int, E) bool) {
+		for i := len(s) - 1; i >= 0; i-- {
+			if !yield(i, s[i]) {
+				return
+			}
+		}
+	}
+}
+
+// AppendSeq appends the values from seq to the slice and returns the extended slice.
+func __golm_slices_AppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
+	seq(func(v E) bool {
+		s = append(s, v)
+		return true
+	})
+	return s
+}
+
+// SortedFunc collects the values from seq into a new slice, sorts the slice using the comparison
+// function, and returns it.
+func __golm_slices_SortedFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
+	var out []E
+	seq(func(v E) bool {
+		out = append(out, v)
+		return true
+	})
+	__golmsort.SliceStable(out, func(i, j int) bool { return cmp(out[i], out[j]) < 0 })
+	return out
+}
+
+// Repeat returns a new slice that repeats the provided slice the given number of times.
+func __golm_slices_Repeat[E any](x []E, count int) []E {
+	if count < 0 {
+		panic("cannot be negative")
+	}
+	out := make([]E, 0, len(x)*count)
+	for i := 0; i < count; i++ {
+		out = append(out, x...)
+	}
+	return out
+}
+
+// All returns an iterator over key-value pairs from m. The iteration order is not specified.
+func __golm_maps_All[K comparable, V any](m map[K]V) func(yield func(K, V) bool) {
+	return func(yield func(K, V) bool) {
+		for k, v := range m {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// Collect collects key-value pairs from seq into a new map and returns it.
+func __golm_maps_Collect[K comparable, V any](seq func(yield func(K, V) bool)) map[K]V {
+	out := map[K]V{}
+	seq(func(k K, v V) bool {
+		out[k] = v
+		return true
+	})
+	return out
+}
+
+// Insert adds the key-value pairs from seq to m, overwriting the values of keys already in m.
+func __golm_maps_Insert[K comparable, V any](m map[K]V, seq func(yield func(K, V) bool)) {
+	seq(func(k K, v V) bool {
+		m[k] = v
+		return true
+	})
+}
+
 // Keys returns an iterator over the keys of m (collect them with slices.Collect or slices.Sorted).
 func __golm_maps_Keys[K comparable, V any](m map[K]V) func(yield func(K) bool) {
 	return func(yield func(K) bool) {
@@ -322,4 +410,118 @@ func __golm_cmp_Compare[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uin
 // Less reports whether x is less than y.
 func __golm_cmp_Less[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x, y T) bool {
 	return (x != x && y == y) || x < y
+}
+
+// __golmPull turns a sequence into next and stop functions, for the engine's rewrite of range over a
+// function: for x := range seq { ... } runs as a for loop that calls next (see rangefunc.go). The sequence
+// runs in a goroutine of its own, strictly in turn with the loop: next lets it run until it yields the
+// next value or returns, and its yield returns only when the loop asks for the value after (true) or
+// stops (false); stop ends the sequence and waits for it to return. A panic of the sequence is raised
+// again by next or stop.
+func __golmPull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
+	req := make(chan struct{})
+	vals := make(chan V)
+	finished := make(chan any, 1)
+	go func() {
+		defer func() {
+			finished <- recover()
+			close(vals)
+		}()
+		if _, ok := <-req; !ok {
+			return
+		}
+		seq(func(v V) bool {
+			vals <- v
+			_, ok := <-req
+			return ok
+		})
+	}()
+	stopped := false
+	next := func() (V, bool) {
+		var v V
+		if stopped {
+			return v, false
+		}
+		req <- struct{}{}
+		v, ok := <-vals
+		if !ok {
+			stopped = true
+			if r := <-finished; r != nil {
+				panic(r)
+			}
+		}
+		return v, ok
+	}
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		close(req)
+		for range vals {
+		}
+		if r := <-finished; r != nil {
+			panic(r)
+		}
+	}
+	return next, stop
+}
+
+// __golmPull2 is __golmPull for sequences of pairs.
+func __golmPull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func()) {
+	next, stop := __golmPull(func(yield func(__golmPair[K, V]) bool) {
+		seq(func(k K, v V) bool { return yield(__golmPair[K, V]{k, v}) })
+	})
+	return func() (K, V, bool) {
+		p, ok := next()
+		return p.k, p.v, ok
+	}, stop
+}
+
+// __golmPair is a pair of a sequence of pairs.
+type __golmPair[K, V any] struct {
+	k K
+	v V
+}
+
+// Seq is an iterator over sequences of individual values.
+type __golm_iter_Seq[V any] func(yield func(V) bool)
+
+// Seq2 is an iterator over sequences of pairs of values.
+type __golm_iter_Seq2[K, V any] func(yield func(K, V) bool)
+
+// AsType finds the first error in err's tree that has the type E, and if one is found, returns that error
+// value and true. Otherwise, it returns the zero value of E and false.
+func __golm_errors_AsType[E error](err error) (E, bool) {
+	// An error of a cell's type is found by assertion: the compiled errors.As panics on such a target
+	// (it has no methods in reflect), so it is only asked when the assertions found nothing.
+	for e := err; e != nil; {
+		if found, ok := e.(E); ok {
+			return found, true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
+	}
+	var target E
+	return target, __golmAs(err, &target)
+}
+
+// __golmAs is errors.As, false where the interpreter's target type makes it panic.
+func __golmAs(err error, target any) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return __golmerrors.As(err, target)
+}
+
+// N returns a pseudo-random number in the half-open interval [0,n) from the default Source. It panics
+// if n <= 0.
+func __golm_rand_N[Int ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr](n Int) Int {
+	r, _ := __golm.RandN(n).(Int) // the interpreter cannot convert to a type parameter
+	return r
 }
