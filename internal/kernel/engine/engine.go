@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/token"
 	"io"
 	"reflect"
 	"sort"
@@ -355,6 +356,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteMainCalls(code, c, info)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteDotNames(code, c, info)); err != nil {
+		return nil, err
+	}
 	next, deferred := s.rewriteDefers(code, c)
 	if err := reparse(next); err != nil {
 		return nil, err
@@ -405,7 +409,14 @@ func (s *Session) runPieces(ctx context.Context, src string, c *cell.Cell, info 
 		case cell.Decls:
 			code, callMain := s.declSource(p, info)
 			if _, err := s.eval(ctx, src, code); err != nil {
-				return nil, err
+				if !definitionLoop(err) || callMain {
+					return nil, err
+				}
+				// Nothing ran (the piece failed to compile): go again one declaration at a time, a variable
+				// with a type and a value as a declaration and an assignment.
+				if err := s.runDeclsSplit(ctx, src, p); err != nil {
+					return nil, err
+				}
 			}
 			s.recordDecls(p)
 			if callMain {
@@ -521,6 +532,47 @@ func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
 		}
 	}
 	return pad(p.Line) + code, callMain
+}
+
+// runDeclsSplit evaluates the declarations of a piece one at a time, var x T = v as var x T, then x = v:
+// at top level the interpreter fails to compile some such declarations (quirk var-definition-loop: a
+// variable of an interface type given a value of a struct type that embeds another).
+func (s *Session) runDeclsSplit(ctx context.Context, src string, p *cell.Piece) error {
+	for _, d := range p.Decls {
+		line := p.FileSet.Position(d.Pos()).Line
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			if _, err := s.eval(ctx, src, pad(line)+p.Text(d)); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			line := p.FileSet.Position(vs.Pos()).Line
+			if vs.Type == nil || len(vs.Values) == 0 {
+				if _, err := s.eval(ctx, src, pad(line)+"var "+p.Text(vs)); err != nil {
+					return err
+				}
+				continue
+			}
+			names := make([]string, len(vs.Names))
+			for i, n := range vs.Names {
+				names[i] = n.Name
+			}
+			values := make([]string, len(vs.Values))
+			for i, v := range vs.Values {
+				values[i] = p.Text(v)
+			}
+			if _, err := s.eval(ctx, src, pad(line)+"var "+strings.Join(names, ", ")+" "+p.Text(vs.Type)); err != nil {
+				return err
+			}
+			if _, err := s.eval(ctx, src, pad(line)+strings.Join(names, ", ")+" = "+strings.Join(values, ", ")); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // recordDecls remembers what a declarations piece declared, for completion, inspection and rendering.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"go/ast"
+
 	"github.com/golm-dev/golm/internal/cell"
 )
 
@@ -29,7 +31,13 @@ func (s *Session) importAll(ctx context.Context, src string, c *cell.Cell, info 
 			name = spec.Name.Name
 		}
 		if name == "." {
-			return &Error{Name: "ImportError", Value: fmt.Sprintf("dot imports are not supported: import %q without the dot", path)}
+			if shimmed[path] {
+				return &Error{Name: "ImportError", Value: fmt.Sprintf("golm cannot dot-import %q, whose functions are stand-ins: import %q without the dot", path, path)}
+			}
+			if _, ok := s.pkgs[path]; !ok {
+				return s.unknownPackage(path)
+			}
+			name = dotAlias(path) // its names are rewritten to alias.Name (see rewriteDotNames)
 		}
 		if shimmed[path] {
 			continue // provided by the prelude
@@ -114,4 +122,76 @@ func (s *Session) unknownPackage(path string) error {
 		"package %q is not available in this kernel: golm interprets cells and can import the standard library, "+
 			"its helper packages and the packages compiled into it (see %%help); other modules can be added with "+
 			"%%go get MODULE", path)}
+}
+
+// dotAlias is the hidden name a dot-imported package is imported under.
+func dotAlias(path string) string {
+	return "__golmdot_" + strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(path)
+}
+
+// dotPaths returns the packages dot-imported by the session and by the cell.
+func (s *Session) dotPaths(c *cell.Cell) []string {
+	var out []string
+	for name, path := range s.imported {
+		if name == dotAlias(path) {
+			out = append(out, path)
+		}
+	}
+	for _, spec := range c.Imports() {
+		if spec.Name != nil && spec.Name.Name == "." {
+			if path, err := strconv.Unquote(spec.Path.Value); err == nil {
+				out = append(out, path)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rewriteDotNames points the names a cell uses from dot-imported packages (import . "strings"; ToUpper(s))
+// at the package's hidden name (__golmdot_strings.ToUpper), so that the engine's own checks (undefined
+// names, the results of a call) and its rewrites see them as the package's. A name the session or the cell
+// declares keeps its own meaning, as in Go.
+func (s *Session) rewriteDotNames(src string, c *cell.Cell, info cell.Info) string {
+	paths := s.dotPaths(c)
+	if len(paths) == 0 {
+		return src
+	}
+	declared := map[string]bool{}
+	for _, list := range [][]string{info.Vars, info.Consts, info.Funcs, info.Types} {
+		for _, n := range list {
+			declared[n] = true
+		}
+	}
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		unresolved := map[*ast.Ident]bool{}
+		for _, id := range p.Unresolved {
+			unresolved[id] = true
+		}
+		keys := map[*ast.Ident]bool{} // field names in composite literals
+		return func(n ast.Node) bool {
+			if kv, ok := n.(*ast.KeyValueExpr); ok {
+				if id, ok := kv.Key.(*ast.Ident); ok {
+					keys[id] = true
+				}
+			}
+			id, ok := n.(*ast.Ident)
+			if !ok || !unresolved[id] || keys[id] || declared[id.Name] || !ast.IsExported(id.Name) {
+				return true
+			}
+			if _, own := s.names[id.Name]; own {
+				return true
+			}
+			for _, path := range paths {
+				if _, ok := s.symbolsOf(path)[id.Name]; ok {
+					off := p.Start + p.Offset(id.Pos())
+					edits = append(edits, srcEdit{start: off, end: off, text: dotAlias(path) + "."})
+					break
+				}
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
 }

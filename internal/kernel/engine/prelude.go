@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
+	cellog "github.com/golm-dev/golm/internal/kernel/engine/internal/log"
 	"github.com/golm-dev/golm/symbols/std"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -179,6 +180,16 @@ func (s *Session) symbols() interp.Exports {
 	for p := range shimmed {
 		delete(out, p+"/"+p) // empty tables: their generic functions come from the prelude
 	}
+	// log.New returns a logger with every method of *log.Logger (yaegi's lacks SetPrefix), whose Fatal
+	// methods panic (see internal/log).
+	logSyms := map[string]reflect.Value{}
+	for k, v := range out["log/log"] {
+		logSyms[k] = v
+	}
+	logSyms["New"] = reflect.ValueOf(cellog.New)
+	logSyms["Default"] = reflect.ValueOf(cellog.Default)
+	logSyms["Logger"] = reflect.ValueOf((*cellog.Logger)(nil))
+	out["log/log"] = logSyms
 	osSyms := map[string]reflect.Value{}
 	for k, v := range out["os/os"] {
 		osSyms[k] = v

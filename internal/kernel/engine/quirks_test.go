@@ -119,6 +119,26 @@ func (b *bare) wantErr(src, want string) error {
 
 // quirkProbes reproduce the quirks: each returns nil while the interpreter shows the quirk, else what it saw.
 var quirkProbes = map[string]func(t *testing.T) error{
+	"var-definition-loop": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type base struct{ n int }\nfunc (b base) get() int { return b.n }\ntype outer struct{ base }\ntype getter interface{ get() int }",
+			"o := outer{base{1}}")
+		return b.wantErr("var g getter = o", "definition loop")
+	},
+	"log-wrapper": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `import "log"`, `import "io"`, "l := log.New(io.Discard, \"\", 0)")
+		return b.wantErr(`l.SetPrefix("p")`, "undefined method")
+	},
+	"generic-tparam-scope": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func smallest[T int | float64](x T, y ...T) T {\n\tm := x\n\tfor _, v := range y {\n\t\tif v < m {\n\t\t\tm = v\n\t\t}\n\t}\n\treturn m\n}",
+			"type T struct{ A int }")
+		if v, err := b.eval("smallest(3, 1, 2)"); err == nil && v.IsValid() && fmt.Sprint(v) == "1" {
+			return errors.New("a generic function ran with a type T declared")
+		}
+		return nil
+	},
 	"mixed-cell": func(t *testing.T) error {
 		return newBare(t).wantErr("func f() int { return 1 }\nfmt.Println(f())", "expected declaration")
 	},
