@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
+	"go/token"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
@@ -26,7 +29,17 @@ import (
 const bodySrc = `
 var __golmDefers []func()
 
-func __golmDefer(f func()) { __golmDefers = append(__golmDefers, f) }
+var __golmDeferNames []string
+
+func __golmDefer(f func()) {
+	__golmDefers = append(__golmDefers, f)
+	__golmDeferNames = append(__golmDeferNames, "")
+}
+
+func __golmDeferNamed(name string, f func()) {
+	__golmDefers = append(__golmDefers, f)
+	__golmDeferNames = append(__golmDeferNames, name)
+}
 
 var __golmPanic any
 
@@ -60,7 +73,7 @@ func (s *Session) rewriteDefers(src string, c *cell.Cell) (string, bool) {
 					edits = append(edits, srcEdit{
 						start: p.Start + p.Offset(n.Pos()),
 						end:   p.Start + p.Offset(n.End()),
-						text:  deferCall(p, n.Call),
+						text:  s.deferCall(c, p, n.Call),
 					})
 					return false
 				}
@@ -71,8 +84,12 @@ func (s *Session) rewriteDefers(src string, c *cell.Cell) (string, bool) {
 	return applyEdits(src, edits), len(edits) > 0
 }
 
-// deferCall writes the call of __golmDefer for a deferred call, on one line.
-func deferCall(p *cell.Piece, call *ast.CallExpr) string {
+// deferCall writes the call of __golmDefer for a deferred call, on one line. As in Go, the function value
+// (and a method's receiver) and the arguments are evaluated at the defer statement, into variables of a
+// closure; constant expressions stay as written, since their type comes from the parameter (defer f(-1)
+// with f(float64)). A named function without arguments is registered by name too, so that a recover() in
+// it stops the cell's panic (see runDefers).
+func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) string {
 	fun := p.Text(call.Fun)
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && len(call.Args) == 0 && lit.Type.Results.NumFields() == 0 {
 		// The interpreter's recover would read the panic of the frame the literal was written in, the
@@ -93,8 +110,23 @@ func deferCall(p *cell.Piece, call *ast.CallExpr) string {
 		return "__golmDefer(" + applyEdits(p.Text(lit), edits) + ")"
 	}
 	var names, values, args []string
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if fd := cellFunc(c, f); fd == nil && s.isFuncVar(f) {
+			names, values, fun = append(names, "__golm_f"), append(values, p.Text(f)), "__golm_f"
+		} else if len(call.Args) == 0 && (fd != nil || s.names[f.Name].kind == kindFunc) {
+			return "__golmDeferNamed(" + strconv.Quote(f.Name) + ", func() { " + fun + "() })"
+		}
+	case *ast.SelectorExpr:
+		if id, ok := f.X.(*ast.Ident); !ok || id.Obj != nil || s.pkgPath(id.Name) == "" {
+			// A method: the receiver is evaluated now (a method value would do, but the interpreter
+			// handles receivers more reliably).
+			names, values = append(names, "__golm_r"), append(values, p.Text(f.X))
+			fun = "__golm_r." + f.Sel.Name
+		}
+	}
 	for i, a := range call.Args {
-		if _, ok := a.(*ast.BasicLit); ok || isNilExpr(a) {
+		if isNilExpr(a) || s.constExpr(c, a) {
 			args = append(args, p.Text(a))
 			continue
 		}
@@ -113,6 +145,59 @@ func deferCall(p *cell.Piece, call *ast.CallExpr) string {
 	}
 	return "__golmDefer(func() func() { " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") +
 		"; return func() { " + text + " } }())"
+}
+
+// isFuncVar reports whether a name the cell calls is a variable (of a function type), whose value a defer
+// must take at once: declared so in the cell, or a variable of the session.
+func (s *Session) isFuncVar(id *ast.Ident) bool {
+	if id.Obj != nil {
+		return id.Obj.Kind == ast.Var
+	}
+	info, ok := s.names[id.Name]
+	return ok && info.kind == kindVar
+}
+
+// constExpr reports whether an expression is a constant expression: literals, constants of the cell or the
+// session, true and false, and operators on them.
+func (s *Session) constExpr(c *cell.Cell, e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		return x.Op != token.ARROW && x.Op != token.AND && s.constExpr(c, x.X)
+	case *ast.BinaryExpr:
+		return s.constExpr(c, x.X) && s.constExpr(c, x.Y)
+	case *ast.Ident:
+		if x.Obj != nil {
+			return x.Obj.Kind == ast.Con
+		}
+		if x.Name == "true" || x.Name == "false" {
+			_, own := s.names[x.Name]
+			return !own
+		}
+		for _, p := range c.Pieces { // a constant declared in another piece of the cell
+			for _, d := range p.Decls {
+				if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+					for _, spec := range gd.Specs {
+						for _, n := range spec.(*ast.ValueSpec).Names {
+							if n.Name == x.Name {
+								return true
+							}
+						}
+					}
+				}
+			}
+		}
+		return s.names[x.Name].kind == kindConst && s.names[x.Name].src != ""
+	case *ast.SelectorExpr: // an untyped constant of a package: math.Pi
+		if id, ok := x.X.(*ast.Ident); ok && id.Obj == nil {
+			if v, ok := s.value(id.Name + "." + x.Sel.Name); ok && v.IsValid() && v.CanInterface() {
+				_, isConst := v.Interface().(constant.Value)
+				return isConst
+			}
+		}
+	}
+	return false
 }
 
 // isNilExpr reports whether an expression is the name nil.
@@ -178,13 +263,33 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	if v, ok := s.lookup(&ast.Ident{Name: "__golmDefers"}); ok && v.Kind() == reflect.Slice {
 		n = v.Len()
 	}
+	var named []string
+	if v, ok := s.lookup(&ast.Ident{Name: "__golmDeferNames"}); ok && v.Kind() == reflect.Slice && v.Len() == n {
+		named = v.Interface().([]string)
+	}
 	err := cellErr
 	for i := n - 1; i >= 0 && ctx.Err() == nil; i-- {
-		if _, derr := s.eval(ctx, src, fmt.Sprintf("%s__golmDefers[%d]()", pad(1), i)); derr != nil {
+		call, rethrown := fmt.Sprintf("%s__golmDefers[%d]()", pad(1), i), false
+		if panicking && named != nil && named[i] != "" {
+			// A named function deferred by the cell, called while the cell panics: deferred again by a
+			// function that panics with the cell's panic, so that its recover() finds it (quirk
+			// recover-lexical: the interpreter finds the panic for a named function deferred by name).
+			s.blocks++
+			fn := fmt.Sprintf("__golm_d%d", s.blocks)
+			if _, derr := s.eval(ctx, src, fmt.Sprintf("%sfunc %s() { defer %s(); panic(__golmPanic) }", pad(1), fn, named[i])); derr == nil {
+				call, rethrown = pad(1)+fn+"()", true
+			}
+		}
+		if _, derr := s.eval(ctx, src, call); derr != nil {
 			err, panicking = derr, ran(derr) // a new panic (or an interrupt) replaces the cell's
 			if panicking {
 				s.setPanic(s.pending)
 			}
+			continue
+		}
+		if rethrown { // the named function recovered the panic
+			err, panicking = nil, false
+			s.setPanic(nil)
 			continue
 		}
 		if panicking && s.panicVar.Elem().IsNil() {
@@ -193,7 +298,7 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	}
 	s.pending = nil
 	s.setPanic(nil)
-	if _, cerr := s.i.Eval("__golmDefers = nil"); cerr != nil {
+	if _, cerr := s.i.Eval("__golmDefers = nil; __golmDeferNames = nil"); cerr != nil {
 		return fmt.Errorf("clearing the deferred calls: %w", cerr)
 	}
 	if ctx.Err() != nil && err == nil {

@@ -60,6 +60,7 @@ type Session struct {
 	mu             sync.Mutex                      // serialises Execute, Complete and Inspect
 	cellCtx        atomic.Pointer[context.Context] // the running cell's context
 	hasMain        bool                            // a cell declared func main (as __golm_main, see declSource)
+	mainVar        bool                            // a cell declared main as a variable (see rewriteMainCalls)
 	ctxVar         reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
 	stderr         *panicCatcher
 	count          int                     // cells executed, for naming

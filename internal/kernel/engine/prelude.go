@@ -203,6 +203,13 @@ func (s *Session) symbols() interp.Exports {
 		"GoPanic": reflect.ValueOf(s.goPanic),
 		"Return":  reflect.ValueOf(func() { s.returned = true }),
 		"RandN":   reflect.ValueOf(randN),
+		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
+			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
+				v := reflect.ValueOf(p).Elem()
+				v.Set(reflect.Zero(v.Type()))
+			}
+			return true
+		}),
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 
 	"github.com/golm-dev/golm/internal/cell"
@@ -138,15 +139,29 @@ func inspectPieces(c *cell.Cell, visitor func(p *cell.Piece) func(ast.Node) bool
 }
 
 // rewriteRangeInts turns loops over an integer (for i := range 10, Go 1.22), which the interpreter cannot
-// compile, into three-clause loops, wherever they are in the cell.
+// compile, into three-clause loops, wherever they are in the cell. The limit is evaluated once, as in Go.
+// With an existing variable (for i = range n), the loop runs in a block that leaves i as Go does: not
+// assigned when n <= 0, n-1 after the last iteration:
+//
+//	{ __golm_nN := n; if __golm_nN > 0 { L: for i = 0; i < __golm_nN; i++ { body }; if i == __golm_nN { i-- } } }
+//
+// (a constant n is used as written, so that it takes i's type).
 func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 	var edits []srcEdit
+	n := 0
+	done := map[*ast.RangeStmt]bool{}
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
-		return func(n ast.Node) bool {
-			r, ok := n.(*ast.RangeStmt)
-			if !ok || r.Value != nil || !s.isInt(r.X) {
+		return func(node ast.Node) bool {
+			var label *ast.LabeledStmt
+			r, ok := node.(*ast.RangeStmt)
+			if l, isLabel := node.(*ast.LabeledStmt); isLabel {
+				label = l
+				r, ok = l.Stmt.(*ast.RangeStmt)
+			}
+			if !ok || done[r] || r.Value != nil || !s.isInt(c, r.X) {
 				return true
 			}
+			done[r] = true // not again as the labeled statement's child
 			limit := p.Text(r.X)
 			var header string
 			switch {
@@ -156,8 +171,25 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 				k := p.Text(r.Key)
 				header = fmt.Sprintf("%s, __golm_n := 0, %s; %s < __golm_n; %s++", k, limit, k, k)
 			default:
+				n++
 				k := p.Text(r.Key)
-				header = fmt.Sprintf("%s = 0; %s < %s; %s++", k, k, limit, k)
+				open, lim := "{ ", "("+limit+")"
+				if !s.constExpr(c, r.X) {
+					lim = fmt.Sprintf("__golm_n%d", n)
+					open += lim + " := " + limit + "; "
+				}
+				open += "if " + lim + " > 0 { "
+				start := r.For
+				if label != nil {
+					start = label.Pos()
+					open += label.Label.Name + ": "
+				}
+				open += fmt.Sprintf("for %s = 0; %s < %s; %s++ {", k, k, lim, k)
+				edits = append(edits,
+					srcEdit{start: p.Start + p.Offset(start), end: p.Start + p.Offset(r.Body.Lbrace) + 1, text: open},
+					srcEdit{start: p.Start + p.Offset(r.Body.Rbrace), end: p.Start + p.Offset(r.Body.Rbrace) + 1,
+						text: fmt.Sprintf("}; if %s == %s { %s-- } } }", k, lim, k)})
+				return true
 			}
 			edits = append(edits, srcEdit{
 				start: p.Start + p.Offset(r.For) + len("for"),
@@ -231,7 +263,9 @@ func (s *Session) rewriteReturnRecvs(src string, c *cell.Cell) string {
 // (quirk comma-ok-stale), which shows in loops and in assignments to variables that exist. After
 // v, ok := m[k] comes if !ok { v = m[k] } (a missing key reads as the zero value; only for a map and key
 // that are names, fields or constants, which read again the same), after v, ok := x.(T) comes
-// if !ok { var z T; v = z }. Top-level declarations are left to runCommaOK, whose variables are new.
+// if !ok { var z T; v = z }. In the init of an if statement, the condition becomes
+// __golm.ZeroUnless(ok, &v) && (cond), which sets v to its zero value when ok is false. Top-level
+// declarations are left to runCommaOK, whose variables are new.
 func (s *Session) rewriteCommaOKZero(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	n := 0
@@ -269,6 +303,18 @@ func (s *Session) rewriteCommaOKZero(src string, c *cell.Cell) string {
 		return func(n ast.Node) bool {
 			var list []ast.Stmt
 			switch x := n.(type) {
+			case *ast.IfStmt:
+				// if v, ok := m[k]; cond: the value is set to its zero value before cond is evaluated,
+				// by a call that always gives true.
+				if a, isAssign := x.Init.(*ast.AssignStmt); isAssign && commaOKForm(a) {
+					okName, isIdent := a.Lhs[1].(*ast.Ident)
+					if isIdent && okName.Name != "_" && !isBlank(a.Lhs[0]) {
+						start, end := p.Start+p.Offset(x.Cond.Pos()), p.Start+p.Offset(x.Cond.End())
+						edits = append(edits,
+							srcEdit{start: start, end: start, text: "__golm.ZeroUnless(" + okName.Name + ", &" + p.Text(a.Lhs[0]) + ") && ("},
+							srcEdit{start: end, end: end, text: ")"})
+					}
+				}
 			case *ast.BlockStmt:
 				list = x.List
 			case *ast.CaseClause:
@@ -308,23 +354,68 @@ func plainExpr(e ast.Expr) bool {
 }
 
 // rewriteMainCalls points the uses of main in a cell (main(), or main as a value) at __golm_main, the name
-// func main is declared under (see declSource), once the session or this cell has declared it.
+// func main is declared under (see declSource), once the session or this cell has declared it. A cell that
+// declares main as a variable or constant (main := 3, as a local variable of func main may be) has it
+// renamed __golm_var_main, which the interpreter can declare, and so do the uses of main in later cells,
+// until a cell declares func main again.
 func (s *Session) rewriteMainCalls(src string, c *cell.Cell, info cell.Info) string {
-	if !s.hasMain && info.Main == nil {
+	declaresVar := slices.Contains(info.Vars, "main") || slices.Contains(info.Consts, "main")
+	if info.Main != nil {
+		s.mainVar = false
+	}
+	var to string
+	switch {
+	case declaresVar:
+		s.mainVar, to = true, mainVarName
+	case s.mainVar:
+		to = mainVarName
+	case s.hasMain || info.Main != nil:
+		to = "__golm_main"
+	default:
 		return src
 	}
 	var edits []srcEdit
+	rename := func(p *cell.Piece, id *ast.Ident) {
+		off := p.Start + p.Offset(id.Pos())
+		edits = append(edits, srcEdit{start: off, end: off + len("main"), text: to})
+	}
 	for i := range c.Pieces {
 		p := &c.Pieces[i]
 		for _, id := range p.Unresolved {
 			if id.Name == "main" {
-				off := p.Start + p.Offset(id.Pos())
-				edits = append(edits, srcEdit{start: off, end: off + len("main"), text: "__golm_main"})
+				rename(p, id)
+			}
+		}
+		if !declaresVar {
+			continue
+		}
+		for _, st := range p.Stmts { // the declaration and the uses it resolves
+			ast.Inspect(st, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && id.Name == "main" && id.Obj != nil && id.Obj.Kind != ast.Fun {
+					if a, ok := id.Obj.Decl.(*ast.AssignStmt); ok && slices.ContainsFunc(p.Stmts, func(st ast.Stmt) bool { return st == ast.Stmt(a) }) {
+						rename(p, id)
+					}
+				}
+				return true
+			})
+		}
+		for _, d := range p.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.VAR || gd.Tok == token.CONST) {
+				for _, spec := range gd.Specs {
+					for _, n := range spec.(*ast.ValueSpec).Names {
+						if n.Name == "main" {
+							rename(p, n)
+						}
+					}
+				}
 			}
 		}
 	}
 	return applyEdits(src, edits)
 }
+
+// mainVarName is the name a cell's variable main is declared under (see rewriteMainCalls).
+const mainVarName = "__golm_var_main"
 
 // goRecover is put first in the body of each function literal a cell starts as a goroutine: a panic there
 // would end the whole session (a Go program ends when any goroutine panics), so it is reported instead and
@@ -365,7 +456,7 @@ var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32"
 	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
 
 // isInt guesses from syntax, and from the session's values, whether an expression is an integer.
-func (s *Session) isInt(e ast.Expr) bool {
+func (s *Session) isInt(c *cell.Cell, e ast.Expr) bool {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.BasicLit:
 		return x.Kind == token.INT
@@ -376,13 +467,16 @@ func (s *Session) isInt(e ast.Expr) bool {
 	case *ast.BinaryExpr:
 		switch x.Op {
 		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
-			return s.isInt(x.X) || s.isInt(x.Y)
+			return s.isInt(c, x.X) || s.isInt(c, x.Y)
 		}
 	case *ast.UnaryExpr:
-		return x.Op == token.SUB && s.isInt(x.X)
+		return x.Op == token.SUB && s.isInt(c, x.X)
 	case *ast.Ident:
 		if x.Obj != nil {
-			return s.declaredInt(x)
+			return s.declaredInt(c, x.Name, x.Obj.Decl)
+		}
+		if d := cellDecl(c, x.Name); d != nil {
+			return s.declaredInt(c, x.Name, d)
 		}
 		if v, ok := s.value(x.Name); ok {
 			switch v.Kind() {
@@ -397,8 +491,8 @@ func (s *Session) isInt(e ast.Expr) bool {
 
 // declaredInt looks at the declaration of a name resolved within the cell: a parameter or variable of an
 // integer type, or one assigned an integer expression.
-func (s *Session) declaredInt(id *ast.Ident) bool {
-	switch d := id.Obj.Decl.(type) {
+func (s *Session) declaredInt(c *cell.Cell, name string, decl any) bool {
+	switch d := decl.(type) {
 	case *ast.Field:
 		if t, ok := d.Type.(*ast.Ident); ok {
 			return intTypes[t.Name]
@@ -408,16 +502,47 @@ func (s *Session) declaredInt(id *ast.Ident) bool {
 			return intTypes[t.Name]
 		}
 		for i, n := range d.Names {
-			if n.Name == id.Name && i < len(d.Values) {
-				return s.isInt(d.Values[i])
+			if n.Name == name && i < len(d.Values) {
+				return s.isInt(c, d.Values[i])
 			}
 		}
 	case *ast.AssignStmt:
 		for i, l := range d.Lhs {
-			if n, ok := l.(*ast.Ident); ok && n.Name == id.Name && len(d.Lhs) == len(d.Rhs) {
-				return s.isInt(d.Rhs[i])
+			if n, ok := l.(*ast.Ident); ok && n.Name == name && len(d.Lhs) == len(d.Rhs) {
+				return s.isInt(c, d.Rhs[i])
 			}
 		}
 	}
 	return false
+}
+
+// cellDecl finds where another piece of the cell declares a name at its top level: a short variable
+// declaration (*ast.AssignStmt) or a var or const specification (*ast.ValueSpec); nil if none does.
+func cellDecl(c *cell.Cell, name string) any {
+	if c == nil {
+		return nil
+	}
+	for _, p := range c.Pieces {
+		for _, st := range p.Stmts {
+			if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+				for _, l := range a.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name == name {
+						return a
+					}
+				}
+			}
+		}
+		for _, d := range p.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.VAR || gd.Tok == token.CONST) {
+				for _, spec := range gd.Specs {
+					for _, n := range spec.(*ast.ValueSpec).Names {
+						if n.Name == name {
+							return spec
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
