@@ -119,10 +119,14 @@ func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) str
 		}
 	case *ast.SelectorExpr:
 		if id, ok := f.X.(*ast.Ident); !ok || id.Obj != nil || s.pkgPath(id.Name) == "" {
-			// A method: the receiver is evaluated now (a method value would do, but the interpreter
-			// handles receivers more reliably).
-			names, values = append(names, "__golm_r"), append(values, p.Text(f.X))
-			fun = "__golm_r." + f.Sel.Name
+			// A method: the receiver is taken now, as Go does. A value that is not a pointer (mu for
+			// mu.Unlock) goes through a method value, which binds &mu for a pointer method; any other
+			// receiver is copied, since the interpreter's method values of a cell's types bind late.
+			if s.structValue(c, f.X) {
+				names, values, fun = append(names, "__golm_f"), append(values, p.Text(f)), "__golm_f"
+			} else {
+				names, values, fun = append(names, "__golm_r"), append(values, p.Text(f.X)), "__golm_r."+f.Sel.Name
+			}
 		}
 	}
 	for i, a := range call.Args {
@@ -145,6 +149,39 @@ func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) str
 	}
 	return "__golmDefer(func() func() { " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") +
 		"; return func() { " + text + " } }())"
+}
+
+// structValue reports whether an expression is known to be a variable holding a value that is neither a
+// pointer nor an interface: a session value of such a type, or a name the cell declares with a composite
+// literal (mu := sync.Mutex{}) or a var without a pointer type.
+func (s *Session) structValue(c *cell.Cell, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	var decl any
+	if id.Obj != nil {
+		decl = id.Obj.Decl
+	} else if decl = cellDecl(c, id.Name); decl == nil {
+		v, ok := s.value(id.Name)
+		return ok && v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface && v.Kind() != reflect.Func
+	}
+	switch d := decl.(type) {
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if n, ok := l.(*ast.Ident); ok && n.Name == id.Name && len(d.Lhs) == len(d.Rhs) {
+				_, lit := ast.Unparen(d.Rhs[i]).(*ast.CompositeLit)
+				return lit
+			}
+		}
+	case *ast.ValueSpec:
+		if d.Type != nil {
+			_, ptr := d.Type.(*ast.StarExpr)
+			_, iface := d.Type.(*ast.InterfaceType)
+			return !ptr && !iface
+		}
+	}
+	return false
 }
 
 // isFuncVar reports whether a name the cell calls is a variable (of a function type), whose value a defer
