@@ -41,7 +41,9 @@ func TestCurrentGo(t *testing.T) {
 		"errors.AsType": {
 			{code: "type MyErr struct{ s string }\n\nfunc (e *MyErr) Error() string { return e.s }"},
 			{code: "func check(err error) {\n\tif me, ok := errors.AsType[*MyErr](err); ok {\n\t\tfmt.Println(\"found\", me.s)\n\t} else {\n\t\tfmt.Println(\"not found\")\n\t}\n}\n" +
-				"check(&MyErr{\"mine\"})\ncheck(errors.New(\"other\"))", stdout: "found mine\nnot found\n"},
+				"check(&MyErr{\"mine\"})\ncheck(errors.New(\"other\"))\ncheck(fmt.Errorf(\"wrapped: %w\", &MyErr{\"deep\"}))", stdout: "found mine\nnot found\nfound deep\n"},
+			{code: "var me *MyErr\nerrors.As(fmt.Errorf(\"w: %w\", &MyErr{\"as\"}), &me) && me.s == \"as\"", result: "true"},
+			{code: "var re interface{ RuntimeError() }\nerrors.As(errors.New(\"x\"), &re)", result: "false"},
 			{code: "_, err := os.Open(\"/no/such/file\")\nfunc path(err error) string {\n\tpe, ok := errors.AsType[*fs.PathError](err)\n\tif !ok {\n\t\treturn \"\"\n\t}\n\treturn pe.Path\n}\n" +
 				"path(fmt.Errorf(\"wrapped: %w\", err))", result: "\"/no/such/file\""},
 		},

@@ -339,6 +339,12 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		return nil, err
 	}
 
+	if err := reparse(s.rewriteLoopVars(code, c)); err != nil {
+		return nil, err
+	}
+	if err := reparse(s.rewriteFuncDefers(code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteRangeInts(code, c)); err != nil {
 		return nil, err
 	}

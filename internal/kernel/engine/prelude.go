@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"log"
 	randv2 "math/rand/v2"
 	"path"
 	"reflect"
@@ -175,6 +177,11 @@ func (s *Session) symbols() interp.Exports {
 			}
 		}
 	}
+	// fmt.Errorf sees a cell's error through the error interface first, so that %w wraps it (the
+	// interpreter would hand over a value without its Error method, and Unwrap would give nil): errors.Is
+	// and errors.As then find it behind the wrapper (see errorsAs).
+	combined[reflect.ValueOf(fmt.Errorf)] = append([]reflect.Type{reflect.TypeOf((*error)(nil)).Elem()},
+		combined[reflect.ValueOf(fmt.Errorf)]...)
 	out[twinsPath+"/"+path.Base(twinsPath)] = wrapRich(combined)
 	out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	for p := range shimmed {
@@ -187,7 +194,10 @@ func (s *Session) symbols() interp.Exports {
 		logSyms[k] = v
 	}
 	logSyms["New"] = reflect.ValueOf(cellog.New)
-	logSyms["Default"] = reflect.ValueOf(cellog.Default)
+	// The interpreter binds the package's functions (log.Println) to a logger of its own on the session's
+	// Stderr; Default gives one on the same writer (its prefix and flags are its own).
+	defaultLogger := cellog.New(s.stderr, "", log.LstdFlags)
+	logSyms["Default"] = reflect.ValueOf(func() *cellog.Logger { return defaultLogger })
 	logSyms["Logger"] = reflect.ValueOf((*cellog.Logger)(nil))
 	out["log/log"] = logSyms
 	osSyms := map[string]reflect.Value{}
@@ -198,11 +208,12 @@ func (s *Session) symbols() interp.Exports {
 	osSyms["FindProcess"] = unrestricted.Symbols["os/os"]["FindProcess"] // the kernel's own process too, as in Go
 	out["os/os"] = osSyms
 	out[runtimePkg+"/rt"] = map[string]reflect.Value{
-		"Context": reflect.ValueOf(s.Context),
-		"Clear":   reflect.ValueOf(clearValue),
-		"GoPanic": reflect.ValueOf(s.goPanic),
-		"Return":  reflect.ValueOf(func() { s.returned = true }),
-		"RandN":   reflect.ValueOf(randN),
+		"Context":  reflect.ValueOf(s.Context),
+		"Clear":    reflect.ValueOf(clearValue),
+		"GoPanic":  reflect.ValueOf(s.goPanic),
+		"Return":   reflect.ValueOf(func() { s.returned = true }),
+		"RandN":    reflect.ValueOf(randN),
+		"ErrorsAs": reflect.ValueOf(errorsAs),
 		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
 			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
 				v := reflect.ValueOf(p).Elem()
@@ -221,7 +232,7 @@ func (s *Session) prelude() error {
 		return err
 	}
 	s.generic, s.preludeResults, s.preludeSeqs = g, results, seqs
-	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmerrors "errors"; __golmsort "sort")`); err != nil {
+	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmsort "sort")`); err != nil {
 		return fmt.Errorf("prelude imports: %w", err)
 	}
 	if _, err := s.i.Eval(body); err != nil {
@@ -562,4 +573,54 @@ func randN(n any) any {
 		return reflect.ValueOf(randv2.Uint64N(v.Uint())).Convert(v.Type()).Interface()
 	}
 	panic(fmt.Sprintf("rand.N of %T", n))
+}
+
+// errorsAs is errors.As for cells: the compiled errors.As panics on a target of a cell's type (the
+// interpreter's types have no methods in reflect), and does not see a cell's error behind the interpreter's
+// interface wrapper. This walks the tree itself, unwrapping each error from the wrapper, and assigns the
+// first whose type is the target's; then it asks errors.As, false where that panics.
+func errorsAs(err error, target any) (found bool) {
+	tv := reflect.ValueOf(target)
+	if !tv.IsValid() || tv.Kind() != reflect.Pointer || tv.IsNil() {
+		panic("errors: target must be a non-nil pointer")
+	}
+	want := tv.Type().Elem()
+	var walk func(e error) bool
+	walk = func(e error) bool {
+		for e != nil {
+			v := reflect.ValueOf(e)
+			if v.Kind() == reflect.Struct || (v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct) {
+				if f := reflect.Indirect(v).FieldByName("IValue"); f.IsValid() && f.CanInterface() && f.Interface() != nil {
+					v = reflect.ValueOf(f.Interface()) // the interpreter's wrapper of a cell's error
+				}
+			}
+			if v.Type() == want || (want.Kind() != reflect.Interface && v.Type().AssignableTo(want)) {
+				tv.Elem().Set(v)
+				return true
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() []error }:
+				for _, inner := range u.Unwrap() {
+					if walk(inner) {
+						return true
+					}
+				}
+				return false
+			case interface{ Unwrap() error }:
+				e = u.Unwrap()
+			default:
+				return false
+			}
+		}
+		return false
+	}
+	if walk(err) {
+		return true
+	}
+	defer func() {
+		if recover() != nil {
+			found = false
+		}
+	}()
+	return errors.As(err, target)
 }

@@ -119,6 +119,35 @@ func (b *bare) wantErr(src, want string) error {
 
 // quirkProbes reproduce the quirks: each returns nil while the interpreter shows the quirk, else what it saw.
 var quirkProbes = map[string]func(t *testing.T) error{
+	"shared-loop-var": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func loop() []func() int {\n\tvar fs []func() int\n\tfor _, v := range []int{1, 2} {\n\t\tfs = append(fs, func() int { return v })\n\t}\n\treturn fs\n}")
+		if v, err := b.eval("loop()[0]()"); err != nil || v.Interface() != 2 {
+			return fmt.Errorf("the first closure gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"defer-args-late": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "var got int\nfunc rec(v int) { got = v }\nfunc f() {\n\tx := 1\n\tdefer rec(x)\n\tx = 2\n}", "f()")
+		if v, err := b.eval("got"); err != nil || v.Interface() != 2 {
+			return fmt.Errorf("the deferred call got %v, %v", v, err)
+		}
+		return nil
+	},
+	"errorf-wrap": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type E struct{}\nfunc (e *E) Error() string { return \"e\" }")
+		if v, err := b.eval("errors.Unwrap(fmt.Errorf(\"w: %w\", &E{})) == nil"); err != nil || v.Interface() != true {
+			return fmt.Errorf("Unwrap == nil gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"errors-as-cell-type": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type E struct{}\nfunc (e *E) Error() string { return \"e\" }", "var target *E")
+		return b.wantErr("errors.As(&E{}, &target)", "must be interface or implement error")
+	},
 	"var-definition-loop": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "type base struct{ n int }\nfunc (b base) get() int { return b.n }\ntype outer struct{ base }\ntype getter interface{ get() int }",

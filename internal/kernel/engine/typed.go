@@ -308,12 +308,18 @@ func (s *Session) runCommaOK(ctx context.Context, src string, p *cell.Piece, st 
 		return err
 	}
 	var decl []string
+	lhs := []string{p.Text(a.Lhs[0]), p.Text(a.Lhs[1])}
 	for i, l := range a.Lhs {
-		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-			t := typ
-			if i == 1 {
-				t = "bool"
-			}
+		t := typ
+		if i == 1 {
+			t = "bool"
+		}
+		if id, ok := l.(*ast.Ident); ok && id.Name == "_" {
+			// Assigning to _ at top level panics like assigning variables that exist (quirk
+			// comma-ok-assign): a hidden variable takes the value instead.
+			lhs[i] = fmt.Sprintf("__golm_blank%d", i)
+			decl = append(decl, "var "+lhs[i]+" "+t)
+		} else if ok {
 			decl = append(decl, "var "+id.Name+" "+t)
 		}
 	}
@@ -322,6 +328,6 @@ func (s *Session) runCommaOK(ctx context.Context, src string, p *cell.Piece, st 
 			return err
 		}
 	}
-	_, err := s.eval(ctx, src, pad(line)+p.Text(a.Lhs[0])+", "+p.Text(a.Lhs[1])+" = "+rhs)
+	_, err := s.eval(ctx, src, pad(line)+lhs[0]+", "+lhs[1]+" = "+rhs)
 	return err
 }

@@ -149,6 +149,13 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 	if n, ok := s.preludeResults[name]; ok && strings.HasPrefix(name, "__golm") {
 		return n, false, false // a stand-in of the prelude (slices.Sort, rewritten)
 	}
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); !ok || s.pkgPath(id.Name) == "" {
+			if n, last, ok := s.declaredMethodResults(sel.Sel.Name); ok {
+				return n, n == 1 && last, last
+			}
+		}
+	}
 	info, declared := s.names[name]
 	if !declared {
 		if _, builtin := builtins[name]; builtin {
@@ -244,4 +251,32 @@ func (s *Session) declaredType(t reflect.Type) *typeInfo {
 // formatter writes values in Go syntax, naming the session's types.
 func (s *Session) formatter() display.Formatter {
 	return display.Formatter{TypeName: func(t reflect.Type) string { return s.typeName[t] }}
+}
+
+// declaredMethodResults reads the number of results of the methods of that name that the session's types
+// declare, and whether the last is an error; ok is false when none does or they differ.
+func (s *Session) declaredMethodResults(name string) (n int, lastErr, ok bool) {
+	found := false
+	for _, ti := range s.types {
+		text, has := ti.methods[name]
+		if !has {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+text, 0)
+		if err != nil || len(f.Decls) != 1 {
+			return 0, false, false
+		}
+		fd, isFunc := f.Decls[0].(*ast.FuncDecl)
+		if !isFunc {
+			return 0, false, false
+		}
+		res := fd.Type.Results
+		m := res.NumFields()
+		last := m > 0 && exprName(res.List[len(res.List)-1].Type) == "error"
+		if found && (m != n || last != lastErr) {
+			return 0, false, false
+		}
+		n, lastErr, found = m, last, true
+	}
+	return n, lastErr, found
 }

@@ -16,10 +16,7 @@
 
 package main
 
-import (
-	__golmerrors "errors"
-	__golmsort "sort"
-)
+import __golmsort "sort"
 
 // __golmMin is min: it returns the smallest of its arguments.
 func __golmMin[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
@@ -493,8 +490,7 @@ type __golm_iter_Seq2[K, V any] func(yield func(K, V) bool)
 // AsType finds the first error in err's tree that has the type E, and if one is found, returns that error
 // value and true. Otherwise, it returns the zero value of E and false.
 func __golm_errors_AsType[E error](err error) (E, bool) {
-	// An error of a cell's type is found by assertion: the compiled errors.As panics on such a target
-	// (it has no methods in reflect), so it is only asked when the assertions found nothing.
+	// An error of a cell's type is found by assertion first; errorsAs (prelude.go) knows the rest.
 	for e := err; e != nil; {
 		if found, ok := e.(E); ok {
 			return found, true
@@ -506,17 +502,13 @@ func __golm_errors_AsType[E error](err error) (E, bool) {
 		e = u.Unwrap()
 	}
 	var target E
-	return target, __golmAs(err, &target)
+	return target, __golm.ErrorsAs(err, &target)
 }
 
-// __golmAs is errors.As, false where the interpreter's target type makes it panic.
-func __golmAs(err error, target any) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return __golmerrors.As(err, target)
+// As finds the first error in err's tree that matches target, and if one is found, sets target to that
+// error value and returns true. Otherwise, it returns false.
+func __golm_errors_As(err error, target any) bool {
+	return __golm.ErrorsAs(err, target)
 }
 
 // N returns a pseudo-random number in the half-open interval [0,n) from the default Source. It panics

@@ -1,4 +1,4 @@
-// Package log provides the log.Logger that cells get from log.New and log.Default: the standard library's,
+// Package log provides the log.Logger that cells get from log.New (and log.Default): the standard library's,
 // with Fatal, Fatalf and Fatalln panicking instead of ending the process (the kernel), as the package
 // functions log.Fatal... do in cells. It is named log so that %T shows *log.Logger.
 package log
@@ -18,9 +18,6 @@ type Logger struct {
 func New(out io.Writer, prefix string, flag int) *Logger {
 	return &Logger{stdlog.New(out, prefix, flag)}
 }
-
-// Default returns the standard logger used by the package-level output functions, as log.Default does.
-func Default() *Logger { return &Logger{stdlog.Default()} }
 
 // Fatal is Print followed by a panic (log.Logger.Fatal would end the kernel).
 func (l *Logger) Fatal(v ...any) { l.Logger.Panic(v...) }

@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+
+	"github.com/golm-dev/golm/internal/cell"
+)
+
+// rewriteLoopVars gives each iteration of a loop its own variables, as Go 1.22 does, where it shows: the
+// interpreter keeps one variable for all iterations (quirk shared-loop-var), so closures, goroutines and
+// deferred calls made in the loop all see its last value. In a loop whose body holds a function literal, a
+// go or a defer statement, the body starts with k := k, v := v for the variables the loop declares (a
+// for loop's only when the body does not change them, since that change must reach the next iteration).
+func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			var names []string
+			var body *ast.BlockStmt
+			switch x := n.(type) {
+			case *ast.RangeStmt:
+				if x.Tok == token.DEFINE {
+					for _, e := range []ast.Expr{x.Key, x.Value} {
+						if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+							names = append(names, id.Name)
+						}
+					}
+				}
+				body = x.Body
+			case *ast.ForStmt:
+				if a, ok := x.Init.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+					for _, e := range a.Lhs {
+						if id, ok := e.(*ast.Ident); ok && id.Name != "_" && !assigns(x.Body, id.Name) {
+							names = append(names, id.Name)
+						}
+					}
+				}
+				body = x.Body
+			default:
+				return true
+			}
+			if len(names) == 0 || !captures(body) {
+				return true
+			}
+			var b strings.Builder
+			for _, name := range names {
+				fmt.Fprintf(&b, " %s := %s;", name, name)
+			}
+			at := p.Start + p.Offset(body.Lbrace) + 1
+			edits = append(edits, srcEdit{start: at, end: at, text: b.String()})
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
+// captures reports whether a loop body holds what can keep a loop variable past its iteration: a function
+// literal, a go or a defer statement.
+func captures(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// assigns reports whether a block assigns a variable of that name, increments it or takes its address.
+func assigns(body *ast.BlockStmt, name string) bool {
+	is := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && id.Name == name
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if is(l) && x.Tok != token.DEFINE {
+					found = true
+				}
+			}
+		case *ast.IncDecStmt:
+			found = found || is(x.X)
+		case *ast.UnaryExpr:
+			found = found || (x.Op == token.AND && is(x.X))
+		}
+		return !found
+	})
+	return found
+}
+
+// rewriteFuncDefers makes the defer statements of functions (declared or literal) evaluate their arguments
+// at the defer, as Go does: the interpreter evaluates them when the deferred call runs (quirk
+// defer-args-late). defer f(x, y) becomes
+//
+//	__golm_dN := func() func() { __golm_a0, __golm_a1 := x, y; return func() { f(__golm_a0, __golm_a1) } }(); defer __golm_dN()
+//
+// Constant arguments stay as written; a deferred function literal that calls recover is left alone (its
+// recover must be called by the deferred function itself). A cell's own top-level defers are rewriteDefers'.
+func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	n := 0
+	var inFunc func(p *cell.Piece) func(ast.Node) bool
+	inFunc = func(p *cell.Piece) func(ast.Node) bool {
+		return func(node ast.Node) bool {
+			d, ok := node.(*ast.DeferStmt)
+			if !ok {
+				return true
+			}
+			call := d.Call
+			if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && callsRecover(lit.Body) {
+				return true
+			}
+			var names, values, args []string
+			for i, a := range call.Args {
+				if isNilExpr(a) || s.constExpr(c, a) {
+					args = append(args, p.Text(a))
+					continue
+				}
+				name := fmt.Sprintf("__golm_a%d", i)
+				names, values, args = append(names, name), append(values, p.Text(a)), append(args, name)
+			}
+			if len(names) == 0 {
+				return true
+			}
+			n++
+			text := p.Text(call.Fun) + "(" + strings.Join(args, ", ")
+			if call.Ellipsis.IsValid() {
+				text += "..."
+			}
+			dn := fmt.Sprintf("__golm_d%d", n)
+			edits = append(edits, srcEdit{
+				start: p.Start + p.Offset(d.Pos()),
+				end:   p.Start + p.Offset(d.End()),
+				text: dn + " := func() func() { " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") +
+					"; return func() { " + text + ") } }(); defer " + dn + "()",
+			})
+			return true
+		}
+	}
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		visit := inFunc(p)
+		return func(node ast.Node) bool {
+			switch x := node.(type) {
+			case *ast.FuncDecl:
+				if x.Body != nil {
+					ast.Inspect(x.Body, visit)
+				}
+				return false
+			case *ast.FuncLit:
+				ast.Inspect(x.Body, visit)
+				return false
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
+// callsRecover reports whether a function body calls recover (not in a nested function literal).
+func callsRecover(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "recover" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
