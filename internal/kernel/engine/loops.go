@@ -47,7 +47,12 @@ func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 			}
 			var b strings.Builder
 			for _, name := range names {
-				fmt.Fprintf(&b, " %s := %s;", name, name)
+				if !declaresAtTop(body, name) { // v := v of code written before Go 1.22 stays the only one
+					fmt.Fprintf(&b, " %s := %s;", name, name)
+				}
+			}
+			if b.Len() == 0 {
+				return true
 			}
 			at := p.Start + p.Offset(body.Lbrace) + 1
 			edits = append(edits, srcEdit{start: at, end: at, text: b.String()})
@@ -179,4 +184,33 @@ func callsRecover(body *ast.BlockStmt) bool {
 		return !found
 	})
 	return found
+}
+
+// declaresAtTop reports whether a block declares a name in its own list of statements (v := v, var v T).
+func declaresAtTop(body *ast.BlockStmt, name string) bool {
+	for _, st := range body.List {
+		switch x := st.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE {
+				for _, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name == name {
+						return true
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if gd, ok := x.Decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							if n.Name == name {
+								return true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
 }

@@ -32,6 +32,15 @@ func TestSplitPrograms(t *testing.T) {
 			{code: "func Repeat(s string) string { return s + s }\nRepeat(\"ab\")", result: "\"abab\""},
 			{code: "type point struct{ Title string }\npoint{Title: Title(\"x\")}", result: "point{Title: \"X\"}"},
 		},
+		"loop variables": {
+			{code: "var fs []func() int\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() int { return i * i })\n}\nfmt.Println(fs[0](), fs[1](), fs[2]())", stdout: "0 1 4\n"},
+			// Code written before Go 1.22 copies the variable itself.
+			{code: "var gs []func() string\nfor _, v := range []string{\"a\", \"b\"} {\n\tv := v\n\tgs = append(gs, func() string { return v })\n}\nfmt.Println(gs[0](), gs[1]())", stdout: "a b\n"},
+			{code: "var hs []func() int\nfor _, v := range []int{1, 2} {\n\tv := v * 10\n\ths = append(hs, func() int { return v })\n}\nfmt.Println(hs[0](), hs[1]())", stdout: "10 20\n"},
+			// A loop that changes its variable keeps one.
+			{code: "var ks []func() int\nfor i := 0; i < 4; i++ {\n\tks = append(ks, func() int { return 0 })\n\ti++\n}\nlen(ks)", result: "2"},
+			{code: "func deferred() {\n\tfor i := 0; i < 3; i++ {\n\t\tdefer fmt.Print(i, \" \")\n\t}\n}\ndeferred()\nfmt.Println()", stdout: "2 1 0 \n"},
+		},
 		"dot import in a program": {
 			{code: "package main\n\nimport . \"fmt\"\n\nfunc main() {\n\tPrintln(\"hello\", Sprint(1))\n}", stdout: "hello 1\n"},
 		},
