@@ -159,10 +159,13 @@ func (st *encodeState) merged(v *vocab, piece string) []int {
 // core takes.
 const parallelMin = 256 << 10
 
-// chunks cuts a large text into pieces for the cores, or returns nil. It cuts only after a line break that a
-// letter or digit follows: every split pattern ends a piece there (no alternative matches a line break
-// followed by a letter or digit), and a piece depends only on the text from where it starts, so encoding
-// the pieces one by one gives the ids of the whole.
+// chunks cuts a large text into pieces for the cores, or returns nil. It cuts only after a single line break
+// between a visible ASCII character and an ASCII letter or digit: every split pattern ends a piece there (no
+// alternative matches a line break followed by a letter or digit), the line break is a piece of its own
+// whether or not the text goes on (r50k and p50k have no \s*[\r\n] alternative, so a longer whitespace run
+// at the end of a chunk would be cut differently from the same run inside the text: "\n\n" is one piece at
+// the end, two before a letter), and the pieces after it depend only on the text from where they start, so
+// encoding the chunks one by one gives the ids of the whole.
 func (e *Encoding) chunks(text string) []string {
 	procs := runtime.GOMAXPROCS(0)
 	if procs < 2 || len(text) < 2*parallelMin {
@@ -186,7 +189,8 @@ func (e *Encoding) chunks(text string) []string {
 	return append(chunks, text[start:])
 }
 
-// cutAfter returns the first offset from at where a line break ends and an ASCII letter or digit follows, or -1.
+// cutAfter returns the first offset from at just after a line break that follows a visible ASCII character
+// and precedes an ASCII letter or digit, or -1.
 func cutAfter(text string, at int) int {
 	for {
 		i := strings.IndexByte(text[at:], '\n')
@@ -194,8 +198,9 @@ func cutAfter(text string, at int) int {
 			return -1
 		}
 		at += i + 1
-		if at < len(text) {
-			if c := text[at]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+		if at < len(text) && at >= 2 {
+			c, before := text[at], text[at-2]
+			if ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') && '!' <= before && before <= '~' {
 				return at
 			}
 		}

@@ -25,12 +25,15 @@ func TestParallelMatchesSequential(t *testing.T) {
 		"golden cases":            sb.String(),
 		"one line":                strings.Repeat("no line breaks at all, ", 3*parallelMin/20),
 		"line breaks then spaces": strings.Repeat("\n  x", 3*parallelMin/4),
+		// Paragraphs, Windows line ends and spaces before line breaks: r50k and p50k have no \s*[\r\n]
+		// alternative, so a chunk must not end in a whitespace run longer than its last line break.
+		"paragraphs": strings.Repeat("end.\n\nNext para \nLine two\r\nThree\t\nFour\n", 3*parallelMin/40),
 	}
 	for _, name := range Encodings() {
 		e := mustGet(t, name)
 		for what, text := range texts {
 			chunks := e.chunks(text)
-			if what == "golden cases" && len(chunks) < 2 {
+			if (what == "golden cases" || what == "paragraphs") && len(chunks) < 2 {
 				t.Fatalf("%s: %d chunks", what, len(chunks))
 			}
 			// The cuts are where encoding from the start puts a piece boundary.
