@@ -1,10 +1,10 @@
 """A workshop room on one machine: JupyterHub with N learners (30 by default), each running golm at once.
 
 The test starts, on loopback, a fake OpenAI-compatible server (golm fake-openai, with the scripted replies of
-lessons 01 and 02) and a JupyterHub from golm's hub environment (scripts/venv.sh hub: JupyterHub, its
-pure-Python configurable-http-proxy, JupyterLab), with the dummy authenticator and SimpleLocalProcessSpawner:
-every learner's single-user server runs as this Unix user, in a home folder of its own under a temporary
-folder, with the golm kernelspec of JUPYTER_PATH. Then, through the hub's REST API, it creates the learners,
+lessons 01 and 02) and a JupyterHub from golm's hub environment (scripts/venv.sh hub: JupyterHub, JupyterLab,
+the Node.js configurable-http-proxy) with the room's configuration, workshop/jupyterhub_config.py (the dummy
+authenticator and SimpleLocalProcessSpawner), changing only its addresses, folders and timeouts: every learner's single-user server runs as this Unix user, in a home folder of its own under a temporary
+folder (which the room's configuration fills with the lessons), with the golm kernelspec of JUPYTER_PATH. Then, through the hub's REST API, it creates the learners,
 gives each an API token of their own and starts all their servers at once; through each server's REST API
 (behind the hub's proxy) it starts a golm kernel and, over the kernel's websocket, runs lesson 01's code
 cells and lesson 02's client cell and first question in every kernel at the same time, as a room does when
@@ -47,6 +47,7 @@ CELL_TIMEOUT = float(os.environ.get("CELL_TIMEOUT", "300"))
 # with many learners finds the limit without the kernel's out-of-memory killer choosing what to end.
 MEMORY_FLOOR = float(os.environ.get("HUB_MEMORY_FLOOR_GIB", "1.5"))
 SPAWN_TIMEOUT = 600
+ROOM_CONFIG = ROOT / "workshop" / "jupyterhub_config.py"
 # The lesson 02 question every learner asks, and what the fake server answers to it (its script's rule).
 ASK_CELL = 'client.Ask(ctx, "What model are you exactly, and what is your knowledge cut-off date?")'
 ASK_ANSWER = "I'm ChatGPT, a large language model"
@@ -93,8 +94,9 @@ def start_fake(script):
 
 
 HUB_CONFIG = """
+# The room's configuration (workshop/jupyterhub_config.py), with the test's addresses, folders and timeouts.
 c = get_config()  # noqa
-import os
+load_subconfig({room!r})  # noqa
 c.JupyterHub.bind_url = {bind_url!r}
 c.JupyterHub.hub_bind_url = {hub_bind_url!r}
 c.JupyterHub.db_url = {db_url!r}
@@ -102,19 +104,11 @@ c.JupyterHub.cookie_secret_file = {cookie_file!r}
 c.JupyterHub.pid_file = {pid_file!r}
 c.ConfigurableHTTPProxy.command = [{proxy!r}]
 c.ConfigurableHTTPProxy.api_url = {proxy_api!r}
-c.ConfigurableHTTPProxy.should_start = True
-c.JupyterHub.authenticator_class = "dummy"
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
 c.Spawner.cmd = [{singleuser!r}]
-c.Spawner.args = {args!r}
 c.Spawner.environment = {env!r}
 c.Spawner.start_timeout = {timeout}
 c.Spawner.http_timeout = {timeout}
-c.Spawner.default_url = "/lab"
-c.JupyterHub.concurrent_spawn_limit = 0
-c.JupyterHub.active_server_limit = 0
 c.JupyterHub.services = [{{"name": "loadtest", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "loadtest", "services": ["loadtest"],
                              "scopes": ["admin:users", "admin:servers", "tokens", "read:users"]}}]
@@ -135,8 +129,8 @@ class Hub:
             db_url=f"sqlite:///{tmp / 'jupyterhub.sqlite'}", cookie_file=str(tmp / "cookie_secret"),
             pid_file=str(tmp / "hub.pid"), proxy=str(Path(venv) / "bin" / "configurable-http-proxy"),
             proxy_api=f"http://127.0.0.1:{free_port()}", homes=str(tmp / "homes"),
-            singleuser=str(Path(venv) / "bin" / "jupyterhub-singleuser"),
-            args=["--allow-root"] if os.geteuid() == 0 else [], env=env, timeout=SPAWN_TIMEOUT, token=self.token)
+            singleuser=str(Path(venv) / "bin" / "jupyterhub-singleuser"), room=str(ROOM_CONFIG),
+            env=env, timeout=SPAWN_TIMEOUT, token=self.token)
         (tmp / "jupyterhub_config.py").write_text(config)
         self.log_path = ROOT / "build" / "hub" / "hub.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -360,6 +354,8 @@ async def main_async(args):
         print(f"{len(ready)}/{len(names)} servers ready in {spawn_wall:.1f} s "
               f"(each {min(s for s in spawns if not isinstance(s, BaseException)) if ready else 0:.1f}–"
               f"{max((s for s in spawns if not isinstance(s, BaseException)), default=0):.1f} s)", flush=True)
+        problems += [f"{n}: the room's configuration did not copy the lessons into the home folder"
+                     for n in ready if not (tmp / "homes" / n / "lessons" / "01-tokens.ipynb").exists()]
         t = time.time()
         results = await asyncio.gather(*(learner(hub, n, tokens[n], cells) for n in ready), return_exceptions=True)
         run_wall = time.time() - t
