@@ -33,8 +33,8 @@ if os.environ.get("GOLM_ROOM_PASSWORD"):
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
-if os.geteuid() == 0:
-    c.Spawner.args = ["--allow-root"]
+SERVER_ARGS = ["--allow-root"] if os.geteuid() == 0 else []
+c.Spawner.args = SERVER_ARGS
 c.Spawner.default_url = "/lab"
 # A room logs in within a minute or two. On 2 cores, 30 servers starting at once took 75-85 s each
 # (test/hub): JupyterHub's default start_timeout of 60 s would turn most of them away.
@@ -49,16 +49,30 @@ c.Spawner.environment = {k: os.environ[k] for k in
 # not installed by scripts/venv.sh hub).
 
 
-# Each learner's server gets a port of its own, from the learner's number in the hub's database. The spawner's
-# default, a random free port, raced when 90 servers started at once (test/hub): two learners got the same
-# port, and one learner's requests reached the other's server.
-PORT_BASE = int(os.environ.get("GOLM_ROOM_PORT_BASE", "40000"))
+# Ports: with 90 learners starting at once (test/hub), two kinds of random port choice raced. Each learner's
+# server gets a random free port from the spawner, and two learners got the same one (one learner's requests
+# reached the other's server); each kernel gets five random free TCP ports from its server, and two servers
+# gave their kernels the same one (the second kernel could not listen, and died). So each learner's server
+# gets a fixed port, from the learner's number in the hub's database (below Linux's range of ports given to
+# outgoing connections, 32768-60999, where a first try at 40000 + number met ports already taken), and kernels talk to their server over
+# Unix sockets (ZeroMQ's ipc transport, which golm supports) in a folder of the learner's own, so that no
+# learner's kernel can take another's address.
+PORT_BASE = int(os.environ.get("GOLM_ROOM_PORT_BASE", "20000"))
+# Short, because a Unix socket's path has at most 107 bytes.
+SOCKETS = Path(os.environ.get("GOLM_ROOM_SOCKETS", "/tmp/golm-room-sockets"))
 
 
 def before_spawn(spawner):
-    """Give the learner's server its port, and the learner the lessons and the set-up check (once: their
-    later edits are kept)."""
-    spawner.port = PORT_BASE + spawner.user.id
+    """Give the learner's server its port and its kernels their sockets' folder, and the learner the lessons
+    and the set-up check (once: their later edits are kept)."""
+    uid = spawner.user.id
+    spawner.port = PORT_BASE + uid
+    sockets = SOCKETS / str(uid)
+    sockets.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # port_retries=0: a port that is taken stops this server with an error, instead of the server moving to
+    # another port, where the hub would never find it.
+    spawner.args = SERVER_ARGS + ["--ServerApp.port_retries=0", "--KernelManager.transport=ipc",
+                                  f"--KernelManager.ip={sockets}/kernel"]
     home = Path(spawner.home_dir_template.format(username=spawner.user.name))
     home.mkdir(parents=True, exist_ok=True)
     for src, dst in ((ROOT / "notebooks", home / "lessons"), (ROOT / "workshop" / "00-setup-check.ipynb",

@@ -135,7 +135,7 @@ class Hub:
         self.log_path = ROOT / "build" / "hub" / "hub.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w")
-        hub_env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(16))
+        hub_env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(16), GOLM_ROOM_SOCKETS=str(tmp / "s"))
         self.proc = subprocess.Popen([str(Path(venv) / "bin" / "jupyterhub"), "-f", str(tmp / "jupyterhub_config.py")],
                                      cwd=tmp, env=hub_env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
@@ -305,6 +305,28 @@ def memory(hub_pid):
     return per_user, overhead, kernels
 
 
+def kernel_addresses(hub_pid):
+    """The addresses each learner's kernel processes listen on: TCP ports and Unix sockets."""
+    root = psutil.Process(hub_pid)
+    found = {}
+    for server in root.children():
+        try:
+            user = server.environ().get("JUPYTERHUB_USER")
+            kernels = server.children(recursive=True)
+        except psutil.Error:
+            continue
+        for k in kernels:
+            try:
+                tcp = k.net_connections(kind="tcp")
+                unix = k.net_connections(kind="unix")
+            except psutil.Error:
+                continue
+            found.setdefault(user, set()).update(
+                [f"tcp {c.laddr.ip}:{c.laddr.port}" for c in tcp if c.status == psutil.CONN_LISTEN] +
+                [f"unix {c.laddr}" for c in unix if c.laddr])
+    return found
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
@@ -360,6 +382,14 @@ async def main_async(args):
         results = await asyncio.gather(*(learner(hub, n, tokens[n], cells) for n in ready), return_exceptions=True)
         run_wall = time.time() - t
         per_user, overhead, kernels = memory(hub.proc.pid)
+        addresses = kernel_addresses(hub.proc.pid)
+        owners = {}
+        for user, ips in addresses.items():
+            for ip in ips:
+                owners.setdefault(ip, []).append(user)
+        problems += [f"the kernels of {', '.join(sorted(set(us)))} listen on the same address {a}: the room's "
+                     "configuration should give each learner's kernels their own" for a, us in owners.items()
+                     if len(set(us)) > 1]
         times, starts, done = [], [], 0
         for n, r in zip(ready, results):
             if isinstance(r, BaseException):
@@ -386,6 +416,10 @@ async def main_async(args):
                   f"PSS mean {statistics.mean(pss):.0f} MiB (max {max(pss):.0f}), "
                   f"RSS mean {statistics.mean(rss):.0f} MiB (max {max(rss):.0f}); of the PSS, the golm kernel "
                   f"{kernels / mib / len(pss):.0f} MiB and the Jupyter server {statistics.mean(pss) - kernels / mib / len(pss):.0f} MiB")
+        kinds = sorted({a.split()[0] for a in owners})
+        shared = sum(len(set(us)) > 1 for us in owners.values())
+        print(f"the kernels of {len(addresses)} learners listen on {len(owners)} addresses ({', '.join(kinds)}), "
+              f"{shared} of them shared between learners")
         print(f"hub + proxy: PSS {overhead[0] / mib:.0f} MiB, RSS {overhead[1] / mib:.0f} MiB; "
               f"all together PSS {(sum(pss) + overhead[0] / mib) / 1024:.2f} GiB")
         vm = psutil.virtual_memory()
