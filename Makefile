@@ -21,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: dist test-dist bench-rag bench-tokens tokens-reference run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -52,7 +52,9 @@ test:
 	$(GO) vet ./...
 	$(MAKE) test-cross
 	$(BIN) lessons check
-	$(MAKE) test-go test-conformance test-env test-notebooks test-browser test-dist
+	$(BIN) lessons check --lessons workshop/src --notebooks workshop
+	$(BIN) lessons check --lessons workshop/solutions/src --notebooks workshop/solutions
+	$(MAKE) test-go test-conformance test-env test-notebooks test-workshop test-browser test-dist test-hub
 
 # golm builds for macOS and Linux on ARM too (without cgo, so without llama.cpp): cross-compile it, and vet
 # the process model's platform-specific files for macOS.
@@ -80,9 +82,12 @@ test-dist: dist
 generate:
 	$(GO) generate ./symbols ./internal/kernel/docs
 
-# Regenerate notebooks/ from lessons/.
+# Regenerate notebooks/ from lessons/, and the instructor's notebooks of workshop/ from workshop/src and
+# workshop/solutions/src.
 lessons:
 	$(GO) run ./cmd/golm lessons build
+	$(GO) run ./cmd/golm lessons build --lessons workshop/src --notebooks workshop
+	$(GO) run ./cmd/golm lessons build --lessons workshop/solutions/src --notebooks workshop/solutions
 
 test-go:
 	$(GO) test ./...
@@ -122,6 +127,23 @@ test-browser: test-kernelspec
 	echo "GOLM_JUPYTER_VENV=$$venv $(PYTHON) test/browser/test_browser.py" && \
 	GOLM_JUPYTER_VENV=$$venv JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg \
 		$(PYTHON) test/browser/test_browser.py
+
+# The instructor's notebooks: the set-up check with the fake server and with no key, the solutions with the
+# fake server (and the tiny stand-in model for lessons 04 and 07).
+test-workshop: test-kernelspec
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/workshop/run_workshop.py
+
+# A workshop room on this machine: JupyterHub (scripts/venv.sh hub) with HUB_USERS learners (30), all running
+# lesson 01 and a lesson 02 cell against the fake server at once; prints memory per learner and cell times.
+HUB_USERS ?= 30
+test-hub: test-kernelspec
+	@venv=$$(PYTHON=$(PYTHON) scripts/venv.sh hub) && \
+	echo "JUPYTER_PATH=$(TESTJUPYTER) $$venv/bin/python test/hub/test_hub.py --users $(HUB_USERS)" && \
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $$venv/bin/python test/hub/test_hub.py --users $(HUB_USERS)
+
+# Where this machine's room breaks (not in make test): the load test with 60 and 90 learners.
+hub-capacity: test-kernelspec
+	$(MAKE) test-hub HUB_USERS=60; $(MAKE) test-hub HUB_USERS=90
 
 test-env:
 	$(PYTHON) test/env/test_environment.py

@@ -22,7 +22,7 @@ pkgs=
 if [ "$mode" = test ]; then
 	pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
 	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium python3-pip"
-	pkgs="$pkgs python3-venv g++ make"
+	pkgs="$pkgs python3-venv g++ make nodejs"
 elif ! command -v jupyter-lab >/dev/null 2>&1 && ! command -v jupyter-notebook >/dev/null 2>&1; then
 	pkgs="python3 python3-venv"
 fi
