@@ -74,6 +74,13 @@ for t in $targets; do
 			$GO build -tags llama -buildmode=pie -ldflags "$ldflags" -o "$dir/golm" ./cmd/golm)
 		features='["llama","cpu"]'
 		march=$($GO version -m "$dir/golm" | sed -n 's/.*CGO_CFLAGS=.*-march=\([^ "]*\).*/\1/p' | head -1)
+		case $march in
+		'' | x86-64-v2 | x86-64-v3) ;; # the levels golm install --release can check (internal/release/cpu.go)
+		*)
+			echo "dist.sh: llama.cpp was built with -march=$march (GOLM_MARCH): a release must run on other machines; build it with GOLM_MARCH=x86-64-v3 (the default) or x86-64-v2" >&2
+			exit 1
+			;;
+		esac
 		glibc=
 		if [ "$os" = linux ] && command -v objdump >/dev/null 2>&1; then
 			glibc=$(objdump -T "$dir/golm" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -1)

@@ -44,6 +44,16 @@ func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	where := kernelspec.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}
 
+	// kernel.json and the bin/golm link must name absolute paths: Jupyter starts kernels from other folders.
+	for _, p := range []*string{binary, dest} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return fmt.Errorf("%s: %w", *p, err)
+			}
+			*p = abs
+		}
+	}
 	exe := *binary
 	if *rel || *from != "" {
 		if *binary != "" {

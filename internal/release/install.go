@@ -100,6 +100,11 @@ func Install(ctx context.Context, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("creating a folder in %s: %w", releases, err)
 	}
 	defer os.RemoveAll(tmp) // gone after the rename below; removes a half-unpacked folder on error
+	// MkdirTemp makes the folder for its owner only; the release must be readable by every user of the
+	// machine (root installing for a JupyterHub's learners).
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return Result{}, fmt.Errorf("making %s readable: %w", tmp, err)
+	}
 	if _, err := dl.Seek(0, io.SeekStart); err != nil {
 		return Result{}, err
 	}

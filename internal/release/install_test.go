@@ -162,6 +162,10 @@ func TestInstall(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(wantDir, "notebooks", "01-tokens.ipynb")); err != nil {
 		t.Errorf("the notebooks were not unpacked: %v", err)
 	}
+	// Other users (a JupyterHub's learners, when root installed for everyone) must reach the release.
+	if st, err := os.Stat(wantDir); err != nil || st.Mode().Perm() != 0o755 {
+		t.Errorf("release folder mode %v (%v), want 0755: other users could not run golm", st.Mode().Perm(), err)
+	}
 	got := leftovers(t, filepath.Join(dest, "releases"))
 	for _, p := range got {
 		if strings.HasPrefix(p, ".") {

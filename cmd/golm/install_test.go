@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestInstallRelativeBinary: a relative --binary is written into kernel.json as an absolute path, since
+// Jupyter starts kernels from other folders.
+func TestInstallRelativeBinary(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("golm", []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	if err := runInstall(context.Background(), []string{"--prefix", "prefix", "--binary", "golm"}, &out, &errs); err != nil {
+		t.Fatalf("%v (%s)", err, errs.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "prefix", "share", "jupyter", "kernels", "golm", "kernel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct{ Argv []string }
+	if err := json.Unmarshal(data, &spec); err != nil || len(spec.Argv) == 0 {
+		t.Fatalf("kernel.json %s: %v", data, err)
+	}
+	if want := filepath.Join(dir, "golm"); spec.Argv[0] != want {
+		t.Errorf("kernel.json starts %q, want %q", spec.Argv[0], want)
+	}
+}
