@@ -19,8 +19,9 @@
 //	enc.Show("They are splashing")    // the pieces as coloured spans in a notebook
 //	tokens.Compare(text, nil)         // a table of token counts in every encoding
 //
-// The vocabularies are compiled into the program (OpenAI's files, checked against their published SHA-256):
-// nothing is ever downloaded. An encoding's vocabulary is loaded on its first Get, once per program, and then
+// The vocabularies are compiled into the program (the ranks of OpenAI's files; a test checks a fingerprint of
+// each, and `make tokens-reference` checks them against the SHA-256 OpenAI publishes): nothing is ever
+// downloaded. An encoding's vocabulary is loaded on its first Get, once per program, and then
 // takes about 10 MB of memory for o200k_base, 5 MB for cl100k_base and 2.6 MB for p50k_base and r50k_base.
 // Programs that use github.com/pkoukk/tiktoken-go can call InstallOfflineLoader so that it too works without
 // a network, from the same data.

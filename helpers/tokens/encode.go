@@ -98,7 +98,8 @@ type encodeState struct {
 // span is where the ids of a piece are in encodeState.ids.
 type span struct{ start, end int32 }
 
-// cacheMax bounds the pieces an encodeState remembers (a few MB); when full, it starts afresh. 4 MB of Go
+// cacheMax bounds the pieces an encodeState remembers (with the ids' bound in merged, at most about 18 MB
+// per goroutine and encoding in use); when full, it starts afresh. 4 MB of Go
 // source has 16 000 to 26 000 distinct pieces that take several tokens, English prose a few hundred.
 const cacheMax = 1 << 15
 
@@ -143,7 +144,13 @@ func (st *encodeState) merged(v *vocab, piece string) []int {
 	}
 	if len(piece) > 256 { // rare and long: not worth remembering
 		st.buf = v.merge(piece, st.buf[:0], &st.scratch)
-		return st.buf
+		out := st.buf
+		if len(piece) > 64<<10 {
+			// A huge piece (a run of one letter, of spaces, of digits) needs scratch space of about 40
+			// bytes per byte: let it go with this call rather than keep it in the pooled state.
+			st.scratch, st.buf = mergeScratch{}, nil
+		}
+		return out
 	}
 	if st.cache == nil || len(st.cache) >= cacheMax || len(st.ids) > 1<<20 {
 		st.cache = make(map[string]span, 1024)

@@ -111,3 +111,29 @@ func TestBatch(t *testing.T) {
 		t.Errorf("EncodeBatch(nil) = %v", got)
 	}
 }
+
+// TestHugePiece encodes a piece longer than 64 KiB (one run of a letter) and checks that the state does not
+// keep its scratch space, and that encoding it again gives the same ids; and that no token is empty.
+func TestHugePiece(t *testing.T) {
+	huge := strings.Repeat("a", 70<<10)
+	for _, name := range Encodings() {
+		e := mustGet(t, name)
+		st := new(encodeState)
+		first := slices.Clone(e.encode(huge, nil, st))
+		if len(first) == 0 || len(first) >= len(huge) {
+			t.Errorf("%s: %d ids for %d letters", name, len(first), len(huge))
+		}
+		if st.buf != nil || st.scratch.next != nil || st.scratch.ranks != nil {
+			t.Errorf("%s: the state kept the scratch space of a %d-byte piece", name, len(huge))
+		}
+		if again := e.encode(huge, nil, st); !slices.Equal(again, first) {
+			t.Errorf("%s: encoding the huge piece again gave other ids", name)
+		}
+		if n := e.count(huge, st); n != len(first) {
+			t.Errorf("%s: count = %d, want %d", name, n, len(first))
+		}
+		if r := e.vocab.rank(""); r != noRank {
+			t.Errorf("%s: the empty string has rank %d", name, r)
+		}
+	}
+}

@@ -81,7 +81,8 @@ func (e *Encoding) Name() string { return e.name }
 // String returns the encoding's name.
 func (e *Encoding) String() string { return e.name }
 
-// Pieces returns the text of each token of text, in order; joined, they give the text back. A token
+// Pieces returns the text of each token of text, in order; joined, they give the text back when it is valid
+// UTF-8 and no piece needed escaping. A token
 // that holds only part of a multi-byte character (emoji and many CJK characters take several tokens) is not
 // valid UTF-8 on its own; its invalid bytes are written as Go byte escapes (a backslash, an x and two hex
 // digits for each byte): the crab emoji "🦀" is three tokens in cl100k_base, with the pieces `\xf0\x9f`,

@@ -52,6 +52,9 @@ func (v *vocab) size() int { return len(v.offs) - 1 }
 // rank returns the id of the token whose bytes are s, or noRank.
 func (v *vocab) rank(s string) uint32 {
 	n := len(s)
+	if n == 0 {
+		return noRank // no token is empty (the short-key encoding would find id 0)
+	}
 	var key, h uint64
 	if n >= 8 {
 		key = le64(s)
