@@ -70,7 +70,8 @@ type SplitOptions struct {
 }
 
 // Split cuts a document into chunks (see SplitOptions and SplitMode). No chunk has more than MaxTokens
-// tokens; chunks with only white space are dropped.
+// tokens; chunks with only white space are dropped, and so are headings with no text under them that fits in
+// their chunk (the chunks that follow have them in their Headings).
 func Split(doc Document, opts ...SplitOptions) ([]Chunk, error) {
 	o, err := options.One("rag: Split", opts)
 	if err != nil {
@@ -299,23 +300,32 @@ func (s *splitter) emit(start, end int, path []string, n int) {
 func (s *splitter) structure(blocks []block) {
 	start, end, n := -1, 0, 0
 	var path []string
+	headingsOnly := false // the open chunk has nothing but headings so far
 	flush := func() {
-		if start >= 0 {
+		// Headings alone are not a chunk: they are in the Headings of the chunks that follow them.
+		if start >= 0 && !headingsOnly {
 			s.emit(start, end, path, n)
-			start = -1
 		}
+		start = -1
 	}
 	for _, b := range blocks {
-		if b.level > 0 {
+		if b.level > 0 && !headingsOnly {
 			flush()
 		}
 		if start >= 0 {
 			if m := s.enc.Count(s.doc.Text[start:b.end]); m <= s.o.MaxTokens {
+				// A heading right under another ("## Career", "### Early companies") joins it, and the
+				// chunk takes the inner heading's path.
+				if b.level > 0 {
+					path = b.path
+				}
 				end, n = b.end, m
+				headingsOnly = headingsOnly && b.level > 0
 				continue
 			}
 			flush()
 		}
+		headingsOnly = b.level > 0
 		m := s.enc.Count(s.doc.Text[b.start:b.end])
 		if m > s.o.MaxTokens {
 			s.headingsAt = func(int) []string { return b.path }

@@ -207,3 +207,32 @@ func TestSetextLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitHeadingUnderHeading(t *testing.T) {
+	doc, _ := NewDocument("h.md", "# Career\n\n## Early companies\n\nFastMail.\n\n## Kaggle\n\nCompetitions.\n", Markdown)
+	chunks, err := Split(doc, SplitOptions{MaxTokens: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 2 || chunks[0].Text != "# Career\n\n## Early companies\n\nFastMail." ||
+		strings.Join(chunks[0].Headings, "/") != "Career/Early companies" || strings.Join(chunks[1].Headings, "/") != "Career/Kaggle" {
+		t.Errorf("chunks %+v", chunks)
+	}
+}
+
+func TestSplitDropsLoneHeadings(t *testing.T) {
+	long := strings.TrimSpace(strings.Repeat("The quick brown fox jumps over the lazy dog. ", 10))
+	doc, _ := NewDocument("h.md", "# Title\n\n## Part\n\n"+long+"\n\n## Empty\n", Markdown)
+	chunks, err := Split(doc, SplitOptions{MaxTokens: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chunks {
+		if strings.HasPrefix(c.Text, "#") || strings.Join(c.Headings, "/") != "Title/Part" {
+			t.Errorf("chunk %+v", c)
+		}
+	}
+	if len(chunks) < 2 {
+		t.Errorf("%d chunks", len(chunks))
+	}
+}
