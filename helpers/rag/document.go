@@ -18,8 +18,8 @@ type Format int
 const (
 	// Text is plain text: paragraphs separated by blank lines, no headings.
 	Text Format = iota
-	// Markdown is Markdown: ATX headings ("# Title") structure the text (setext headings, underlined with
-	// "===" or "---", are read as paragraphs); fenced code blocks stay whole.
+	// Markdown is Markdown: headings structure the text, written with "#" ("# Title", "## Part") or
+	// underlined (a line of "===" for level 1, "---" for level 2); fenced code blocks stay whole.
 	Markdown
 	// HTML is an HTML page: its main text is kept (the <main> or single <article> element when there is one,
 	// else <body>), without navigation, headers, footers, asides, forms, scripts and styles; headings become

@@ -3,6 +3,8 @@ package rag_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 
@@ -173,4 +175,35 @@ func ExampleEmbedFunc() {
 	vecs, _ := lengths.Embed(context.Background(), []string{"Go", "gopher"})
 	fmt.Println(lengths.Name(), vecs)
 	// Output: length [[2 1] [6 1]]
+}
+
+// Fetching a Wikipedia article as clean text. Here a local server stands in for Wikipedia (the base URL is an
+// option, or the environment variable GOLM_WIKIPEDIA_URL); without one, the article comes from
+// en.wikipedia.org, once: it is cached on disk.
+func ExampleLoadWikipedia() {
+	wiki := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><head><title>Gopher</title></head><body>
+<section><p>The gopher is Go's mascot.<sup class="mw-ref reference">[1]</sup></p></section>
+<section><h2>History</h2><p>It was drawn by Renée French.</p></section>
+<section><h2>References</h2><ol class="references"><li>A source.</li></ol></section></body></html>`)
+	}))
+	defer wiki.Close()
+	cache, _ := os.MkdirTemp("", "wiki")
+	defer os.RemoveAll(cache)
+
+	doc, err := rag.LoadWikipedia(context.Background(), "Gopher", rag.WikipediaOptions{BaseURL: wiki.URL, CacheDir: cache})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(doc.Title)
+	fmt.Println(doc.Text)
+	// Output:
+	// Gopher
+	// The gopher is Go's mascot.
+	//
+	// ## History
+	//
+	// It was drawn by Renée French.
 }

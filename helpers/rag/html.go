@@ -20,7 +20,10 @@ var skipped = map[atom.Atom]bool{
 var skippedClasses = []string{"mw-editsection", "reference", "navbox", "noprint", "mw-jump-link", "sidebar"}
 
 // htmlText returns an HTML page's title and its main text as Markdown-like text.
-func htmlText(src string) (title, text string, err error) {
+func htmlText(src string) (title, text string, err error) { return htmlTextSkipping(src, nil) }
+
+// htmlTextSkipping is htmlText, also skipping elements of the given classes.
+func htmlTextSkipping(src string, classes []string) (title, text string, err error) {
 	root, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		return "", "", err
@@ -66,7 +69,7 @@ func htmlText(src string) (title, text string, err error) {
 	if start == nil {
 		start = root
 	}
-	w := &htmlWriter{}
+	w := &htmlWriter{skip: classes}
 	w.walk(start)
 	w.flush()
 	return title, strings.Join(w.blocks, "\n\n"), nil
@@ -81,7 +84,7 @@ func role(n *html.Node) string {
 	return ""
 }
 
-func hidden(n *html.Node) bool {
+func hidden(n *html.Node, extra []string) bool {
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "hidden":
@@ -97,6 +100,11 @@ func hidden(n *html.Node) bool {
 		case "class":
 			for _, c := range strings.Fields(a.Val) {
 				for _, s := range skippedClasses {
+					if c == s {
+						return true
+					}
+				}
+				for _, s := range extra {
 					if c == s {
 						return true
 					}
@@ -130,6 +138,7 @@ type htmlWriter struct {
 	blocks []string
 	line   strings.Builder // the inline text of the block being written
 	prefix string          // "# ", "- ": what the current block starts with
+	skip   []string        // more classes to skip
 }
 
 // flush ends the current block.
@@ -153,7 +162,7 @@ func (w *htmlWriter) walk(n *html.Node) {
 		}
 		return
 	}
-	if skipped[n.DataAtom] || hidden(n) {
+	if skipped[n.DataAtom] || hidden(n, w.skip) {
 		return
 	}
 	switch n.DataAtom {
@@ -177,8 +186,8 @@ func (w *htmlWriter) walk(n *html.Node) {
 		w.flush()
 		var cells []string
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !hidden(c) {
-				sub := &htmlWriter{}
+			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !hidden(c, w.skip) {
+				sub := &htmlWriter{skip: w.skip}
 				sub.children(c)
 				sub.flush()
 				cells = append(cells, strings.Join(sub.blocks, " "))

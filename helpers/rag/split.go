@@ -70,7 +70,8 @@ type SplitOptions struct {
 }
 
 // Split cuts a document into chunks (see SplitOptions and SplitMode). No chunk has more than MaxTokens
-// tokens; chunks with only white space are dropped.
+// tokens; chunks with only white space are dropped, and so are headings with no text under them that fits in
+// their chunk (the chunks that follow have them in their Headings).
 func Split(doc Document, opts ...SplitOptions) ([]Chunk, error) {
 	o, err := options.One("rag: Split", opts)
 	if err != nil {
@@ -140,6 +141,14 @@ func blocksOf(text string, format Format) []block {
 			cur = -1
 		}
 	}
+	heading := func(start, end, level int, title string) {
+		for len(levels) > 0 && levels[len(levels)-1] >= level {
+			levels, path = levels[:len(levels)-1], path[:len(path)-1]
+		}
+		levels = append(levels, level)
+		path = append(path[:len(path):len(path)], title)
+		blocks = append(blocks, block{start: start, end: end, level: level, title: title, path: path})
+	}
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		next := len(text)
@@ -168,12 +177,13 @@ func blocksOf(text string, format Format) []block {
 			closePara()
 			level := headingLevel(trimmed)
 			title := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(trimmed[level:]), "#"))
-			for len(levels) > 0 && levels[len(levels)-1] >= level {
-				levels, path = levels[:len(levels)-1], path[:len(path)-1]
-			}
-			levels = append(levels, level)
-			path = append(path[:len(path):len(path)], title)
-			blocks = append(blocks, block{start: pos, end: pos + len(line), level: level, title: title, path: path})
+			heading(pos, pos+len(line), level, title)
+		case format == Markdown && cur >= 0 && setextLevel(line) > 0 && !listItem(text[cur:curEnd]):
+			// The open paragraph, underlined, is a heading: "===" level 1, "---" level 2.
+			title := strings.Join(strings.Fields(text[cur:curEnd]), " ")
+			start := cur
+			cur = -1
+			heading(start, pos+len(line), setextLevel(line), title)
 		default:
 			if cur < 0 {
 				cur = pos
@@ -196,6 +206,40 @@ func headingLevel(line string) int {
 		return 0
 	}
 	return n
+}
+
+// setextLevel returns the level of a setext heading's underline ("===" is 1, "---" is 2) or 0: a line of
+// only "=" or only "-" characters, indented less than four spaces, trailing spaces allowed.
+func setextLevel(line string) int {
+	trimmed := strings.TrimLeft(line, " ")
+	if len(line)-len(trimmed) >= 4 {
+		return 0
+	}
+	trimmed = strings.TrimRight(trimmed, " \t")
+	if trimmed == "" {
+		return 0
+	}
+	if strings.Trim(trimmed, "=") == "" {
+		return 1
+	}
+	if strings.Trim(trimmed, "-") == "" {
+		return 2
+	}
+	return 0
+}
+
+// listItem reports whether a paragraph starts with a list marker ("- ", "* ", "+ ", "1. "): a "---" under a
+// list item is not a setext underline.
+func listItem(para string) bool {
+	p := strings.TrimLeft(para, " ")
+	if len(p) >= 2 && strings.ContainsRune("-*+", rune(p[0])) && (p[1] == ' ' || p[1] == '\t') {
+		return true
+	}
+	i := 0
+	for i < len(p) && i < 9 && p[i] >= '0' && p[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(p) && (p[i] == '.' || p[i] == ')') && (p[i+1] == ' ' || p[i+1] == '\t')
 }
 
 // headingIndex returns a function giving the heading path in effect at a byte offset.
@@ -256,23 +300,32 @@ func (s *splitter) emit(start, end int, path []string, n int) {
 func (s *splitter) structure(blocks []block) {
 	start, end, n := -1, 0, 0
 	var path []string
+	headingsOnly := false // the open chunk has nothing but headings so far
 	flush := func() {
-		if start >= 0 {
+		// Headings alone are not a chunk: they are in the Headings of the chunks that follow them.
+		if start >= 0 && !headingsOnly {
 			s.emit(start, end, path, n)
-			start = -1
 		}
+		start = -1
 	}
 	for _, b := range blocks {
-		if b.level > 0 {
+		if b.level > 0 && !headingsOnly {
 			flush()
 		}
 		if start >= 0 {
 			if m := s.enc.Count(s.doc.Text[start:b.end]); m <= s.o.MaxTokens {
+				// A heading right under another ("## Career", "### Early companies") joins it, and the
+				// chunk takes the inner heading's path.
+				if b.level > 0 {
+					path = b.path
+				}
 				end, n = b.end, m
+				headingsOnly = headingsOnly && b.level > 0
 				continue
 			}
 			flush()
 		}
+		headingsOnly = b.level > 0
 		m := s.enc.Count(s.doc.Text[b.start:b.end])
 		if m > s.o.MaxTokens {
 			s.headingsAt = func(int) []string { return b.path }

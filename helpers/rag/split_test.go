@@ -163,3 +163,76 @@ func TestSplitMultibyteWindows(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+func TestSplitSetextHeadings(t *testing.T) {
+	text := "Money\n=====\n\nMoney is a medium of exchange.\n\nHistory of\nmoney\n-------\n\nBarter came first.\n\n" +
+		"- a list item\n---\n\nAfter a rule.\n\n    indented\n    ---\n"
+	doc, err := NewDocument("setext.md", text, Markdown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "Money" {
+		t.Errorf("title %q", doc.Title)
+	}
+	chunks, err := Split(doc, SplitOptions{MaxTokens: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct{ headings, start string }
+	wants := []want{
+		{"Money", "Money\n=====\n\nMoney is"},
+		{"Money/History of money", "History of\nmoney\n-------\n\nBarter came first.\n\n- a list item\n---\n\nAfter a rule."},
+	}
+	if len(chunks) != len(wants) {
+		t.Fatalf("got %d chunks: %+v", len(chunks), chunks)
+	}
+	for i, w := range wants {
+		if got := strings.Join(chunks[i].Headings, "/"); got != w.headings || !strings.HasPrefix(chunks[i].Text, w.start) {
+			t.Errorf("chunk %d: headings %q, text %q; want %q, %q", i, got, chunks[i].Text, w.headings, w.start)
+		}
+	}
+	// In plain text the same underlines are only text.
+	plain, _ := NewDocument("setext.txt", text, Text)
+	pc, _ := Split(plain, SplitOptions{MaxTokens: 1000})
+	if len(pc) != 1 || len(pc[0].Headings) != 0 {
+		t.Errorf("plain text: %+v", pc)
+	}
+}
+
+func TestSetextLevel(t *testing.T) {
+	for line, want := range map[string]int{"===": 1, "=": 1, "---": 2, "  ---  ": 2, "    ---": 0, "-=-": 0,
+		"": 0, "- -": 0, "***": 0} {
+		if got := setextLevel(line); got != want {
+			t.Errorf("setextLevel(%q) = %d, want %d", line, got, want)
+		}
+	}
+}
+
+func TestSplitHeadingUnderHeading(t *testing.T) {
+	doc, _ := NewDocument("h.md", "# Career\n\n## Early companies\n\nFastMail.\n\n## Kaggle\n\nCompetitions.\n", Markdown)
+	chunks, err := Split(doc, SplitOptions{MaxTokens: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 2 || chunks[0].Text != "# Career\n\n## Early companies\n\nFastMail." ||
+		strings.Join(chunks[0].Headings, "/") != "Career/Early companies" || strings.Join(chunks[1].Headings, "/") != "Career/Kaggle" {
+		t.Errorf("chunks %+v", chunks)
+	}
+}
+
+func TestSplitDropsLoneHeadings(t *testing.T) {
+	long := strings.TrimSpace(strings.Repeat("The quick brown fox jumps over the lazy dog. ", 10))
+	doc, _ := NewDocument("h.md", "# Title\n\n## Part\n\n"+long+"\n\n## Empty\n", Markdown)
+	chunks, err := Split(doc, SplitOptions{MaxTokens: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chunks {
+		if strings.HasPrefix(c.Text, "#") || strings.Join(c.Headings, "/") != "Title/Part" {
+			t.Errorf("chunk %+v", c)
+		}
+	}
+	if len(chunks) < 2 {
+		t.Errorf("%d chunks", len(chunks))
+	}
+}

@@ -2,6 +2,8 @@ package rag_test
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/golm-dev/golm/helpers/display/displaytest"
@@ -15,6 +17,11 @@ import (
 func TestFromInterpretedCells(t *testing.T) {
 	srv := llmtest.NewServer()
 	defer srv.Close()
+	wiki := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<html><head><title>Gopher</title></head><body><p>The gopher is Go's mascot.</p></body></html>`))
+	}))
+	defer wiki.Close()
 	displaytest.Install(t)
 	var out bytes.Buffer
 	i, err := symbols.NewInterpreter(interp.Options{Stdout: &out, Stderr: &out})
@@ -71,13 +78,15 @@ func TestFromInterpretedCells(t *testing.T) {
 		`client, _ := llm.New(llm.Config{BaseURL: "` + srv.URL + `"})
 		d2, _ := rag.NewDense(rag.OpenAI(client, ""), nil)
 		fmt.Println(d2.Add(ctx, chunks), d2.Store().Len())`,
+		`page, err := rag.LoadWikipedia(ctx, "Gopher", rag.WikipediaOptions{BaseURL: "` + wiki.URL + `", NoCache: true})
+		fmt.Println(page.Title, page.Text, err)`,
 	}
 	for _, c := range cells {
 		if _, err := i.Eval(c); err != nil {
 			t.Fatalf("cell %q: %v\noutput: %s", c, err, out.String())
 		}
 	}
-	want := "2 <nil>\n<nil>\n[notes.md#1] <nil>\n[[3 1]] <nil>\n1 <nil>\n<nil> 2\n"
+	want := "2 <nil>\n<nil>\n[notes.md#1] <nil>\n[[3 1]] <nil>\n1 <nil>\n<nil> 2\nGopher The gopher is Go's mascot. <nil>\n"
 	if out.String() != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 	}

@@ -4,10 +4,15 @@ For each notebooks/NN-name.ipynb:
   * the notebook must be valid nbformat 4;
   * a fake OpenAI-compatible server (golm fake-openai) is started with test/notebooks/scripts/NN-name.json
     when that file exists, and the kernel gets OPENAI_BASE_URL pointing at it, so no cell needs the internet;
-  * a notebook whose cells read GOLM_MODEL (lessons 04 and 07) gets it pointing at the tiny deterministic
+  * a notebook whose cells read GOLM_MODEL (lessons 04, 05 and 07) gets it pointing at the tiny deterministic
     GGUF model of helpers/local/synth, written into build/models/ once per run, instead of downloading a
     real one; such a notebook needs a kernel built with llama.cpp, and fails at once with a message saying
     so when the kernel lacks it (never skipped);
+  * a notebook whose cells read GOLM_EMBED_MODEL (lesson 05) gets the real all-MiniLM-L6-v2 embedding model
+    that scripts/models.sh fetches (in nokey mode: no embedding model at all, so that the lesson's fallback to
+    the API runs), and GOLM_CACHE pointing at build/cache;
+  * a notebook that calls rag.LoadWikipedia gets GOLM_WIKIPEDIA_URL pointing at a local HTTP server that
+    serves the pages of test/notebooks/wikipedia/ at the path of MediaWiki's REST API (404 for any other);
   * nbclient runs every cell; any error output fails the test (unless the cell is tagged
     raises-exception), and so does a cell that runs longer than CELL_TIMEOUT seconds;
   * every text listed for the notebook in expect.json must appear in the outputs of the cell its
@@ -20,24 +25,27 @@ Two more modes run the lessons under the conditions users meet (--mode, make tes
   * nokey: no OPENAI_API_KEY and no OPENAI_BASE_URL at all. Every cell must end without an error output other
     than the intended one, the no-key message of the llm client (NOKEY_MESSAGE), and every lesson that calls
     an API must show that message, so that a learner without a key learns what to do;
-  * serve: the lessons that call an API (00–03) against `golm serve` with a real small model (the Gemma 3 270M
+  * serve: the lessons that call an API (00–03, 05) against `golm serve` with a real small model (the Gemma 3 270M
     base model that scripts/models.sh fetches from the Python package registry, with the gemma chat template
     and a token limit per answer). A small base model calls no tools and answers oddly, so nothing of its
     wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS).
 
-  * local: the lessons that load a model themselves (04, 07) with GOLM_MODEL pointing at that real model
+  * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at that real model
     instead of the stand-in, so that they show real generated text, a real tokenizer and real speed; no cell
     may fail, and the lessons must show a generation speed (LOCAL_MARKERS).
 
     JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve|local] [NAME...]
 """
 
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -127,14 +135,16 @@ def kernel_has_llama():
 # The llm client's message when no key and no server are configured (helpers/llm/config.go).
 NOKEY_MESSAGE = "OPENAI_API_KEY is not set"
 # Lessons that call an OpenAI-compatible API: without a key each must show NOKEY_MESSAGE.
-API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling")
+API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling", "05-rag")
 # What each lesson must print when it runs against golm serve with a small base model.
 SERVE_MARKERS = {
     "02-openai-api": ["Using the server at"],
     "03-function-calling": ["finish reason:"],
+    "05-rag": ["Embeddings: all-MiniLM-L6-v2 on this machine", "The question is closer to Jeremy Howard's page."],
 }
 # What each lesson must print when it loads the real small model itself.
-LOCAL_MARKERS = {"04-local-models": ["tokens/s"], "07-llama-cpp": ["tokens/s"]}
+LOCAL_MARKERS = {"04-local-models": ["tokens/s"], "05-rag": ["answered on this machine", "tokens/s"],
+                 "07-llama-cpp": ["tokens/s"]}
 OPENAI_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_MODEL", "OPENAI_ORG_ID")
 
 
@@ -144,13 +154,54 @@ def free_port():
         return s.getsockname()[1]
 
 
+_real = {}
+
+
+def real_models():
+    """Fetch the small real models (scripts/models.sh, cached by version): {GEMMA_GGUF: path, MINILM_DIR: path}."""
+    if not _real:
+        out = subprocess.run(["bash", str(ROOT / "scripts" / "models.sh")], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(f"scripts/models.sh failed:\n{out.stderr}")
+        _real.update(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    return _real
+
+
 def real_model():
-    """Fetch the small real model (scripts/models.sh, cached by version) and return its path."""
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "models.sh")], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"scripts/models.sh failed:\n{out.stderr}")
-    paths = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
-    return paths["GEMMA_GGUF"]
+    """Fetch the small real chat model (scripts/models.sh) and return its path."""
+    return real_models()["GEMMA_GGUF"]
+
+
+WIKI_DIR = HERE / "wikipedia"
+WIKI_PREFIX = "/w/rest.php/v1/page/"
+
+
+class WikiHandler(http.server.BaseHTTPRequestHandler):
+    """Serves test/notebooks/wikipedia/TITLE.html at MediaWiki's REST path, as Wikipedia does."""
+
+    def do_GET(self):
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        title = path[len(WIKI_PREFIX):-len("/html")] if path.startswith(WIKI_PREFIX) and path.endswith("/html") else ""
+        page = WIKI_DIR / f"{title}.html"
+        if title and "/" not in title and page.is_file():
+            body, status, ctype = page.read_bytes(), 200, "text/html; charset=utf-8"
+        else:
+            body, status, ctype = b'{"httpCode":404,"httpReason":"Not Found"}', 404, "application/json"
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_wiki():
+    """Start the local Wikipedia in a thread; return (server, base URL)."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WikiHandler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}"
 
 
 def start_serve():
@@ -204,9 +255,22 @@ def run(path, expectations, mode="fake", server=None):
     except RuntimeError as e:
         print(f"FAIL {name}: {e}", flush=True)
         return False
-    fake = None
+    fake, wiki = None, None
     env = {k: v for k, v in os.environ.items() if k not in OPENAI_VARS}
     env.update(GOLM_SANDBOX_CONFIRM="yes", **model_env)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if "GOLM_EMBED_MODEL" in code:
+        env["GOLM_CACHE"] = str(ROOT / "build" / "cache")
+        if mode == "nokey":  # a learner with nothing set up: the lesson must fall back to the API and say so
+            env["GOLM_EMBED_MODEL"] = str(ROOT / "build" / "no-embedding-model")
+        else:
+            try:
+                env["GOLM_EMBED_MODEL"] = real_models()["MINILM_DIR"]
+            except RuntimeError as e:
+                print(f"FAIL {name}: {e}", flush=True)
+                return False
+    if "rag.LoadWikipedia" in code:
+        wiki, env["GOLM_WIKIPEDIA_URL"] = start_wiki()
     if mode in ("fake", "local"):
         script = HERE / "scripts" / f"{name}.json"
         fake, url = start_fake(script if script.exists() else None)
@@ -233,6 +297,9 @@ def run(path, expectations, mode="fake", server=None):
             fake.kill()
             fake.wait()
             fake.stdout.close()
+        if wiki:
+            wiki.shutdown()
+            wiki.server_close()
     out_dir = ROOT / "build" / "executed" / mode
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
