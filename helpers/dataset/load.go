@@ -334,18 +334,17 @@ func readCSV(ctx context.Context, r io.Reader, o Options) (*Dataset, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-				err = pe.Err
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", o.Name, err) // the reader failed, not the row
 			}
-			if err := c.bad(line, strings.Join(rec, string(cr.Comma)), err); err != nil {
+			if err := c.bad(pe.StartLine, strings.Join(rec, string(cr.Comma)), pe.Err); err != nil {
 				return nil, err
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0) // a record read without error has at least one field
 		if len(rec) != len(header) {
 			if err := c.bad(line, strings.Join(rec, string(cr.Comma)),
 				fmt.Errorf("%d fields, but the header has %d", len(rec), len(header))); err != nil {
