@@ -340,8 +340,12 @@ func queryErr(qctx context.Context, err error, o EvalOptions) error {
 	if errors.Is(qctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("%w after %v", errTimeout, o.Timeout)
 	}
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "SQL logic error: ")
+	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
+	if i := strings.LastIndex(msg, " ("); i > 0 && strings.HasSuffix(msg, ")") {
+		if _, err := strconv.Atoi(msg[i+2 : len(msg)-1]); err == nil {
+			msg = msg[:i] // SQLite's result code, which says nothing more
+		}
+	}
 	return errors.New(msg)
 }
 
