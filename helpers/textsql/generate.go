@@ -158,10 +158,13 @@ func templates() []template {
 		{"aggregate", func(t *table, rng *rand.Rand) (string, string, bool) {
 			c := colPick(rng, t, t.numCols)
 			fns := []struct{ fn, words string }{
-				{"MAX", "highest|maximum|largest"}, {"MIN", "lowest|minimum|smallest"},
+				{"MAX", "highest|maximum|largest"}, {"MIN", "lowest|minimum|smallest"}, // MAX and MIN first: isYear picks from them
 				{"AVG", "average|mean"}, {"SUM", "total"},
 			}
 			f := fns[rng.IntN(len(fns))]
+			if isYear(c) && (f.fn == "SUM" || f.fn == "AVG") {
+				f = fns[rng.IntN(2)] // a total of years means nothing
+			}
 			word := oneOf(rng, strings.Split(f.words, "|")...)
 			q := oneOf(rng,
 				"What is the %[1]s %[2]s of all {T}?",
@@ -179,6 +182,9 @@ func templates() []template {
 				{"MAX", "highest|maximum"}, {"MIN", "lowest|minimum"}, {"AVG", "average"}, {"SUM", "total"},
 			}
 			f := fns[rng.IntN(len(fns))]
+			if isYear(c) && (f.fn == "SUM" || f.fn == "AVG") {
+				f = fns[rng.IntN(2)]
+			}
 			word := oneOf(rng, strings.Split(f.words, "|")...)
 			q := oneOf(rng,
 				"What is the %[1]s %[2]s of {T} whose %[3]s is %[4]s?",
@@ -301,6 +307,9 @@ func templates() []template {
 		}},
 	}
 }
+
+// isYear reports whether a column holds years, which have a latest and an earliest but no total.
+func isYear(c column) bool { return strings.Contains(c.phrase, "year") }
 
 // capitalise makes a question start with a capital letter.
 func capitalise(s string) string {
