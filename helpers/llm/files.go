@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -118,6 +119,13 @@ func (c *Client) FineTuningJobs(ctx context.Context, limit int) ([]openai.FineTu
 		return nil, err
 	}
 	return list.Data, nil
+}
+
+// GetJSON makes an authenticated GET request to a path of the API, relative to the base URL (such as
+// "fine_tuning/jobs/ftjob-abc/events?limit=50"), and decodes the JSON answer into v: for the fields and
+// endpoints that go-openai's types lack (a fine-tuning event's type and data, a failed job's error).
+func (c *Client) GetJSON(ctx context.Context, path string, v any) error {
+	return c.getJSON(ctx, "request", c.baseURL+"/"+strings.TrimLeft(path, "/"), v)
 }
 
 // getJSON makes an authenticated GET request and decodes the JSON answer.
