@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <dlfcn.h>
 #include "llama_binding.h"
+#include "llama_guard.h"
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -78,7 +79,8 @@ static void golm_log(enum ggml_log_level level, const char * text, void * user) 
 // thread, an assert on that thread jumps back to it instead, and the call fails with the assert's message:
 // the asserts a malformed model file trips are in loading, and a notebook's kernel should not die of them.
 // The jump skips llama.cpp's clean-up, so the memory the half-done call had taken stays taken.
-static __thread jmp_buf * golm_jmp;
+// (golm_jmp and GOLM_GUARDED are declared in llama_guard.h, for llama_train.c too.)
+__thread jmp_buf * golm_jmp;
 
 static void golm_on_abort(const char * message) {
 	jmp_buf * j = golm_jmp;
@@ -95,18 +97,6 @@ static void golm_on_abort(const char * message) {
 	fflush(stderr);
 }
 
-// GOLM_GUARDED sets result to call's value, or to NULL when a llama.cpp check fails on this thread during it
-// (golm_on_abort records the check's text and jumps back here).
-#define GOLM_GUARDED(result, call) do { \
-	jmp_buf golm_jb_; \
-	if (setjmp(golm_jb_) != 0) { \
-		(result) = NULL; \
-		break; \
-	} \
-	golm_jmp = &golm_jb_; \
-	(result) = (call); \
-	golm_jmp = NULL; \
-} while (0)
 
 // A backend library loaded at run time (libggml-cuda.so) brings its own copy of ggml's core, libggml-base.so,
 // with its own log and abort callbacks. golm_hook_base installs golm's in it: path names the library file, to

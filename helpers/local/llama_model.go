@@ -58,6 +58,9 @@ type Model struct {
 	nCtx    int
 	nBatch  int
 	threads int
+	// trainable is set once the weights are F32 and writable (see makeTrainable), converted when they were
+	// converted to F32 for it.
+	trainable, converted bool
 }
 
 // Load loads a GGUF model: on the CPU with a context of up to 4096 tokens, or as opts (at most one) say.
@@ -182,18 +185,24 @@ func (m *Model) newContext(path string) error {
 	}
 	m.nBatch = min(m.nBatch, m.nCtx)
 	m.threads = threadCount(opts.Threads, runtime.GOMAXPROCS(0), runtime.NumCPU())
-	bt := m.threads
-	if opts.BatchThreads > 0 {
-		bt = threadCount(opts.BatchThreads, m.threads, runtime.NumCPU())
-	}
-	m.ctx = C.golm_new_context(m.model, C.uint32_t(m.nCtx), C.uint32_t(m.nBatch), C.uint32_t(m.nBatch),
-		C.int32_t(m.threads), C.int32_t(bt), false, C.LLAMA_POOLING_TYPE_UNSPECIFIED, m.state)
+	m.ctx = m.inferenceContext(m.model)
 	if m.ctx == nil {
 		return withReason(fmt.Errorf("local: creating a context of %d tokens for %s failed (out of memory? "+
 			"try a smaller Options.ContextSize)", m.nCtx, path))
 	}
 	m.nCtx = int(C.llama_n_ctx(m.ctx))
 	return nil
+}
+
+// inferenceContext creates the inference context for model with m's settings (m.nCtx, m.nBatch, m.threads);
+// nil when llama.cpp fails (the reason is in lastError).
+func (m *Model) inferenceContext(model *C.struct_llama_model) *C.struct_llama_context {
+	bt := m.threads
+	if m.opts.BatchThreads > 0 {
+		bt = threadCount(m.opts.BatchThreads, m.threads, runtime.NumCPU())
+	}
+	return C.golm_new_context(model, C.uint32_t(m.nCtx), C.uint32_t(m.nBatch), C.uint32_t(m.nBatch),
+		C.int32_t(m.threads), C.int32_t(bt), false, C.LLAMA_POOLING_TYPE_UNSPECIFIED, m.state)
 }
 
 // begin starts an operation: it checks the model is open, takes the locks, and arranges for ctx's

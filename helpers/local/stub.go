@@ -102,3 +102,12 @@ func (m *Model) generate(ctx context.Context, prompt string, opts GenerateOption
 func (m *Model) embed(ctx context.Context, texts []string) ([][]float32, error) {
 	return nil, ErrNotBuilt
 }
+
+// train returns ErrNotBuilt.
+func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptions, hooks trainHooks) (TrainResult,
+	error) {
+	return TrainResult{}, ErrNotBuilt
+}
+
+// save returns ErrNotBuilt.
+func (m *Model) save(path string) error { return ErrNotBuilt }

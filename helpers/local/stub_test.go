@@ -40,6 +40,15 @@ func TestNotBuilt(t *testing.T) {
 		!strings.HasPrefix(p, "<|im_start|>user") {
 		t.Errorf("ChatPrompt with a named template: %q %v", p, err)
 	}
+	if _, err := none.Train(ctx, []TrainExample{{Prompt: "Q", Completion: "A"}}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Train: %v", err)
+	}
+	if _, err := none.Train(ctx, nil); err == nil || errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Train without examples checks its input first: %v", err)
+	}
+	if err := none.Save("model.gguf"); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Save: %v", err)
+	}
 	if err := LoadBackend("libggml-cuda.so"); !errors.Is(err, ErrNotBuilt) || Devices() != nil || GPUAvailable() {
 		t.Error("backends without llama.cpp")
 	}
