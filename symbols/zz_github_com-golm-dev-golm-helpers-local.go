@@ -41,5 +41,9 @@ func init() {
 		"Timing":          reflect.ValueOf((*local.Timing)(nil)),
 		"TokenLogProb":    reflect.ValueOf((*local.TokenLogProb)(nil)),
 		"TokenProb":       reflect.ValueOf((*local.TokenProb)(nil)),
+		"TrainExample":    reflect.ValueOf((*local.TrainExample)(nil)),
+		"TrainOptions":    reflect.ValueOf((*local.TrainOptions)(nil)),
+		"TrainResult":     reflect.ValueOf((*local.TrainResult)(nil)),
+		"TrainStep":       reflect.ValueOf((*local.TrainStep)(nil)),
 	}
 }
