@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/golm-dev/golm/internal/kernel/kernelspec"
@@ -16,6 +20,9 @@ import (
 )
 
 func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// Ctrl-C or a SIGTERM cancels a release's download or unpacking, which then removes its files.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fs := flag.NewFlagSet("install", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	user := fs.Bool("user", false, "install for the current user (~/.local/share/jupyter/kernels)")
@@ -110,7 +117,8 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 	if err != nil {
 		return release.Result{}, err
 	}
-	if err := writable(kdir); err != nil {
+	undo, err := writable(kdir)
+	if err != nil {
 		return release.Result{}, fmt.Errorf("the kernelspec cannot be installed in %s (%w): try --user", kdir, err)
 	}
 	fmt.Fprintf(stdout, "Fetching golm's release from %s\n", from)
@@ -120,6 +128,7 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 		Dest:   dest,
 	})
 	if err != nil {
+		undo()
 		return release.Result{}, err
 	}
 	a := res.Archive
@@ -137,15 +146,33 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 	return res, nil
 }
 
-// writable reports whether files can be created in dir (creating it if needed).
-func writable(dir string) error {
+// writable reports whether files can be created in dir, creating it if needed; undo removes the folders
+// it created, if they are still empty.
+func writable(dir string) (undo func(), err error) {
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
+	}
+	undo = func() {
+		for _, d := range made {
+			_ = os.Remove(d) // only if empty
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		undo()
+		return nil, err
 	}
 	f, err := os.CreateTemp(dir, ".golm-check-*")
 	if err != nil {
-		return err
+		undo()
+		return nil, err
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		return nil, err
+	}
+	return undo, nil
 }

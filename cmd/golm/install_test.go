@@ -33,3 +33,20 @@ func TestInstallRelativeBinary(t *testing.T) {
 		t.Errorf("kernel.json starts %q, want %q", spec.Argv[0], want)
 	}
 }
+
+// TestInstallReleaseFailureLeavesNothing: a release that cannot be fetched leaves neither the kernelspec
+// folders (created to check that they are writable) nor golm's own folder behind.
+func TestInstallReleaseFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "prefix")
+	var out, errs bytes.Buffer
+	err := runInstall(context.Background(), []string{"--release", "--from", filepath.Join(dir, "no-release"),
+		"--prefix", prefix, "--dest", filepath.Join(dir, "golm")}, &out, &errs)
+	if err == nil {
+		t.Fatal("installing from a folder that does not exist succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind after %q: %s", err, e.Name())
+	}
+}
