@@ -122,6 +122,9 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 		return release.Result{}, fmt.Errorf("the kernelspec cannot be installed in %s (%w): try --user", kdir, err)
 	}
 	fmt.Fprintf(stdout, "Fetching golm's release from %s\n", from)
+	if strings.HasPrefix(from, "http://") {
+		fmt.Fprintf(stdout, "Warning: %s is not encrypted: the checksums catch damage on the way, but not a release changed on the way along with its checksums\n", from)
+	}
 	start := time.Now()
 	res, err := release.Install(ctx, release.Options{
 		Source: release.Source{Base: from, Client: &http.Client{Timeout: 15 * time.Minute}},
