@@ -30,7 +30,7 @@ func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	prefix := fs.String("prefix", "", "install into `DIR`/share/jupyter/kernels")
 	name := fs.String("name", kernelspec.Name, "kernelspec name")
 	display := fs.String("display-name", "", "display name (default \"Go (golm)\")")
-	binary := fs.String("binary", "", "the golm `PATH` kernel.json starts (default: this binary, or the release installed)")
+	binary := fs.String("binary", "", "the golm `PATH` kernel.json starts; a bare name (golm) is looked up on PATH when the kernel starts (default: this binary, or the release installed)")
 	rel := fs.Bool("release", false, "download golm's prebuilt release for this machine, verify it and install it with its kernelspec")
 	from := fs.String("from", "", "the release's base `URL` or folder (implies --release; default $"+release.URLEnv+", else "+release.DefaultURL+")")
 	dest := fs.String("dest", "", "where --release unpacks releases (`DIR`/releases/VERSION-OS-ARCH, linked from DIR/bin/golm; default ~/.local/share/golm)")
@@ -52,7 +52,12 @@ func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	where := kernelspec.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}
 
 	// kernel.json and the bin/golm link must name absolute paths: Jupyter starts kernels from other folders.
-	for _, p := range []*string{binary, dest} {
+	// A bare --binary name stays as it is: Jupyter looks it up on PATH (make dist's kernelspec is "golm").
+	paths := []*string{dest}
+	if strings.ContainsAny(*binary, "/"+string(filepath.Separator)) {
+		paths = append(paths, binary)
+	}
+	for _, p := range paths {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
