@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/golm-dev/golm/internal/kernel/kernelspec"
@@ -16,6 +20,9 @@ import (
 )
 
 func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// Ctrl-C or a SIGTERM cancels a release's download or unpacking, which then removes its files.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fs := flag.NewFlagSet("install", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	user := fs.Bool("user", false, "install for the current user (~/.local/share/jupyter/kernels)")
@@ -23,7 +30,7 @@ func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	prefix := fs.String("prefix", "", "install into `DIR`/share/jupyter/kernels")
 	name := fs.String("name", kernelspec.Name, "kernelspec name")
 	display := fs.String("display-name", "", "display name (default \"Go (golm)\")")
-	binary := fs.String("binary", "", "the golm `PATH` kernel.json starts (default: this binary, or the release installed)")
+	binary := fs.String("binary", "", "the golm `PATH` kernel.json starts; a bare name (golm) is looked up on PATH when the kernel starts (default: this binary, or the release installed)")
 	rel := fs.Bool("release", false, "download golm's prebuilt release for this machine, verify it and install it with its kernelspec")
 	from := fs.String("from", "", "the release's base `URL` or folder (implies --release; default $"+release.URLEnv+", else "+release.DefaultURL+")")
 	dest := fs.String("dest", "", "where --release unpacks releases (`DIR`/releases/VERSION-OS-ARCH, linked from DIR/bin/golm; default ~/.local/share/golm)")
@@ -45,7 +52,12 @@ func runInstall(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	where := kernelspec.Where{User: *user, SysPrefix: *sysPrefix, Prefix: *prefix}
 
 	// kernel.json and the bin/golm link must name absolute paths: Jupyter starts kernels from other folders.
-	for _, p := range []*string{binary, dest} {
+	// A bare --binary name stays as it is: Jupyter looks it up on PATH (make dist's kernelspec is "golm").
+	paths := []*string{dest}
+	if strings.ContainsAny(*binary, "/"+string(filepath.Separator)) {
+		paths = append(paths, binary)
+	}
+	for _, p := range paths {
 		if *p != "" {
 			abs, err := filepath.Abs(*p)
 			if err != nil {
@@ -110,16 +122,21 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 	if err != nil {
 		return release.Result{}, err
 	}
-	if err := writable(kdir); err != nil {
+	undo, err := writable(kdir)
+	if err != nil {
 		return release.Result{}, fmt.Errorf("the kernelspec cannot be installed in %s (%w): try --user", kdir, err)
 	}
 	fmt.Fprintf(stdout, "Fetching golm's release from %s\n", from)
+	if strings.HasPrefix(from, "http://") {
+		fmt.Fprintf(stdout, "Warning: %s is not encrypted: the checksums catch damage on the way, but not a release changed on the way along with its checksums\n", from)
+	}
 	start := time.Now()
 	res, err := release.Install(ctx, release.Options{
 		Source: release.Source{Base: from, Client: &http.Client{Timeout: 15 * time.Minute}},
 		Dest:   dest,
 	})
 	if err != nil {
+		undo()
 		return release.Result{}, err
 	}
 	a := res.Archive
@@ -137,15 +154,33 @@ func installRelease(ctx context.Context, from, dest string, where kernelspec.Whe
 	return res, nil
 }
 
-// writable reports whether files can be created in dir (creating it if needed).
-func writable(dir string) error {
+// writable reports whether files can be created in dir, creating it if needed; undo removes the folders
+// it created, if they are still empty.
+func writable(dir string) (undo func(), err error) {
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
+	}
+	undo = func() {
+		for _, d := range made {
+			_ = os.Remove(d) // only if empty
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		undo()
+		return nil, err
 	}
 	f, err := os.CreateTemp(dir, ".golm-check-*")
 	if err != nil {
-		return err
+		undo()
+		return nil, err
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		return nil, err
+	}
+	return undo, nil
 }

@@ -41,6 +41,9 @@ func (s Source) open(ctx context.Context, name string) (io.ReadCloser, int64, er
 	if err != nil {
 		return nil, 0, fmt.Errorf("release URL %q: %w", s.Base, err)
 	}
+	// The files as they are: a server that marks .gz files Content-Encoding: gzip (Apache's AddEncoding) would
+	// otherwise have Go's transport unpack the archive on the way, and its checksum would not match.
+	req.Header.Set("Accept-Encoding", "identity")
 	c := s.Client
 	if c == nil {
 		c = http.DefaultClient
@@ -136,7 +139,7 @@ func (s Source) download(ctx context.Context, a Archive, sums Sums, f *os.File) 
 		return fmt.Errorf("%s is %d bytes on the server, the manifest says %d: the release is damaged", a.File, length, a.Size)
 	}
 	h := newHashWriter(f)
-	n, err := io.Copy(h, io.LimitReader(r, a.Size+1))
+	n, err := io.Copy(h, io.LimitReader(ctxReader{ctx, r}, a.Size+1))
 	switch {
 	case err != nil && (errors.Is(err, io.ErrUnexpectedEOF) || n < a.Size):
 		return fmt.Errorf("download of %s truncated after %d of %d bytes: %w", a.File, n, a.Size, err)

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path"
@@ -31,6 +33,9 @@ type Options struct {
 	Dest string
 	// GOOS and GOARCH pick the archive (default: this machine's).
 	GOOS, GOARCH string
+
+	// beforePlace, for tests, runs before the unpacked release is renamed into place.
+	beforePlace func()
 }
 
 // Result says what Install did.
@@ -40,7 +45,8 @@ type Result struct {
 	Dir      string // the release's folder
 	Binary   string // the golm binary in it
 	Link     string // Dest/bin/golm, pointing at Binary
-	// Already is true when this release was installed before (nothing was downloaded).
+	// Already is true when this release was found installed, by an earlier install (then nothing was
+	// downloaded) or by one that ran at the same time and put it in place first.
 	Already bool
 }
 
@@ -50,11 +56,74 @@ const stamp = ".golm-archive-sha256"
 // Install downloads the release archive for the machine from o.Source, verifies it against the release's
 // SHA256SUMS and manifest, checks that the machine can run it (CPU level; the binary runs and reports the
 // manifest's version), and unpacks it under o.Dest/releases in one rename, then points o.Dest/bin/golm at
-// it. On any error nothing new is left in o.Dest.
+// it.
+//
+// On an error, or when ctx is cancelled, the download and the half-unpacked folder are removed, and so are the
+// folders Install created if they are empty; an installed release of the same name is replaced only by the
+// final rename. The one exception: if the rename succeeded and the link could not be updated, the new release
+// is in place and bin/golm still points where it did. Leftovers of an install that was killed (.download-*,
+// .incoming-*, *.old in o.Dest/releases) are removed by the next Install once they are an hour old.
 func Install(ctx context.Context, o Options) (Result, error) {
 	if o.Dest == "" {
 		return Result{}, errors.New("release: no destination folder")
 	}
+	releases := filepath.Join(o.Dest, "releases")
+	removeStale(releases, time.Now().Add(-staleAfter))
+	made := missingDirs(releases)
+	r, err := install(ctx, o, releases)
+	if err != nil {
+		for _, d := range made {
+			_ = os.Remove(d) // only if empty
+		}
+	}
+	return r, err
+}
+
+// staleAfter is the age after which a temporary entry in the releases folder is taken to be left over by
+// an install that was killed.
+const staleAfter = time.Hour
+
+// removeStale removes the temporary entries of the releases folder (downloads, half-unpacked folders, old
+// folders moved aside) last changed before the time old.
+func removeStale(releases string, old time.Time) {
+	entries, err := os.ReadDir(releases)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, ".download-") && !strings.HasPrefix(name, ".incoming-") && !strings.HasSuffix(name, ".old") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(old) {
+			_ = os.RemoveAll(filepath.Join(releases, name))
+		}
+	}
+}
+
+// missingDirs lists dir and those of its parents that do not exist, deepest first.
+func missingDirs(dir string) []string {
+	var out []string
+	for {
+		if _, err := os.Lstat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return out
+		}
+		out = append(out, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return out
+		}
+		dir = parent
+	}
+}
+
+// installed reports whether dir holds the release whose archive has the given SHA-256.
+func installed(dir, sha string) bool {
+	old, err := os.ReadFile(filepath.Join(dir, stamp))
+	return err == nil && strings.TrimSpace(string(old)) == strings.ToLower(sha)
+}
+
+func install(ctx context.Context, o Options, releases string) (Result, error) {
 	if o.GOOS == "" {
 		o.GOOS = runtime.GOOS
 	}
@@ -74,12 +143,11 @@ func Install(ctx context.Context, o Options) (Result, error) {
 			return Result{}, fmt.Errorf("%s: %w", a.File, err)
 		}
 	}
-	releases := filepath.Join(o.Dest, "releases")
 	r := Result{Manifest: m, Archive: a, Dir: filepath.Join(releases, safeName(m.Version)+"-"+o.GOOS+"-"+o.GOARCH)}
 	r.Binary = filepath.Join(r.Dir, "golm")
 	r.Link = filepath.Join(o.Dest, "bin", "golm")
 
-	if old, err := os.ReadFile(filepath.Join(r.Dir, stamp)); err == nil && strings.TrimSpace(string(old)) == strings.ToLower(a.SHA256) {
+	if installed(r.Dir, a.SHA256) {
 		r.Already = true
 		return r, link(r.Binary, r.Link)
 	}
@@ -108,7 +176,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if _, err := dl.Seek(0, io.SeekStart); err != nil {
 		return Result{}, err
 	}
-	if err := unpack(dl, strings.TrimSuffix(a.File, ".tar.gz"), tmp); err != nil {
+	if err := unpack(ctxReader{ctx, dl}, strings.TrimSuffix(a.File, ".tar.gz"), tmp); err != nil {
 		return Result{}, fmt.Errorf("unpacking %s: %w", a.File, err)
 	}
 	bin := filepath.Join(tmp, "golm")
@@ -123,8 +191,32 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if err := os.WriteFile(filepath.Join(tmp, stamp), []byte(strings.ToLower(a.SHA256)+"\n"), 0o644); err != nil {
 		return Result{}, err
 	}
-	if err := replaceDir(tmp, r.Dir); err != nil {
+	if err := ctx.Err(); err != nil {
 		return Result{}, err
+	}
+	// Another install of the same release, running at the same time, may put its copy in place first, or
+	// be swapping its copy in while this one tries (a rename then fails): a copy of this release in place is
+	// as good as this one, and is left as it is.
+	if o.beforePlace != nil {
+		o.beforePlace()
+	}
+	for attempt := 1; ; attempt++ {
+		if installed(r.Dir, a.SHA256) {
+			r.Already = true
+			return r, link(r.Binary, r.Link)
+		}
+		err := replaceDir(tmp, r.Dir)
+		if err == nil {
+			break
+		}
+		if attempt == 3 {
+			return Result{}, err
+		}
+		select {
+		case <-ctx.Done():
+			return Result{}, ctx.Err()
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
 	}
 	return r, link(r.Binary, r.Link)
 }
@@ -228,8 +320,7 @@ func link(target, at string) error {
 	if err := os.MkdirAll(filepath.Dir(at), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", filepath.Dir(at), err)
 	}
-	tmp := fmt.Sprintf("%s.tmp-%d", at, os.Getpid())
-	_ = os.Remove(tmp)
+	tmp := fmt.Sprintf("%s.tmp-%d-%x", at, os.Getpid(), rand.Uint64())
 	if err := os.Symlink(target, tmp); err != nil {
 		return fmt.Errorf("linking %s: %w", at, err)
 	}
@@ -249,6 +340,19 @@ func safeName(v string) string {
 		}
 		return '_'
 	}, v)
+}
+
+// ctxReader reads from r until ctx is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 func sha256Hex(b []byte) string {

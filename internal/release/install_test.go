@@ -6,14 +6,19 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testRelease is a release served by the tests: its files by name.
@@ -248,19 +253,182 @@ func TestInstallErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dest := t.TempDir()
+			parent := t.TempDir()
+			dest := filepath.Join(parent, "golm")
 			base := tt.release(t).serve(t, tt.truncate)
 			_, err := Install(context.Background(), Options{Source: Source{Base: base}, Dest: dest, GOARCH: tt.goarch})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one containing %q", err, tt.want)
 			}
-			// Nothing half-installed: at most the empty releases folder.
-			for _, p := range leftovers(t, dest) {
-				if p != "releases" {
-					t.Errorf("left behind after the error: %s", p)
-				}
+			// Nothing left: not even the folders Install created.
+			for _, p := range leftovers(t, parent) {
+				t.Errorf("left behind after the error: %s", p)
 			}
 		})
+	}
+}
+
+// An install cancelled (Ctrl-C in golm install) leaves nothing behind.
+func TestInstallCancelled(t *testing.T) {
+	rel := newRelease(t, "v1", "golm v1", nil)
+	parent := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Install(ctx, Options{Source: Source{Base: "file://" + rel.folder(t)}, Dest: filepath.Join(parent, "golm")})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	for _, p := range leftovers(t, parent) {
+		t.Errorf("left behind after cancelling: %s", p)
+	}
+}
+
+// folder writes r's files into a new folder and returns it.
+func (r testRelease) folder(t *testing.T) string {
+	dir := t.TempDir()
+	for name, b := range r {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Temporary entries that a killed install left in the releases folder go once they are an hour old.
+func TestInstallRemovesStale(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the test release's golm is a shell script")
+	}
+	dest := t.TempDir()
+	releases := filepath.Join(dest, "releases")
+	old := time.Now().Add(-2 * time.Hour)
+	entries := map[string]bool{ // name: stale
+		".download-123":      true,
+		".incoming-456":      true,
+		".incoming-789.old":  true,
+		".download-fresh":    false,
+		".incoming-fresh":    false,
+		"v0.1-linux-amd64":   false,
+		"notes.txt":          false,
+		".incoming-fresh.ol": false,
+	}
+	for name, stale := range entries {
+		p := filepath.Join(releases, name)
+		if strings.HasPrefix(name, ".incoming-") {
+			if err := os.MkdirAll(filepath.Join(p, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.MkdirAll(releases, 0o755); err != nil {
+			t.Fatal(err)
+		} else if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if stale || name == "notes.txt" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rel := newRelease(t, "v1", "golm v1", nil)
+	if _, err := Install(context.Background(), Options{Source: Source{Base: rel.folder(t)}, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	for name, stale := range entries {
+		_, err := os.Lstat(filepath.Join(releases, name))
+		if gone := errors.Is(err, fs.ErrNotExist); gone != stale {
+			t.Errorf("%s: removed %v, want %v", name, gone, stale)
+		}
+	}
+}
+
+// Several installs of the same release at once, each its own process (as golm install runs), all succeed:
+// the ones that lose the race to the final rename find the release in place. (Goroutines would not do: a
+// fork in one while another writes the binary makes exec fail with "text file busy", golang/go#22315.)
+func TestInstallConcurrent(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the test release's golm is a shell script")
+	}
+	rel := newRelease(t, "v1", "golm v1", nil)
+	src := rel.folder(t)
+	for round := 0; round < 3; round++ {
+		dest, barrier := t.TempDir(), t.TempDir()
+		cmds := make([]*exec.Cmd, 6)
+		outs := make([]bytes.Buffer, len(cmds))
+		for i := range cmds {
+			cmds[i] = exec.Command(os.Args[0], "-test.run=^TestInstallProcess$")
+			cmds[i].Env = append(os.Environ(), "GOLM_TEST_INSTALL="+strings.Join([]string{src, dest, barrier, fmt.Sprint(len(cmds))}, "\n"))
+			cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
+			if err := cmds[i].Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Errorf("round %d, install %d: %v\n%s", round, i, err, outs[i].String())
+			}
+		}
+		dir := filepath.Join(dest, "releases", "v1-"+runtime.GOOS+"-"+runtime.GOARCH)
+		if _, err := os.Stat(filepath.Join(dir, "golm")); err != nil {
+			t.Errorf("round %d: %v", round, err)
+		}
+		if got, err := os.Readlink(filepath.Join(dest, "bin", "golm")); err != nil || got != filepath.Join(dir, "golm") {
+			t.Errorf("round %d: bin/golm links to %q (%v)", round, got, err)
+		}
+	}
+}
+
+// TestInstallProcess is one of TestInstallConcurrent's installs, run in a process of its own; run directly,
+// it has nothing to do.
+func TestInstallProcess(t *testing.T) {
+	arg := os.Getenv("GOLM_TEST_INSTALL")
+	if arg == "" {
+		return
+	}
+	args := strings.Split(arg, "\n")
+	src, dest, barrier := args[0], args[1], args[2]
+	n, err := strconv.Atoi(args[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// All the installs reach the final rename together.
+	wait := func() {
+		if err := os.WriteFile(filepath.Join(barrier, fmt.Sprint(os.Getpid())), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if entries, _ := os.ReadDir(barrier); len(entries) >= n {
+				return
+			}
+		}
+	}
+	if _, err := Install(context.Background(), Options{Source: Source{Base: src}, Dest: dest, beforePlace: wait}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A server that sends .gz files with Content-Encoding: gzip (Apache's AddEncoding x-gzip .gz): the archive
+// must arrive as it is, not unpacked by the HTTP client.
+func TestInstallContentEncoding(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the test release's golm is a shell script")
+	}
+	rel := newRelease(t, "v1", "golm v1", nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		name := strings.TrimPrefix(req.URL.Path, "/")
+		b, ok := rel[name]
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		if strings.HasSuffix(name, ".gz") {
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	if _, err := Install(context.Background(), Options{Source: Source{Base: srv.URL}, Dest: t.TempDir()}); err != nil {
+		t.Fatal(err)
 	}
 }
 

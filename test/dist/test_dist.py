@@ -232,6 +232,17 @@ class CleanMachine(unittest.TestCase):
         ks = os.path.join(self.home, ".local", "share", "jupyter", "kernels", "golm", "kernel.json")
         with open(ks) as f:
             self.assertIn(os.path.join(self.home, ".local", "share", "golm", "releases"), f.read())
+
+        # --restore, run in golm (where a learner is once the launcher was replaced), puts Python back.
+        status, out = run_cell(kc, "!curl -fsSL %s/colab.sh | sh -s -- --restore" % self.url)
+        print("--- --restore in golm:\n%s" % out, file=sys.stderr)
+        self.assertEqual(status, "ok", out)
+        self.assertIn("restored %s" % launcher_module, out)
+        with open(os.path.join(site, launcher_module + ".py")) as f:
+            self.assertEqual(f.read(), launcher_source)
+        self.assertFalse(os.path.exists(os.path.join(site, launcher_module + ".py.golm-orig")))
+        status, out = run_cell(kc, "!curl -fsSL %s/colab.sh | sh -s -- --restore" % self.url)
+        self.assertIn("nothing to restore", out)
         return took
 
     def test_colab(self):
@@ -264,6 +275,10 @@ class CleanMachine(unittest.TestCase):
         self.assertTrue(os.path.exists(ks), r.stdout)
         again = self.run_script(self.url)
         self.assertIn("is installed already", again.stdout)
+        # --restore with no launcher replaced says so and changes nothing.
+        r = self.run_script(self.url, "--restore")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("nothing to restore", r.stdout)
         # On Kaggle (or Colab) without a launcher it knows, the cell fails and says why.
         kaggle = self.run_script(self.url, extra_env={"KAGGLE_KERNEL_RUN_TYPE": "Interactive"})
         self.assertNotEqual(kaggle.returncode, 0, kaggle.stdout)
@@ -313,7 +328,7 @@ class CleanMachine(unittest.TestCase):
         r = self.run_script(rel)
         self.assertNotEqual(r.returncode, 0, r.stdout)
         self.assertIn("GLIBC_2.99 not found", r.stdout + r.stderr)
-        self.assertIn("nothing was installed", r.stderr)
+        self.assertIn("installing golm failed", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.home, ".local", "share", "jupyter")))
         golm_home = os.path.join(self.home, ".local", "share", "golm")
         self.assertFalse(os.path.exists(golm_home), os.listdir(golm_home) if os.path.exists(golm_home) else "")
