@@ -574,7 +574,8 @@ func (s *Session) rewriteNotCases(src string, c *cell.Cell) string {
 }
 
 // rewriteMultiDefines runs a top-level a, b := f() as __golm_mvN_0, __golm_mvN_1 := f(); a, b :=
-// __golm_mvN_0, __golm_mvN_1, N counting such statements in the cell: a function that reads a variable
+// __golm_mvN_0, __golm_mvN_1, N counting such statements in the cell, and var a, b T = f() likewise as
+// var __golm_mvN_0, __golm_mvN_1 = f(); var a, b T = __golm_mvN_0, __golm_mvN_1: a function that reads a variable
 // declared by a top-level definition from a call of several results reads the wrong value when it is called
 // from another function (quirk multi-define-global). The hidden variables are declared again by the next
 // cell with such statements, so that they keep no value alive for long.
@@ -582,6 +583,38 @@ func (s *Session) rewriteMultiDefines(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	for i := range c.Pieces {
 		p := &c.Pieces[i]
+		for _, d := range p.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if len(vs.Names) < 2 || len(vs.Values) != 1 {
+					continue
+				}
+				if _, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr); !ok {
+					continue
+				}
+				var temps, names []string
+				for j, n := range vs.Names {
+					temps, names = append(temps, fmt.Sprintf("__golm_mv%d_%d", len(edits), j)), append(names, n.Name)
+				}
+				text := strings.Join(temps, ", ") + " = " + p.Text(vs.Values[0]) + "; "
+				if !gd.Lparen.IsValid() {
+					text += "var "
+				}
+				text += strings.Join(names, ", ")
+				if vs.Type != nil {
+					text += " " + p.Text(vs.Type)
+				}
+				edits = append(edits, srcEdit{
+					start: p.Start + p.Offset(vs.Pos()),
+					end:   p.Start + p.Offset(vs.End()),
+					text:  text + " = " + strings.Join(temps, ", "),
+				})
+			}
+		}
 		for _, st := range p.Stmts {
 			a, ok := st.(*ast.AssignStmt)
 			if !ok || a.Tok != token.DEFINE || len(a.Lhs) < 2 || len(a.Rhs) != 1 {

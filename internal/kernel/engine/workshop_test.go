@@ -34,6 +34,10 @@ func TestWorkshopLeftovers(t *testing.T) {
 			// Blank names, and the hidden variables declared again with other types.
 			{code: "_, n, w := 1, 2, 3\nfunc pair() (string, int) { return \"s\", 9 }\nfunc name() string { return client.name }\nm, _ := pair()\nfunc both() string { return m + name() }"},
 			{code: "func show() { fmt.Println(both(), n, w) }\nshow()", stdout: "sc 2 3\n"},
+			// The same declared with var, alone and in a group, with a type.
+			{code: "var vc, verr = dial(\"v\")\nvar (\n\tgc, _ = dial(\"g\")\n\ttc, terr any = dial(\"t\")\n)\nfunc names() string { return vc.name + gc.name + tc.(*conn).name }"},
+			{code: "if s := names(); s != \"\" {\n\tfmt.Println(s, verr, terr)\n}", stdout: "vgt <nil> <nil>\n"},
+			{code: "var vc, verr = dial(\"V\")\nvc.name", result: `"V"`},
 		},
 		"an llm client, used by a function called in an if statement's init": {
 			{code: "client, err := llm.New(llm.Config{BaseURL: \"http://127.0.0.1:9/v1\", APIKey: \"k\", Model: \"m1\"})\nerr"},
