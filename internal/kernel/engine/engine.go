@@ -351,6 +351,12 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteRecvConds(code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteNotCases(code, c)); err != nil {
+		return nil, err
+	}
+	if err := reparse(s.rewriteMultiDefines(code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteReturnRecvs(code, c)); err != nil {
 		return nil, err
 	}

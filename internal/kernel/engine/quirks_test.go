@@ -70,6 +70,7 @@ func newBare(t *testing.T) *bare {
 		"Fields":  reflect.ValueOf(func() []string { return []string{"b", "a"} }),
 		"Recover": reflect.ValueOf(func() { b.recovered = recover() }),
 		"Block":   reflect.ValueOf(func() { <-b.release }),
+		"Yes":     reflect.ValueOf(true),
 	}
 	if err := b.i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
@@ -507,6 +508,23 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		if m := posRE.FindStringSubmatch(fmt.Sprint(p.Value)); m == nil || m[1] != "2" {
 			return fmt.Errorf("the panic value is %q", p.Value)
+		}
+		return nil
+	},
+	"not-case": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")
+		if v, err := b.eval("nc()"); err != nil || v.Interface() != "taken" {
+			return fmt.Errorf("nc() gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"multi-define-global": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type C struct{ N int }", "func mk() (*C, error) { return &C{N: 3}, nil }", "client, _ := mk()",
+			"func get() int { return client.N }", "func outer() int { return get() }")
+		if v, err := b.eval("outer()"); err == nil && v.Interface() == 3 {
+			return fmt.Errorf("outer() gave %v", v)
 		}
 		return nil
 	},

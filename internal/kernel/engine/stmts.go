@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
 )
@@ -545,4 +546,107 @@ func cellDecl(c *cell.Cell, name string) any {
 		}
 	}
 	return nil
+}
+
+// rewriteNotCases puts the negations that are cases of a switch without a tag in parentheses: the
+// interpreter takes case !x when x is a constant or a compiled package's variable, whatever its value
+// (quirk not-case). Wherever the switch is in the cell.
+func (s *Session) rewriteNotCases(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			sw, ok := n.(*ast.SwitchStmt)
+			if !ok || sw.Tag != nil {
+				return true
+			}
+			for _, cl := range sw.Body.List {
+				for _, e := range cl.(*ast.CaseClause).List {
+					if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+						start, end := p.Start+p.Offset(u.Pos()), p.Start+p.Offset(u.End())
+						edits = append(edits, srcEdit{start: start, end: start, text: "("}, srcEdit{start: end, end: end, text: ")"})
+					}
+				}
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
+// rewriteMultiDefines runs a top-level a, b := f() as __golm_mvN_0, __golm_mvN_1 := f(); a, b :=
+// __golm_mvN_0, __golm_mvN_1, N counting such statements in the cell, and var a, b T = f() likewise as
+// var __golm_mvN_0, __golm_mvN_1 = f(); var a, b T = __golm_mvN_0, __golm_mvN_1: a function that reads a variable
+// declared by a top-level definition from a call of several results reads the wrong value when it is called
+// from another function (quirk multi-define-global). The hidden variables are declared again by the next
+// cell with such statements, so that they keep no value alive for long.
+func (s *Session) rewriteMultiDefines(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		for _, d := range p.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if len(vs.Names) < 2 || len(vs.Values) != 1 {
+					continue
+				}
+				if _, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr); !ok {
+					continue
+				}
+				var temps, names []string
+				for j, n := range vs.Names {
+					temps, names = append(temps, fmt.Sprintf("__golm_mv%d_%d", len(edits), j)), append(names, n.Name)
+				}
+				text := strings.Join(temps, ", ") + " = " + p.Text(vs.Values[0]) + "; "
+				if !gd.Lparen.IsValid() {
+					text += "var "
+				}
+				text += strings.Join(names, ", ")
+				if vs.Type != nil {
+					text += " " + p.Text(vs.Type)
+				}
+				edits = append(edits, srcEdit{
+					start: p.Start + p.Offset(vs.Pos()),
+					end:   p.Start + p.Offset(vs.End()),
+					text:  text + " = " + strings.Join(temps, ", "),
+				})
+			}
+		}
+		for _, st := range p.Stmts {
+			a, ok := st.(*ast.AssignStmt)
+			if !ok || a.Tok != token.DEFINE || len(a.Lhs) < 2 || len(a.Rhs) != 1 {
+				continue
+			}
+			if _, ok := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); !ok {
+				continue
+			}
+			var temps, names, values []string
+			for j, l := range a.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok {
+					temps = nil
+					break
+				}
+				if id.Name == "_" {
+					temps = append(temps, "_")
+					continue
+				}
+				temp := fmt.Sprintf("__golm_mv%d_%d", len(edits), j)
+				temps, names, values = append(temps, temp), append(names, id.Name), append(values, temp)
+			}
+			if len(temps) == 0 || len(names) == 0 {
+				continue
+			}
+			edits = append(edits, srcEdit{
+				start: p.Start + p.Offset(a.Pos()),
+				end:   p.Start + p.Offset(a.End()),
+				text: strings.Join(temps, ", ") + " := " + p.Text(a.Rhs[0]) + "; " +
+					strings.Join(names, ", ") + " := " + strings.Join(values, ", "),
+			})
+		}
+	}
+	return applyEdits(src, edits)
 }
