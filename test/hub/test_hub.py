@@ -2,7 +2,7 @@
 
 The test starts, on loopback, a fake OpenAI-compatible server (golm fake-openai, with the scripted replies of
 lessons 01 and 02) and a JupyterHub from golm's hub environment (scripts/venv.sh hub: JupyterHub, JupyterLab,
-the Node.js configurable-http-proxy) with the room's configuration, workshop/jupyterhub_config.py (the dummy
+the Node.js configurable-http-proxy) with the room's configuration, workshop/jupyterhub_config.py (the shared-password
 authenticator and SimpleLocalProcessSpawner), changing only its addresses, folders and timeouts: every learner's single-user server runs as this Unix user, in a home folder of its own under a temporary
 folder (which the room's configuration fills with the lessons), with the golm kernelspec of JUPYTER_PATH. Then, through the hub's REST API, it creates the learners,
 gives each an API token of their own and starts all their servers at once; through each server's REST API
@@ -24,7 +24,9 @@ import asyncio
 import datetime
 import json
 import os
+import random
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -59,6 +61,65 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_port_block(n):
+    """A base such that base+1 ... base+n are free on loopback: the room gives learner number i (1, 2, ...)
+    the port GOLM_ROOM_PORT_BASE + i, and a fixed base would collide with another run on the same machine."""
+    for _ in range(50):
+        base = random.randrange(20000, 30000 - n)
+        socks = []
+        try:
+            for port in range(base + 1, base + n + 1):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"found no {n} free ports in a row between 20000 and 30000")
+
+
+# A file under build/hub naming the running test's temporary folder, so that a run killed before it could
+# clean up (SIGKILL, a crash) has its leftovers stopped by the next run in this checkout.
+LEFTOVERS = ROOT / "build" / "hub" / "running"
+
+
+def kill_under(folder):
+    """Kill every process whose working folder or command line is under folder (the hub, the proxy, the
+    learners' servers and kernels, the fake server), even those the hub no longer knows."""
+    folder = str(folder)
+    victims = []
+    for p in psutil.process_iter(["pid", "cwd", "cmdline"]):
+        if p.pid == os.getpid():
+            continue
+        cwd, cmd = p.info.get("cwd") or "", p.info.get("cmdline") or []
+        if cwd == folder or cwd.startswith(folder + os.sep) or any(folder in a for a in cmd):
+            victims.append(p)
+    for p in victims:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(victims, timeout=10)
+    return len(victims)
+
+
+def kill_leftovers():
+    """Stop what an earlier run in this checkout left behind."""
+    try:
+        old = LEFTOVERS.read_text().strip()
+    except OSError:
+        return
+    if old and Path(old).name.startswith("golm-hub-"):
+        n = kill_under(old)
+        if n:
+            print(f"stopped {n} processes left by an earlier run under {old}", flush=True)
+        shutil.rmtree(old, ignore_errors=True)
+    LEFTOVERS.unlink(missing_ok=True)
+
+
 def code_cells(name):
     nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
@@ -86,7 +147,8 @@ def fake_script(tmp):
 def start_fake(script):
     proc = subprocess.Popen([GOLM, "fake-openai", "--addr", "127.0.0.1:0", "--script", str(script)],
                             stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline().strip()
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline().strip() if ready else "(nothing within 60 s)"
     if not line.startswith("OPENAI_BASE_URL="):
         proc.kill()
         raise RuntimeError(f"fake-openai did not start: {line!r}")
@@ -118,7 +180,7 @@ c.JupyterHub.load_roles = [{{"name": "loadtest", "services": ["loadtest"],
 class Hub:
     """A JupyterHub process on loopback and a client of its REST API."""
 
-    def __init__(self, venv, tmp, env):
+    def __init__(self, venv, tmp, env, users):
         self.tmp = tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -135,16 +197,22 @@ class Hub:
         self.log_path = ROOT / "build" / "hub" / "hub.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w")
-        hub_env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(16), GOLM_ROOM_SOCKETS=str(tmp / "s"))
+        # The room's configuration asks for a password, refuses root without GOLM_ROOM_ALLOW_ROOT=1 (the test
+        # machines run as root), and gives learner i the port GOLM_ROOM_PORT_BASE + i.
+        hub_env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(16), GOLM_ROOM_SOCKETS=str(tmp / "s"),
+                       GOLM_ROOM_PASSWORD=secrets.token_hex(16), GOLM_ROOM_ALLOW_ROOT="1",
+                       GOLM_ROOM_PORT_BASE=str(free_port_block(users)))
+        for k in ("GOLM_ROOM_URL", "GOLM_ROOM_SSL_CERT", "GOLM_ROOM_SSL_KEY", "GOLM_ROOM_HOMES"):
+            hub_env.pop(k, None)
         self.proc = subprocess.Popen([str(Path(venv) / "bin" / "jupyterhub"), "-f", str(tmp / "jupyterhub_config.py")],
                                      cwd=tmp, env=hub_env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self.http = AsyncHTTPClient(max_clients=200)
 
-    async def api(self, method, path, body=None, token=None, ok=(200, 201, 202, 204)):
+    async def api(self, method, path, body=None, token=None, ok=(200, 201, 202, 204), timeout=SPAWN_TIMEOUT):
         req = HTTPRequest(self.url + path, method=method, headers={"Authorization": f"token {token or self.token}"},
                           body=json.dumps(body) if body is not None else (b"" if method == "POST" else None),
-                          request_timeout=SPAWN_TIMEOUT)
+                          connect_timeout=min(timeout, 20), request_timeout=timeout)
         resp = await self.http.fetch(req, raise_error=False)
         if resp.code not in ok:
             raise RuntimeError(f"{method} {path}: HTTP {resp.code}: {resp.body[:300] if resp.body else resp.error}")
@@ -156,7 +224,7 @@ class Hub:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}; see {self.log_path}")
             try:
-                await self.api("GET", "/hub/api/")
+                await self.api("GET", "/hub/api/", timeout=5)
                 return
             except (OSError, RuntimeError):
                 await asyncio.sleep(0.5)
@@ -188,6 +256,8 @@ class Hub:
                 p.kill()
             except psutil.NoSuchProcess:
                 pass
+        # Servers and kernels the hub no longer knows (it died, or lost them) live under the temporary folder.
+        kill_under(self.tmp)
         self.log.close()
 
 
@@ -332,19 +402,25 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-async def main_async(args):
+async def main_async(args, room):
     venv = os.environ.get("GOLM_HUB_VENV") or sys.prefix
     if not (Path(venv) / "bin" / "jupyterhub").exists():
         sys.exit(f"no JupyterHub in {venv}: run with $(scripts/venv.sh hub)/bin/python or set GOLM_HUB_VENV")
     if not os.environ.get("JUPYTER_PATH"):
         sys.exit("JUPYTER_PATH must name the folder with the golm kernelspec (make test-hub sets it)")
     t_all = time.time()
+    kill_leftovers()
     tmp = Path(tempfile.mkdtemp(prefix="golm-hub-"))
+    room["tmp"] = tmp
+    LEFTOVERS.parent.mkdir(parents=True, exist_ok=True)
+    LEFTOVERS.write_text(str(tmp))
     cells = cells_to_run()
     fake, openai_url = start_fake(fake_script(tmp))
+    room["fake"] = fake
     env = {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], "OPENAI_BASE_URL": openai_url,
            "OPENAI_API_KEY": "sk-hub-test", "GOLM_SANDBOX_CONFIRM": "yes"}
-    hub = Hub(venv, tmp, env)
+    hub = Hub(venv, tmp, env, args.users)
+    room["hub"] = hub
     problems = []
     lowest = [psutil.virtual_memory().available]
 
@@ -429,22 +505,51 @@ async def main_async(args):
             problems.append(f"only {done} of {args.users} learners ran every cell without a problem")
     finally:
         watcher.cancel()
-        hub.stop()
-        fake.kill()
-        fake.wait()
-        fake.stdout.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(room)
     print(f"failures: {len(problems)}; whole test {time.time() - t_all:.1f} s")
     for p in problems[:40]:
         print("  " + p)
     return not problems
 
 
+def clean_up(room):
+    """Stop the hub with everything it started and the fake server, and remove the temporary folder (once;
+    main calls it again after an interrupt). A second Ctrl-C or SIGTERM does not cut it short."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    hub, fake, tmp = room.get("hub"), room.get("fake"), room.get("tmp")
+    if hub:
+        hub.stop()
+    if fake:
+        fake.kill()
+        fake.wait()
+        fake.stdout.close()
+    if tmp:
+        kill_under(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+        LEFTOVERS.unlink(missing_ok=True)
+    room.clear()
+
+
+def interrupted(signum, frame):
+    """SIGTERM and SIGHUP (a CI timeout, make stopped) stop the test as Ctrl-C does, so that it cleans up."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--users", type=int, default=int(os.environ.get("HUB_USERS", "30")))
     args = ap.parse_args()
-    ok = asyncio.run(main_async(args))
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
+    room = {}
+    try:
+        ok = asyncio.run(main_async(args, room))
+    except KeyboardInterrupt as e:
+        print(f"interrupted ({e or 'SIGINT'}): stopping the room", flush=True)
+        ok = False
+    finally:
+        clean_up(room)
     print(f"{1 if ok else 0} passed, {0 if ok else 1} failed")
     sys.exit(0 if ok else 1)
 
