@@ -18,11 +18,24 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 1
 fi
 
+# node_check warns when Node.js is older than the workshop hub's proxy needs (configurable-http-proxy 5.3 and
+# its packages ask for Node.js 18 or newer; tested with 20). Only `make test-hub` needs it.
+node_check() {
+	major=$(node -e 'console.log(process.versions.node.split(".")[0])' 2>/dev/null || echo 0)
+	if [ "$major" -lt 18 ]; then
+		echo "deps.sh: warning: Node.js 18 or newer is missing (found: $(node --version 2>/dev/null || echo none));" \
+			"make test-hub will fail: install a newer Node.js (https://nodejs.org, or NodeSource's packages)" >&2
+	fi
+}
+
 pkgs=
 if [ "$mode" = test ]; then
 	pkgs="jupyter-client jupyter-notebook python3-ipykernel python3-nbformat jupyter-nbconvert python3-yaml"
 	pkgs="$pkgs python3-jupyter-kernel-test python3-nbclient chromium chromium-driver python3-selenium python3-pip"
 	pkgs="$pkgs python3-venv g++ make nodejs"
+	# The workshop hub's proxy (scripts/venv.sh hub) needs npm. Debian and Ubuntu ship it apart from nodejs;
+	# NodeSource's nodejs package bundles it (and conflicts with Debian's npm), so add npm only when missing.
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 elif ! command -v jupyter-lab >/dev/null 2>&1 && ! command -v jupyter-notebook >/dev/null 2>&1; then
 	pkgs="python3 python3-venv"
 fi
@@ -36,6 +49,9 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
 		fi
 	done
 	if [ -z "$missing" ]; then
+		if [ "$mode" = test ]; then
+			node_check
+		fi
 		exit 0
 	fi
 	echo "deps.sh: installing$missing" >&2
@@ -51,6 +67,9 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	# shellcheck disable=SC2086
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	if [ "$mode" = test ]; then
+		node_check
+	fi
 	exit 0
 fi
 

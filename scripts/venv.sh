@@ -7,7 +7,7 @@
 #                              pinned in scripts/hub-requirements.txt, and JupyterHub's proxy, the Node.js
 #                              configurable-http-proxy, installed by `npm ci` from scripts/hub-proxy (its
 #                              package-lock.json holds every package's integrity hash) and linked into the
-#                              environment's bin/ (needs Node.js 20 or newer with npm)
+#                              environment's bin/ (needs Node.js 18 or newer with npm; tested with 20)
 #
 # Every package and its dependencies are pinned with their hashes in scripts/jupyter-requirements.txt and
 # installed from the Python package registry with `pip install --require-hashes`. The folder is keyed by the
@@ -71,9 +71,15 @@ if ! "$py" -c 'import ensurepip, venv' 2>/dev/null; then
 	echo "venv.sh: $py has no venv module: install it (Debian and Ubuntu: apt-get install python3-venv)" >&2
 	exit 1
 fi
-if [ "$set_name" = hub ] && ! command -v npm >/dev/null 2>&1; then
-	echo "venv.sh: JupyterHub's proxy needs Node.js 20 or newer with npm (Debian: apt-get install nodejs npm)" >&2
-	exit 1
+if [ "$set_name" = hub ]; then
+	# configurable-http-proxy 5.3 and its packages (scripts/hub-proxy/package-lock.json) ask for Node.js 18+.
+	node_major=$(node -e 'console.log(process.versions.node.split(".")[0])' 2>/dev/null || echo 0)
+	if ! command -v npm >/dev/null 2>&1 || [ "$node_major" -lt 18 ]; then
+		echo "venv.sh: JupyterHub's proxy needs Node.js 18 or newer with npm (found: node" \
+			"$(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none);" \
+			"Debian: apt-get install nodejs npm)" >&2
+		exit 1
+	fi
 fi
 echo "venv.sh: installing the $set_name environment into $dir (once; pinned in scripts/$set_name-requirements.txt)" >&2
 rm -rf "$dir"
