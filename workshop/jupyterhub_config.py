@@ -3,6 +3,7 @@
 #   make build && sudo install bin/golm /usr/local/bin/golm
 #   venv=$(scripts/venv.sh hub)                        # JupyterHub, JupyterLab and the proxy, pinned
 #   golm install --prefix "$venv"                      # the Go (golm) kernel for every learner
+#   sudo install -d -o "$USER" -m 700 /srv/golm-room   # the learners' homes (or GOLM_ROOM_HOMES=a folder of yours)
 #   export OPENAI_API_KEY=sk-...                       # a key with a spending limit, or OPENAI_BASE_URL of a golm serve
 #   export GOLM_ROOM_PASSWORD=...                      # the room's password, 8 characters or more (required)
 #   export GOLM_ROOM_URL=https://0.0.0.0:8000          # the room's address (default http://127.0.0.1:8000: this
