@@ -40,9 +40,9 @@ type bertConfig struct {
 	Activation       string   `json:"hidden_act"`
 }
 
-// BERT converts the BERT embedding model in folder src to a GGUF file at dst. The file is written to a
-// temporary name beside dst and renamed when complete, so an interrupted or failed conversion leaves no
-// half-written model.
+// BERT converts the BERT embedding model in folder src to a GGUF file at dst, creating dst's folder if
+// needed. The file is written to a temporary name beside dst and renamed when complete, so an interrupted
+// or failed conversion leaves no half-written model.
 func BERT(ctx context.Context, src, dst string, opts Options) error {
 	if err := bert(ctx, src, dst, opts); err != nil {
 		return fmt.Errorf("convert: %s: %w", src, err)
@@ -362,6 +362,9 @@ func addBERTTensors(ctx context.Context, w *gguf.Writer, st *safetensors, cfg be
 
 // writeAtomically writes w to a temporary file beside dst and renames it into place.
 func writeAtomically(ctx context.Context, w *gguf.Writer, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil { // a cache folder on a fresh machine
+		return err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".*.part")
 	if err != nil {
 		return err

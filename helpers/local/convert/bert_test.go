@@ -107,7 +107,7 @@ func TestBERT(t *testing.T) {
 		want    uint64
 	}{{"mean", false, 1}, {"cls", true, 2}} {
 		src := tinyBERT(t, tt.pooling)
-		dst := filepath.Join(t.TempDir(), "tiny.gguf")
+		dst := filepath.Join(t.TempDir(), "cache", "models", "tiny.gguf") // folders that do not exist yet
 		if err := BERT(ctx, src, dst, Options{F16: tt.f16}); err != nil {
 			t.Fatal(err)
 		}
