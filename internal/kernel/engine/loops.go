@@ -107,8 +107,10 @@ func assigns(body *ast.BlockStmt, name string) bool {
 //
 //	__golm_dN := func() func() { __golm_a0, __golm_a1 := x, y; return func() { f(__golm_a0, __golm_a1) } }(); defer __golm_dN()
 //
-// Constant arguments stay as written; a deferred function literal that calls recover is left alone (its
-// recover must be called by the deferred function itself). A cell's own top-level defers are rewriteDefers'.
+// Constant arguments stay as written. A deferred function literal that calls recover, and a named function
+// or method whose body calls recover (defer catch(&err)), are left alone: the interpreter's recover finds
+// the panic only for a function deferred directly, not for one called from a closure; their arguments are
+// then evaluated when the call runs. A cell's own top-level defers are rewriteDefers'.
 func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	n := 0
@@ -121,6 +123,9 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 			}
 			call := d.Call
 			if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && callsRecover(lit.Body) {
+				return true
+			}
+			if s.recovers(c, call.Fun) {
 				return true
 			}
 			var names, values, args []string
@@ -167,6 +172,39 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 		}
 	})
 	return applyEdits(src, edits)
+}
+
+// recovers reports whether a deferred function is a named function or a method whose body calls recover:
+// one the cell declares, or a function or a method of a type the session declared.
+func (s *Session) recovers(c *cell.Cell, fun ast.Expr) bool {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		if fd := cellFunc(c, f); fd != nil {
+			return fd.Body != nil && callsRecover(fd.Body)
+		}
+		if f.Obj != nil {
+			return false
+		}
+		info, ok := s.names[f.Name]
+		return ok && info.kind == kindFunc && info.recovers
+	case *ast.SelectorExpr:
+		if id, ok := f.X.(*ast.Ident); ok && id.Obj == nil && s.pkgPath(id.Name) != "" {
+			return false // a package's function: compiled, or not written in the session
+		}
+		for _, p := range c.Pieces {
+			for _, d := range p.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Name.Name == f.Sel.Name && fd.Body != nil && callsRecover(fd.Body) {
+					return true
+				}
+			}
+		}
+		for _, ti := range s.types {
+			if text, ok := ti.methods[f.Sel.Name]; ok && strings.Contains(text, "recover(") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // callsRecover reports whether a function body calls recover (not in a nested function literal).
