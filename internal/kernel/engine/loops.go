@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
@@ -11,9 +12,11 @@ import (
 
 // rewriteLoopVars gives each iteration of a loop its own variables, as Go 1.22 does, where it shows: the
 // interpreter keeps one variable for all iterations (quirk shared-loop-var), so closures, goroutines and
-// deferred calls made in the loop all see its last value. In a loop whose body holds a function literal, a
-// go or a defer statement, the body starts with k := k, v := v for the variables the loop declares (a
-// for loop's only when the body does not change them, since that change must reach the next iteration).
+// deferred calls made in the loop all see its last value, and so do pointers to them. In a loop whose body
+// holds a function literal, a go or a defer statement, or takes the address of a variable of a range loop
+// (ps = append(ps, &v)), the body starts with k := k, v := v for the variables the loop declares (a for
+// loop's only when the body does not change them or take their address, since that change must reach the
+// next iteration).
 func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
@@ -42,7 +45,7 @@ func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 			default:
 				return true
 			}
-			if len(names) == 0 || !captures(body) {
+			if len(names) == 0 || !captures(body, names) {
 				return true
 			}
 			var b strings.Builder
@@ -63,17 +66,40 @@ func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 }
 
 // captures reports whether a loop body holds what can keep a loop variable past its iteration: a function
-// literal, a go or a defer statement.
-func captures(body *ast.BlockStmt) bool {
+// literal, a go or a defer statement, or the address of one of the loop's variables (&v, &v.f: ps =
+// append(ps, &v)).
+func captures(body *ast.BlockStmt, vars []string) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
+		switch x := n.(type) {
 		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
 			found = true
+		case *ast.UnaryExpr:
+			if x.Op == token.AND {
+				if id, ok := rootIdent(x.X); ok && slices.Contains(vars, id.Name) {
+					found = true
+				}
+			}
 		}
 		return !found
 	})
 	return found
+}
+
+// rootIdent returns the variable an addressable expression starts from: v of v, v.f, v[i] (an array), (v).
+func rootIdent(e ast.Expr) (*ast.Ident, bool) {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x, true
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		default:
+			return nil, false
+		}
+	}
 }
 
 // assigns reports whether a block assigns a variable of that name, increments it or takes its address.

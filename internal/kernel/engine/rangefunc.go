@@ -153,6 +153,15 @@ func (s *Session) seqConversion(ctx context.Context, src string, e ast.Expr) (st
 // seqArity tells whether an expression is a sequence (a function that takes a yield function), and the
 // number of values it yields (1 or 2); 0 when it is not one, or the engine cannot tell.
 func (s *Session) seqArity(c *cell.Cell, p *cell.Piece, e ast.Expr) int {
+	return s.seqArityAt(c, p, e, 0)
+}
+
+// seqArityAt is seqArity, depth variables deep into the declarations it follows: it gives up past 10, so
+// that a variable declared with itself (var a = a, invalid but parsed) cannot recurse without end.
+func (s *Session) seqArityAt(c *cell.Cell, p *cell.Piece, e ast.Expr, depth int) int {
+	if depth > 10 {
+		return 0
+	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.FuncLit:
 		return funcTypeArity(x.Type)
@@ -201,14 +210,14 @@ func (s *Session) seqArity(c *cell.Cell, p *cell.Piece, e ast.Expr) int {
 			}
 			for i, name := range d.Names {
 				if name.Name == x.Name && i < len(d.Values) {
-					return s.seqArity(c, p, d.Values[i])
+					return s.seqArityAt(c, p, d.Values[i], depth+1)
 				}
 			}
 		case *ast.AssignStmt:
 			if len(d.Lhs) == len(d.Rhs) {
 				for i, l := range d.Lhs {
 					if id, ok := l.(*ast.Ident); ok && id.Name == x.Name {
-						return s.seqArity(c, p, d.Rhs[i])
+						return s.seqArityAt(c, p, d.Rhs[i], depth+1)
 					}
 				}
 			}

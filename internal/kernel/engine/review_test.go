@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // TestReviewRewrites runs the idioms the rewrites of defers and of range over functions must keep working:
 // a named function deferred with arguments that recovers (defer catch(&err)), a loop body that declares
@@ -24,6 +27,10 @@ func TestReviewRewrites(t *testing.T) {
 			{code: "for line := range strings.Lines(\" a \\n b \\n\") {\n\tline := strings.TrimSpace(line)\n\tfmt.Println(line)\n}", stdout: "a\nb\n"},
 			{code: "func pairs(yield func(int, string) bool) { yield(1, \"x\") }\nfor k, v := range pairs {\n\tk, v := k+1, v+\"!\"\n\tfmt.Println(k, v)\n}", stdout: "2 x!\n"},
 		},
+		"per-iteration address": {
+			{code: "ps := []*int{}\nfor _, v := range []int{1, 2, 3} {\n\tps = append(ps, &v)\n}\nfmt.Println(*ps[0], *ps[1], *ps[2])", stdout: "1 2 3\n"},
+			{code: "type pt struct{ x int }\nvar xs []*int\nfor _, p := range []pt{{1}, {2}} {\n\txs = append(xs, &p.x)\n}\nfmt.Println(*xs[0], *xs[1])", stdout: "1 2\n"},
+		},
 		"range over func body panics": {
 			{code: "import \"sync\""},
 			{code: "var mu sync.RWMutex\nfunc locked(yield func(int) bool) {\n\tmu.RLock()\n\tdefer mu.RUnlock()\n\tfor i := 0; i < 3; i++ {\n\t\tif !yield(i) {\n\t\t\treturn\n\t\t}\n\t}\n}"},
@@ -35,5 +42,14 @@ func TestReviewRewrites(t *testing.T) {
 	}
 	for name, cases := range sessions {
 		t.Run(name, func(t *testing.T) { runCells(t, cases) })
+	}
+}
+
+// TestSelfDeclaredSequence runs a range over a variable declared with itself (invalid Go the parser
+// resolves to itself): the cell fails with an error instead of the engine recursing without end.
+func TestSelfDeclaredSequence(t *testing.T) {
+	s, _, _ := newSession(t)
+	if _, err := s.Execute(context.Background(), "var a = a\n\nfunc f() {\n\tfor x := range a {\n\t\t_ = x\n\t}\n}"); err == nil {
+		t.Error("var a = a ran without error")
 	}
 }
