@@ -87,8 +87,8 @@ func (s *Session) rewriteDefers(src string, c *cell.Cell) (string, bool) {
 // deferCall writes the call of __golmDefer for a deferred call, on one line. As in Go, the function value
 // (and a method's receiver) and the arguments are evaluated at the defer statement, into variables of a
 // closure; constant expressions stay as written, since their type comes from the parameter (defer f(-1)
-// with f(float64)). A named function without arguments is registered by name too, so that a recover() in
-// it stops the cell's panic (see runDefers).
+// with f(float64)). A named function whose arguments are all constant (or none) is registered with its call
+// too, so that a recover() in it stops the cell's panic (see runDefers).
 func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) string {
 	fun := p.Text(call.Fun)
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && len(call.Args) == 0 && lit.Type.Results.NumFields() == 0 {
@@ -114,8 +114,10 @@ func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) str
 	case *ast.Ident:
 		if fd := cellFunc(c, f); fd == nil && s.isFuncVar(f) {
 			names, values, fun = append(names, "__golm_f"), append(values, p.Text(f)), "__golm_f"
-		} else if len(call.Args) == 0 && (fd != nil || s.names[f.Name].kind == kindFunc) {
-			return "__golmDeferNamed(" + strconv.Quote(f.Name) + ", func() { " + fun + "() })"
+		} else if fd != nil || s.names[f.Name].kind == kindFunc {
+			if text, ok := s.constCall(c, p, call); ok {
+				return "__golmDeferNamed(" + strconv.Quote(text) + ", func() { " + text + " })"
+			}
 		}
 	case *ast.SelectorExpr:
 		if id, ok := f.X.(*ast.Ident); !ok || id.Obj != nil || s.pkgPath(id.Name) == "" {
@@ -149,6 +151,26 @@ func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) str
 	}
 	return "__golmDefer(func() func() { " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") +
 		"; return func() { " + text + " } }())"
+}
+
+// constCall writes a call on one line when all its arguments are constant expressions or nil, for a
+// deferred call that runDefers defers again by its text.
+func (s *Session) constCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) (string, bool) {
+	args := make([]string, len(call.Args))
+	for i, a := range call.Args {
+		if !isNilExpr(a) && !s.constExpr(c, a) {
+			return "", false
+		}
+		args[i] = p.Text(a)
+	}
+	text := p.Text(call.Fun) + "(" + strings.Join(args, ", ")
+	if call.Ellipsis.IsValid() {
+		text += "..."
+	}
+	if strings.Contains(text, "\n") {
+		return "", false
+	}
+	return text + ")", true
 }
 
 // structValue reports whether an expression is known to be a variable holding a value that is neither a
@@ -308,12 +330,12 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	for i := n - 1; i >= 0 && ctx.Err() == nil; i-- {
 		call, rethrown := fmt.Sprintf("%s__golmDefers[%d]()", pad(1), i), false
 		if panicking && named != nil && named[i] != "" {
-			// A named function deferred by the cell, called while the cell panics: deferred again by a
-			// function that panics with the cell's panic, so that its recover() finds it (quirk
+			// A named function deferred by the cell (named[i] is its call), called while the cell panics: deferred
+			// again by a function that panics with the cell's panic, so that its recover() finds it (quirk
 			// recover-lexical: the interpreter finds the panic for a named function deferred by name).
 			s.blocks++
 			fn := fmt.Sprintf("__golm_d%d", s.blocks)
-			if _, derr := s.eval(ctx, src, fmt.Sprintf("%sfunc %s() { defer %s(); panic(__golmPanic) }", pad(1), fn, named[i])); derr == nil {
+			if _, derr := s.eval(ctx, src, fmt.Sprintf("%sfunc %s() { defer %s; panic(__golmPanic) }", pad(1), fn, named[i])); derr == nil {
 				call, rethrown = pad(1)+fn+"()", true
 			}
 		}

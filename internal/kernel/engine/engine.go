@@ -102,6 +102,8 @@ type nameInfo struct {
 	src  string // declaration text (functions and types)
 	doc  string
 	cell int
+	// recovers tells that a function's body calls recover (see rewriteFuncDefers and deferCall).
+	recovers bool
 }
 
 // typeInfo records a declared type.
@@ -617,7 +619,7 @@ func (s *Session) recordDecls(p *cell.Piece) {
 				}
 				continue
 			}
-			s.names[d.Name.Name] = nameInfo{kind: kindFunc, src: sig, doc: doc, cell: s.count}
+			s.names[d.Name.Name] = nameInfo{kind: kindFunc, src: sig, doc: doc, cell: s.count, recovers: d.Body != nil && callsRecover(d.Body)}
 			if d.Name.Name == "main" { // declared as __golm_main, which later cells call (see rewriteMainCalls)
 				s.names["__golm_main"] = s.names["main"]
 			}

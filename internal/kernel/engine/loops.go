@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
@@ -11,9 +12,11 @@ import (
 
 // rewriteLoopVars gives each iteration of a loop its own variables, as Go 1.22 does, where it shows: the
 // interpreter keeps one variable for all iterations (quirk shared-loop-var), so closures, goroutines and
-// deferred calls made in the loop all see its last value. In a loop whose body holds a function literal, a
-// go or a defer statement, the body starts with k := k, v := v for the variables the loop declares (a
-// for loop's only when the body does not change them, since that change must reach the next iteration).
+// deferred calls made in the loop all see its last value, and so do pointers to them. In a loop whose body
+// holds a function literal, a go or a defer statement, or takes the address of a variable of a range loop
+// (ps = append(ps, &v)), the body starts with k := k, v := v for the variables the loop declares (a for
+// loop's only when the body does not change them or take their address, since that change must reach the
+// next iteration).
 func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
@@ -42,7 +45,7 @@ func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 			default:
 				return true
 			}
-			if len(names) == 0 || !captures(body) {
+			if len(names) == 0 || !captures(body, names) {
 				return true
 			}
 			var b strings.Builder
@@ -63,17 +66,40 @@ func (s *Session) rewriteLoopVars(src string, c *cell.Cell) string {
 }
 
 // captures reports whether a loop body holds what can keep a loop variable past its iteration: a function
-// literal, a go or a defer statement.
-func captures(body *ast.BlockStmt) bool {
+// literal, a go or a defer statement, or the address of one of the loop's variables (&v, &v.f: ps =
+// append(ps, &v)).
+func captures(body *ast.BlockStmt, vars []string) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
+		switch x := n.(type) {
 		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
 			found = true
+		case *ast.UnaryExpr:
+			if x.Op == token.AND {
+				if id, ok := rootIdent(x.X); ok && slices.Contains(vars, id.Name) {
+					found = true
+				}
+			}
 		}
 		return !found
 	})
 	return found
+}
+
+// rootIdent returns the variable an addressable expression starts from: v of v, v.f, v[i] (an array), (v).
+func rootIdent(e ast.Expr) (*ast.Ident, bool) {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x, true
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		default:
+			return nil, false
+		}
+	}
 }
 
 // assigns reports whether a block assigns a variable of that name, increments it or takes its address.
@@ -107,8 +133,10 @@ func assigns(body *ast.BlockStmt, name string) bool {
 //
 //	__golm_dN := func() func() { __golm_a0, __golm_a1 := x, y; return func() { f(__golm_a0, __golm_a1) } }(); defer __golm_dN()
 //
-// Constant arguments stay as written; a deferred function literal that calls recover is left alone (its
-// recover must be called by the deferred function itself). A cell's own top-level defers are rewriteDefers'.
+// Constant arguments stay as written. A deferred function literal that calls recover, and a named function
+// or method whose body calls recover (defer catch(&err)), are left alone: the interpreter's recover finds
+// the panic only for a function deferred directly, not for one called from a closure; their arguments are
+// then evaluated when the call runs. A cell's own top-level defers are rewriteDefers'.
 func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 	var edits []srcEdit
 	n := 0
@@ -121,6 +149,9 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 			}
 			call := d.Call
 			if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && callsRecover(lit.Body) {
+				return true
+			}
+			if s.recovers(c, call.Fun) {
 				return true
 			}
 			var names, values, args []string
@@ -167,6 +198,39 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 		}
 	})
 	return applyEdits(src, edits)
+}
+
+// recovers reports whether a deferred function is a named function or a method whose body calls recover:
+// one the cell declares, or a function or a method of a type the session declared.
+func (s *Session) recovers(c *cell.Cell, fun ast.Expr) bool {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		if fd := cellFunc(c, f); fd != nil {
+			return fd.Body != nil && callsRecover(fd.Body)
+		}
+		if f.Obj != nil {
+			return false
+		}
+		info, ok := s.names[f.Name]
+		return ok && info.kind == kindFunc && info.recovers
+	case *ast.SelectorExpr:
+		if id, ok := f.X.(*ast.Ident); ok && id.Obj == nil && s.pkgPath(id.Name) != "" {
+			return false // a package's function: compiled, or not written in the session
+		}
+		for _, p := range c.Pieces {
+			for _, d := range p.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && fd.Name.Name == f.Sel.Name && fd.Body != nil && callsRecover(fd.Body) {
+					return true
+				}
+			}
+		}
+		for _, ti := range s.types {
+			if text, ok := ti.methods[f.Sel.Name]; ok && strings.Contains(text, "recover(") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // callsRecover reports whether a function body calls recover (not in a nested function literal).

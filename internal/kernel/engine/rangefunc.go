@@ -18,10 +18,10 @@ import (
 // which runs the sequence in turn with the loop, as Go does:
 //
 //	for k, v := range seq { body }
-//	→ { __golm_nN, __golm_sN := __golmPull2(seq); L: for { k, v, __golm_okN := __golm_nN(); if !__golm_okN { break }; body }; __golm_sN() }
+//	→ { __golm_nN, __golm_sN := __golmPull2(seq); defer __golm_sN(); L: for { k, v, __golm_okN := __golm_nN(); if !__golm_okN { break }; { body } }; __golm_sN() }
 //
-// so break, continue, labels and return in the body keep their meaning (a defer of the stop function is
-// added when the body can leave the loop otherwise than by break). The rewrite keeps the cell's lines.
+// so break, continue, labels and return in the body keep their meaning, and the sequence stops however the
+// loop ends (the deferred stop does nothing once the loop stopped it). The rewrite keeps the cell's lines.
 //
 // A sequence is recognised by its type where the engine can tell it without running anything: a call of a
 // compiled function (strings.Lines), of a stand-in (maps.Keys), of a function or method the cell or session
@@ -83,10 +83,11 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 		vars[i] = tmp
 		assign += p.Text(e) + " = " + tmp + "; "
 	}
-	header := "{ " + next + ", " + stop + " := " + pull + "(" + seq + "); "
-	if leaves(r.Body) {
-		header += "defer " + stop + "(); "
-	}
+	// The sequence stops whichever way the loop ends: a return, a goto or a panic of the body too (Go
+	// unwinds the sequence then, running its defers; a sequence left waiting in its yield would keep its
+	// locks and files, and its goroutine).
+	header := "{ " + next + ", " + stop + " := " + pull + "(" + seq + "); defer " + stop + "(); "
+
 	start := r.Pos()
 	if label != nil {
 		start = label.Pos()
@@ -94,8 +95,10 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 	}
 	header += "for { " + strings.Join(vars, ", ") + ", " + ok + " := " + next + "(); if !" + ok + " { break }; " + assign
 	edits := []srcEdit{
-		{start: p.Start + p.Offset(start), end: p.Start + p.Offset(r.Body.Lbrace) + 1, text: header},
-		{start: p.Start + p.Offset(r.Body.Rbrace), end: p.Start + p.Offset(r.Body.Rbrace) + 1, text: "}; " + stop + "() }"},
+		// The body stays a block of its own, so that it may declare the loop's variables again (line :=
+		// strings.TrimSpace(line)).
+		{start: p.Start + p.Offset(start), end: p.Start + p.Offset(r.Body.Lbrace), text: header},
+		{start: p.Start + p.Offset(r.Body.Rbrace) + 1, end: p.Start + p.Offset(r.Body.Rbrace) + 1, text: " }; " + stop + "() }"},
 	}
 	// A break or continue to an outer loop, and a return without results, stop the sequence first, as Go
 	// does (its yield returns false before the statement takes effect).
@@ -129,26 +132,6 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 	return edits
 }
 
-// leaves reports whether a loop body may leave its loop otherwise than by an unlabeled break or its end: a
-// return, a goto, a labeled break or continue (which may name an outer loop).
-func leaves(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		case *ast.BranchStmt:
-			if n.Tok == token.GOTO || n.Label != nil {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
-}
-
 // seqConversion converts a sequence whose type comes from compiled code (iter.Seq[string] of strings.Lines)
 // to its func type written out: the interpreter cannot infer a type parameter from a compiled generic type.
 func (s *Session) seqConversion(ctx context.Context, src string, e ast.Expr) (string, bool) {
@@ -170,6 +153,15 @@ func (s *Session) seqConversion(ctx context.Context, src string, e ast.Expr) (st
 // seqArity tells whether an expression is a sequence (a function that takes a yield function), and the
 // number of values it yields (1 or 2); 0 when it is not one, or the engine cannot tell.
 func (s *Session) seqArity(c *cell.Cell, p *cell.Piece, e ast.Expr) int {
+	return s.seqArityAt(c, p, e, 0)
+}
+
+// seqArityAt is seqArity, depth variables deep into the declarations it follows: it gives up past 10, so
+// that a variable declared with itself (var a = a, invalid but parsed) cannot recurse without end.
+func (s *Session) seqArityAt(c *cell.Cell, p *cell.Piece, e ast.Expr, depth int) int {
+	if depth > 10 {
+		return 0
+	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.FuncLit:
 		return funcTypeArity(x.Type)
@@ -218,14 +210,14 @@ func (s *Session) seqArity(c *cell.Cell, p *cell.Piece, e ast.Expr) int {
 			}
 			for i, name := range d.Names {
 				if name.Name == x.Name && i < len(d.Values) {
-					return s.seqArity(c, p, d.Values[i])
+					return s.seqArityAt(c, p, d.Values[i], depth+1)
 				}
 			}
 		case *ast.AssignStmt:
 			if len(d.Lhs) == len(d.Rhs) {
 				for i, l := range d.Lhs {
 					if id, ok := l.(*ast.Ident); ok && id.Name == x.Name {
-						return s.seqArity(c, p, d.Rhs[i])
+						return s.seqArityAt(c, p, d.Rhs[i], depth+1)
 					}
 				}
 			}

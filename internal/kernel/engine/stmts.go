@@ -458,6 +458,15 @@ var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32"
 
 // isInt guesses from syntax, and from the session's values, whether an expression is an integer.
 func (s *Session) isInt(c *cell.Cell, e ast.Expr) bool {
+	return s.isIntAt(c, e, 0)
+}
+
+// isIntAt is isInt, depth declarations deep: it gives up past 10, so that a variable declared with itself
+// (var a = a, invalid but parsed) cannot recurse without end.
+func (s *Session) isIntAt(c *cell.Cell, e ast.Expr, depth int) bool {
+	if depth > 10 {
+		return false
+	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.BasicLit:
 		return x.Kind == token.INT
@@ -468,16 +477,16 @@ func (s *Session) isInt(c *cell.Cell, e ast.Expr) bool {
 	case *ast.BinaryExpr:
 		switch x.Op {
 		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
-			return s.isInt(c, x.X) || s.isInt(c, x.Y)
+			return s.isIntAt(c, x.X, depth) || s.isIntAt(c, x.Y, depth)
 		}
 	case *ast.UnaryExpr:
-		return x.Op == token.SUB && s.isInt(c, x.X)
+		return x.Op == token.SUB && s.isIntAt(c, x.X, depth)
 	case *ast.Ident:
 		if x.Obj != nil {
-			return s.declaredInt(c, x.Name, x.Obj.Decl)
+			return s.declaredInt(c, x.Name, x.Obj.Decl, depth+1)
 		}
 		if d := cellDecl(c, x.Name); d != nil {
-			return s.declaredInt(c, x.Name, d)
+			return s.declaredInt(c, x.Name, d, depth+1)
 		}
 		if v, ok := s.value(x.Name); ok {
 			switch v.Kind() {
@@ -492,7 +501,7 @@ func (s *Session) isInt(c *cell.Cell, e ast.Expr) bool {
 
 // declaredInt looks at the declaration of a name resolved within the cell: a parameter or variable of an
 // integer type, or one assigned an integer expression.
-func (s *Session) declaredInt(c *cell.Cell, name string, decl any) bool {
+func (s *Session) declaredInt(c *cell.Cell, name string, decl any, depth int) bool {
 	switch d := decl.(type) {
 	case *ast.Field:
 		if t, ok := d.Type.(*ast.Ident); ok {
@@ -504,13 +513,13 @@ func (s *Session) declaredInt(c *cell.Cell, name string, decl any) bool {
 		}
 		for i, n := range d.Names {
 			if n.Name == name && i < len(d.Values) {
-				return s.isInt(c, d.Values[i])
+				return s.isIntAt(c, d.Values[i], depth)
 			}
 		}
 	case *ast.AssignStmt:
 		for i, l := range d.Lhs {
 			if n, ok := l.(*ast.Ident); ok && n.Name == name && len(d.Lhs) == len(d.Rhs) {
-				return s.isInt(c, d.Rhs[i])
+				return s.isIntAt(c, d.Rhs[i], depth)
 			}
 		}
 	}
