@@ -8,6 +8,9 @@ For each notebooks/NN-name.ipynb:
     GGUF model of helpers/local/synth, written into build/models/ once per run, instead of downloading a
     real one; such a notebook needs a kernel built with llama.cpp, and fails at once with a message saying
     so when the kernel lacks it (never skipped);
+  * a notebook whose cells read GOLM_TRAIN_MODEL (lesson 06) gets helpers/local/synth's word-level model
+    (synthgguf -model words), whose tokens are the words of textsql's count-group questions, so that training
+    its output head measurably raises execution accuracy; the same rules apply;
   * a notebook whose cells read GOLM_EMBED_MODEL (lesson 05) gets the real all-MiniLM-L6-v2 embedding model
     that scripts/models.sh fetches (in nokey mode: no embedding model at all, so that the lesson's fallback to
     the API runs), and GOLM_CACHE pointing at build/cache;
@@ -78,7 +81,9 @@ def start_fake(script):
 
 # Environment variables that name a local model, and the synthetic model that stands in for it:
 # (synthgguf -model value, file name under build/models).
-LOCAL_MODELS = {"GOLM_MODEL": ("tiny", "tiny.gguf")}
+LOCAL_MODELS = {"GOLM_MODEL": ("tiny", "tiny.gguf"),
+                # lesson 06's fine-tuning: a word-level model whose output head can learn count-group SQL
+                "GOLM_TRAIN_MODEL": ("words", "words.gguf")}
 MODELS_DIR = ROOT / "build" / "models"
 
 
