@@ -30,13 +30,17 @@ func init() {
 		"TinyPrompt":          reflect.ValueOf(constant.MakeFromLiteral("\"Jeremy Howard is \"", token.STRING, 0)),
 		"TinyWidth":           reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
 		"UNK":                 reflect.ValueOf(constant.MakeFromLiteral("0", token.INT, 0)),
+		"Words":               reflect.ValueOf(synth.Words),
+		"WordsWidth":          reflect.ValueOf(constant.MakeFromLiteral("256", token.INT, 0)),
 		"WriteLarge":          reflect.ValueOf(synth.WriteLarge),
 		"WriteTiny":           reflect.ValueOf(synth.WriteTiny),
 		"WriteTinyEmbedder":   reflect.ValueOf(synth.WriteTinyEmbedder),
+		"WriteWords":          reflect.ValueOf(synth.WriteWords),
 
 		// type definitions
 		"EmbedderOptions": reflect.ValueOf((*synth.EmbedderOptions)(nil)),
 		"LargeOptions":    reflect.ValueOf((*synth.LargeOptions)(nil)),
 		"TinyOptions":     reflect.ValueOf((*synth.TinyOptions)(nil)),
+		"WordsOptions":    reflect.ValueOf((*synth.WordsOptions)(nil)),
 	}
 }
