@@ -166,13 +166,13 @@ func (st *encodeState) merged(v *vocab, piece string) []int {
 // core takes.
 const parallelMin = 256 << 10
 
-// chunks cuts a large text into pieces for the cores, or returns nil. It cuts only after a single line break
-// between a visible ASCII character and an ASCII letter or digit: every split pattern ends a piece there (no
-// alternative matches a line break followed by a letter or digit), the line break is a piece of its own
-// whether or not the text goes on (r50k and p50k have no \s*[\r\n] alternative, so a longer whitespace run
-// at the end of a chunk would be cut differently from the same run inside the text: "\n\n" is one piece at
-// the end, two before a letter), and the pieces after it depend only on the text from where they start, so
-// encoding the chunks one by one gives the ids of the whole.
+// chunks cuts a large text into pieces for the cores, or returns nil. It cuts only after a line break that an
+// ASCII letter or digit follows: every split pattern ends a piece there (no alternative matches a line break
+// followed by a letter or digit), and the pieces after it depend only on the text from where they start. The
+// piece before the cut must also be the same whether or not the text goes on: o200k and cl100k end a
+// whitespace run with \s*[\r\n] either way, but r50k and p50k have no such alternative ("\n\n" is one
+// piece at the end of a text, two before a letter), so for them the cut must follow a single line break
+// after a visible ASCII character. Encoding the chunks one by one then gives the ids of the whole.
 func (e *Encoding) chunks(text string) []string {
 	procs := runtime.GOMAXPROCS(0)
 	if procs < 2 || len(text) < 2*parallelMin {
@@ -186,7 +186,7 @@ func (e *Encoding) chunks(text string) []string {
 		if at >= len(text) {
 			break
 		}
-		cut := cutAfter(text, at)
+		cut := cutAfter(text, at, e.name == R50kBase || e.name == P50kBase)
 		if cut < 0 {
 			break
 		}
@@ -196,20 +196,21 @@ func (e *Encoding) chunks(text string) []string {
 	return append(chunks, text[start:])
 }
 
-// cutAfter returns the first offset from at just after a line break that follows a visible ASCII character
-// and precedes an ASCII letter or digit, or -1.
-func cutAfter(text string, at int) int {
+// cutAfter returns the first offset from at just after a line break that precedes an ASCII letter or digit
+// (and, when single, follows a visible ASCII character), or -1.
+func cutAfter(text string, at int, single bool) int {
 	for {
 		i := strings.IndexByte(text[at:], '\n')
 		if i < 0 {
 			return -1
 		}
 		at += i + 1
-		if at < len(text) && at >= 2 {
-			c, before := text[at], text[at-2]
-			if ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') && '!' <= before && before <= '~' {
-				return at
-			}
+		if at >= len(text) || at < 2 {
+			continue
+		}
+		c, before := text[at], text[at-2]
+		if ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') && (!single || '!' <= before && before <= '~') {
+			return at
 		}
 	}
 }
