@@ -1,19 +1,13 @@
 package engine
 
-import (
-	"context"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestCellBody runs cells whose top-level statements must behave as one function body: defer runs when the
 // cell ends, recover in a deferred function stops the cell's panic, return ends the cell; variables the
 // cell declared stay in the session.
 func TestCellBody(t *testing.T) {
 	s, out, _ := newSession(t)
-	cases := []struct {
-		code, stdout, err, result string
-	}{
+	cases := []cellCase{
 		{code: "defer fmt.Println(\"deferred 1\")\nfmt.Println(\"body\")\ndefer fmt.Println(\"deferred 2\")\nfmt.Println(\"end\")",
 			stdout: "body\nend\ndeferred 2\ndeferred 1\n"},
 		// Arguments are evaluated at the defer statement.
@@ -41,23 +35,5 @@ func TestCellBody(t *testing.T) {
 		{code: "func safe() (err error) {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n\t\t}\n\t}()\n\tpanic(\"inner\")\n}\nsafe()",
 			result: "recovered: inner"},
 	}
-	for _, c := range cases {
-		out.Reset()
-		r, err := s.Execute(context.Background(), c.code)
-		switch {
-		case c.err != "":
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%q: err = %v, want %q", c.code, err, c.err)
-			}
-		case err != nil:
-			t.Errorf("%q: %v", c.code, err)
-			continue
-		}
-		if out.String() != c.stdout {
-			t.Errorf("%q printed %q, want %q", c.code, out.String(), c.stdout)
-		}
-		if c.result != "" && text(r) != c.result {
-			t.Errorf("%q = %s, want %s", c.code, text(r), c.result)
-		}
-	}
+	checkCells(t, s, out, cases)
 }

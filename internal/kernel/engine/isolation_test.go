@@ -15,6 +15,12 @@ type cellCase struct {
 func runCells(t *testing.T, cases []cellCase) {
 	t.Helper()
 	s, out, _ := newSession(t)
+	checkCells(t, s, out, cases)
+}
+
+// checkCells runs cells in order in session s, whose standard output goes to out, and checks each.
+func checkCells(t *testing.T, s *Session, out *syncBuffer, cases []cellCase) {
+	t.Helper()
 	for _, c := range cases {
 		out.Reset()
 		r, err := s.Execute(context.Background(), c.code)

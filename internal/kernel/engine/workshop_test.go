@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/golm-dev/golm/symbols"
@@ -59,23 +57,5 @@ func runCompiledCells(t *testing.T, cases []cellCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
-		out.Reset()
-		r, err := s.Execute(context.Background(), c.code)
-		switch {
-		case c.err != "":
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%q: err = %v, want %q", c.code, err, c.err)
-			}
-		case err != nil:
-			t.Errorf("%q: %v", c.code, err)
-			continue
-		}
-		if out.String() != c.stdout {
-			t.Errorf("%q printed %q, want %q", c.code, out.String(), c.stdout)
-		}
-		if c.result != "" && text(r) != c.result {
-			t.Errorf("%q = %s, want %s", c.code, text(r), c.result)
-		}
-	}
+	checkCells(t, s, &out, cases)
 }
