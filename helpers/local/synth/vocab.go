@@ -100,19 +100,7 @@ func (v *vocab) add(tok string, score float32, typ int32) {
 // characters, ▁, and the words of chain and extraWords with every prefix, so that SentencePiece merges can
 // build each word from characters. A longer piece has a higher score, so merges grow words left to right.
 func buildVocab() *vocab {
-	v := &vocab{id: map[string]int{}}
-	v.add("<unk>", 0, tokenUnknown)
-	v.add("<s>", 0, tokenControl)
-	v.add("</s>", 0, tokenControl)
-	v.add("<|im_start|>", 0, tokenControl)
-	v.add("<|im_end|>", 0, tokenControl)
-	for b := 0; b < 256; b++ {
-		v.add(fmt.Sprintf("<0x%02X>", b), 0, tokenByte)
-	}
-	v.add("▁", -1, tokenNormal)
-	for c := '!'; c <= '~'; c++ {
-		v.add(string(c), -1, tokenNormal)
-	}
+	v := baseVocab()
 	words := map[string]bool{}
 	for _, p := range chain {
 		words[p[0]] = true
@@ -132,6 +120,33 @@ func buildVocab() *vocab {
 			pieces = append(pieces, string(r[:n]))
 		}
 	}
+	v.addPieces(pieces)
+	return v
+}
+
+// baseVocab returns the tokens every stand-in vocabulary starts with, in this order: the special tokens, the
+// 256 byte tokens, the word-start mark "▁" and the printable ASCII characters. Model files depend on this
+// order: changing it changes every token id.
+func baseVocab() *vocab {
+	v := &vocab{id: map[string]int{}}
+	v.add("<unk>", 0, tokenUnknown)
+	v.add("<s>", 0, tokenControl)
+	v.add("</s>", 0, tokenControl)
+	v.add("<|im_start|>", 0, tokenControl)
+	v.add("<|im_end|>", 0, tokenControl)
+	for b := 0; b < 256; b++ {
+		v.add(fmt.Sprintf("<0x%02X>", b), 0, tokenByte)
+	}
+	v.add("▁", -1, tokenNormal)
+	for c := '!'; c <= '~'; c++ {
+		v.add(string(c), -1, tokenNormal)
+	}
+	return v
+}
+
+// addPieces adds multi-character pieces, shortest first and in byte order among equals, each scored by its
+// length in characters so that the tokenizer prefers longer pieces.
+func (v *vocab) addPieces(pieces []string) {
 	sort.Slice(pieces, func(i, j int) bool {
 		if a, b := len([]rune(pieces[i])), len([]rune(pieces[j])); a != b {
 			return a < b
@@ -141,5 +156,4 @@ func buildVocab() *vocab {
 	for _, p := range pieces {
 		v.add(p, float32(len([]rune(p))), tokenNormal)
 	}
-	return v
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -152,19 +151,7 @@ func Words(opts WordsOptions) (*gguf.Writer, error) {
 // buildVocabWords returns a SentencePiece vocabulary like buildVocab's, with the given words (each with and
 // without ▁) in place of the tiny model's.
 func buildVocabWords(words []string) *vocab {
-	v := &vocab{id: map[string]int{}}
-	v.add("<unk>", 0, tokenUnknown)
-	v.add("<s>", 0, tokenControl)
-	v.add("</s>", 0, tokenControl)
-	v.add("<|im_start|>", 0, tokenControl)
-	v.add("<|im_end|>", 0, tokenControl)
-	for b := 0; b < 256; b++ {
-		v.add(fmt.Sprintf("<0x%02X>", b), 0, tokenByte)
-	}
-	v.add("▁", -1, tokenNormal)
-	for c := '!'; c <= '~'; c++ {
-		v.add(string(c), -1, tokenNormal)
-	}
+	v := baseVocab()
 	seen := map[string]bool{}
 	var pieces []string
 	for _, w := range words {
@@ -178,14 +165,6 @@ func buildVocabWords(words []string) *vocab {
 			}
 		}
 	}
-	sort.Slice(pieces, func(i, j int) bool {
-		if a, b := len([]rune(pieces[i])), len([]rune(pieces[j])); a != b {
-			return a < b
-		}
-		return pieces[i] < pieces[j]
-	})
-	for _, p := range pieces {
-		v.add(p, float32(len([]rune(p))), tokenNormal)
-	}
+	v.addPieces(pieces)
 	return v
 }
