@@ -423,6 +423,14 @@ func (s *Session) runPieces(ctx context.Context, src string, c *cell.Cell, info 
 			}
 		case cell.Decls:
 			code, callMain := s.declSource(p, info)
+			if !callMain && genericTypedVar(p) {
+				// var x G[T] = v leaves x nil at top level (quirk generic-var-value): declare, then assign.
+				if err := s.runDeclsSplit(ctx, src, p); err != nil {
+					return nil, err
+				}
+				s.recordDecls(p)
+				continue
+			}
 			if _, err := s.eval(ctx, src, code); err != nil {
 				if !definitionLoop(err) || callMain {
 					return nil, err
@@ -547,6 +555,25 @@ func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
 		}
 	}
 	return pad(p.Line) + code, callMain
+}
+
+// genericTypedVar reports whether a declarations piece declares a variable of an instantiated generic type
+// with a value (var s iter.Seq[int] = seq).
+func genericTypedVar(p *cell.Piece) bool {
+	for _, d := range p.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				switch vs.Type.(type) {
+				case *ast.IndexExpr, *ast.IndexListExpr:
+					if len(vs.Values) > 0 {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // runDeclsSplit evaluates the declarations of a piece one at a time, var x T = v as var x T, then x = v:

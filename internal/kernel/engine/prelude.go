@@ -207,7 +207,8 @@ func (s *Session) symbols() interp.Exports {
 	osSyms["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
 	osSyms["FindProcess"] = unrestricted.Symbols["os/os"]["FindProcess"] // the kernel's own process too, as in Go
 	out["os/os"] = osSyms
-	out[runtimePkg+"/rt"] = map[string]reflect.Value{
+	rt := genericRuntime()
+	for k, v := range map[string]reflect.Value{
 		"Context":  reflect.ValueOf(s.Context),
 		"Clear":    reflect.ValueOf(clearValue),
 		"GoPanic":  reflect.ValueOf(s.goPanic),
@@ -221,9 +222,16 @@ func (s *Session) symbols() interp.Exports {
 			}
 			return true
 		}),
+	} {
+		rt[k] = v
 	}
+	out[runtimePkg+"/rt"] = rt
 	return out
 }
+
+// preludeImports are the prelude's imports, under names no cell can use (see the prelude's comment).
+const preludeImports = `__golmmaphash "hash/maphash"; __golmreflect "reflect"; __golmruntime "runtime"; ` +
+	`__golmsort "sort"; __golmsync "sync"`
 
 // prelude evaluates the prelude in the session.
 func (s *Session) prelude() error {
@@ -232,7 +240,7 @@ func (s *Session) prelude() error {
 		return err
 	}
 	s.generic, s.preludeResults, s.preludeSeqs = g, results, seqs
-	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; __golmsort "sort")`); err != nil {
+	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; ` + preludeImports + `)`); err != nil {
 		return fmt.Errorf("prelude imports: %w", err)
 	}
 	if _, err := s.i.Eval(body); err != nil {
@@ -261,7 +269,8 @@ func (s *Session) prelude() error {
 
 // standInPaths maps the package name of a stand-in (__golm_rand_N) to its package's import path, where they
 // differ.
-var standInPaths = map[string]string{"rand": "math/rand/v2"}
+var standInPaths = map[string]string{"rand": "math/rand/v2", "atomic": "sync/atomic", "hkdf": "crypto/hkdf",
+	"pbkdf2": "crypto/pbkdf2", "maphash": "hash/maphash", "sql": "database/sql"}
 
 func standInPath(pkg string) string {
 	if p, ok := standInPaths[pkg]; ok {
@@ -337,6 +346,7 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 	}
 	var edits []srcEdit
 	var problem error
+	spreads := map[*ast.SelectorExpr]string{}
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
 		unresolved := map[*ast.Ident]bool{}
 		for _, id := range p.Unresolved {
@@ -385,6 +395,13 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
 				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isShim(sel) {
+					// cmp.Or(vals...), slices.Concat(parts...): the stand-in taking the slice (see the prelude).
+					spread := "__golmSpread_" + sel.X.(*ast.Ident).Name + "_" + sel.Sel.Name
+					if _, ok := s.preludeResults[spread]; ok && call.Ellipsis.IsValid() {
+						spreads[sel] = spread
+						off := p.Start + p.Offset(call.Ellipsis)
+						edits = append(edits, srcEdit{start: off, end: off + len("..."), text: ""})
+					}
 					// The interpreter cannot instantiate a generic function with a slice or map whose type
 					// it took from compiled code (ids := enc.Encode(text)): convert such arguments to their
 					// type written out, which it can.
@@ -411,10 +428,7 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 						}
 					}
 					if _, own := s.names[id.Name]; !own && slices.Contains(std.Generic[path], sel.Sel.Name) {
-						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, fmt.Sprintf(
-							"%s.%s is a generic function or type of the standard library, which golm's interpreter cannot "+
-								"call from compiled code; it has stand-ins only for the generic names of slices, maps, cmp "+
-								"and iter (see %%help), errors.AsType and rand.N (math/rand/v2)", id.Name, sel.Sel.Name))
+						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, noStandIn(id.Name, path, sel.Sel.Name))
 					}
 				}
 				return true
@@ -428,10 +442,14 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 				}
 				return true
 			}
+			name := "__golm_" + id.Name + "_" + sel.Sel.Name
+			if spread, ok := spreads[sel]; ok {
+				name = spread
+			}
 			edits = append(edits, srcEdit{
 				start: p.Start + p.Offset(sel.Pos()),
 				end:   p.Start + p.Offset(sel.End()),
-				text:  "__golm_" + id.Name + "_" + sel.Sel.Name,
+				text:  name,
 			})
 			return true
 		}
@@ -440,6 +458,24 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 		return "", problem
 	}
 	return applyEdits(src, edits), nil
+}
+
+// noStandIns says, for each generic name of the standard library that has no stand-in in the prelude,
+// why, and what to write instead (see TestGenericStandIns, which checks that every name of std.Generic
+// has either).
+var noStandIns = map[string]string{
+	"database/sql.Null": "database/sql cannot see the Scan and Value methods of a generic type declared in the " +
+		"interpreter; use sql.NullString, sql.NullInt64, sql.NullFloat64, sql.NullBool, sql.NullTime or sql.NullByte",
+}
+
+// noStandIn is the error for a generic name of the standard library without a stand-in.
+func noStandIn(name, path, sel string) string {
+	msg := fmt.Sprintf("%s.%s is a generic function or type of the standard library, which golm's interpreter "+
+		"cannot call from compiled code", name, sel)
+	if why, ok := noStandIns[path+"."+sel]; ok {
+		return msg + ": " + why
+	}
+	return msg + "; golm has no stand-in for it yet (see %help for those it has)"
 }
 
 // conversion returns the type to convert an argument of a generic stand-in to, when the argument is a

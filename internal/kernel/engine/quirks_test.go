@@ -344,6 +344,45 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"generic-var-value": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type seq[V any] func(yield func(V) bool)", "func one[V any](v V) seq[V] { return func(yield func(V) bool) { yield(v) } }",
+			"var s seq[int] = one(1)")
+		if v, err := b.eval("s == nil"); err != nil || v.Kind() != reflect.Bool || !v.Bool() {
+			return fmt.Errorf("s == nil gave %v, %v", v, err)
+		}
+		b.must(t, "var s2 seq[int]", "s2 = one(2)") // the workaround
+		if v, err := b.eval("s2 == nil"); err != nil || v.Kind() != reflect.Bool || v.Bool() {
+			return fmt.Errorf("after the workaround, s2 == nil gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"variadic-generic": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func or[T comparable](vals ...T) T { var z T; for _, v := range vals { if v != z { return v } }; return z }",
+			"func or2[T comparable](first T, rest ...T) T { return first }")
+		if err := b.wantErr(`or("", "a")`, "undefined type"); err != nil {
+			return err
+		}
+		if v, err := b.eval(`or2("a", "b")`); err != nil || v.String() != "a" { // the workaround
+			return fmt.Errorf("or2 gave %v, %v", v, err)
+		}
+		return nil
+	},
+	"generic-multi-define": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func two[T any](x T) (T, bool) { return x, true }")
+		log.SetOutput(discard{})
+		defer log.SetOutput(stderrWriter{})
+		if _, err := b.eval("a, ok := two(1)"); err == nil {
+			return errors.New("a, ok := two(1) compiled")
+		}
+		b.must(t, "var many []any", "many = func() []any { a, ok := two(3); return []any{&a, &ok} }()") // the workaround
+		if v, err := b.eval("*(many[0].(*int))"); err != nil || !v.CanInt() || v.Int() != 3 {
+			return fmt.Errorf("the function literal gave %v, %v", v, err)
+		}
+		return nil
+	},
 	"generic-result-define": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func id[T any](x T) T { return x }")

@@ -199,6 +199,14 @@ func (s *Session) seqArityAt(c *cell.Cell, p *cell.Piece, e ast.Expr, depth int)
 			if v, ok := s.value(x.Name); ok {
 				return reflectArity(v.Type())
 			}
+			if vs, i := cellVar(c, x.Name); vs != nil { // declared in another piece of the cell
+				if vs.Type != nil {
+					return typeArity(vs.Type)
+				}
+				if i < len(vs.Values) {
+					return s.seqArityAt(c, p, vs.Values[i], depth+1)
+				}
+			}
 			return 0
 		}
 		switch d := x.Obj.Decl.(type) {
@@ -331,6 +339,27 @@ func reflectArity(t reflect.Type) int {
 
 // cellFunc returns the function declaration a name refers to when the cell declares it (in any piece),
 // else nil.
+// cellVar finds the declaration of a package-level variable of the cell by name, and its index there.
+func cellVar(c *cell.Cell, name string) (*ast.ValueSpec, int) {
+	for _, p := range c.Pieces {
+		for _, d := range p.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if n.Name == name {
+						return vs, i
+					}
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
 func cellFunc(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {
 	if id.Obj != nil {
 		fd, _ := id.Obj.Decl.(*ast.FuncDecl)

@@ -35,6 +35,20 @@ func (s *Session) defineFromValue(ctx context.Context, src string, line int, nam
 		return true, compileError(src, line, 0, call+" (no value) used as value")
 	}
 	typ, ok := s.typeExpr(ctx, src, v.Type())
+	if !ok && strings.HasPrefix(call, "__golm_") {
+		// The result of a stand-in of a generic type (unique.Make, weak.Make): its type is the stand-in's.
+		if fn, _, ok := strings.Cut(call, "("); ok {
+			if pkg, fname, ok := strings.Cut(strings.TrimPrefix(fn, "__golm_"), "_"); ok {
+				if f, ok := s.generic[pkg][fname]; ok {
+					result := f.sig[strings.LastIndex(f.sig, ")")+1:]
+					result = strings.TrimSpace(strings.ReplaceAll(result, "__golm_"+pkg+"_", pkg+"."))
+					return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot declare %s := %s.%s(...) at the top "+
+						"of a cell: declare it with its type, var %s %s (T written out), and assign it, or declare it in a function",
+						name, pkg, fname, name, result))
+				}
+			}
+		}
+	}
 	if !ok {
 		return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot declare %s with the type of its value, %s: declare it with var %s T, T written out", name, v.Type(), name))
 	}
@@ -46,6 +60,71 @@ func (s *Session) defineFromValue(ctx context.Context, src string, line int, nam
 		return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot set %s to a value of type %s", name, v.Type()))
 	}
 	ptr.Elem().Set(v)
+	return true, nil
+}
+
+// defineManyFromCall runs a, b := call, which the interpreter cannot compile at top level when call is of
+// a generic function (quirk generic-result-define; next, stop := iter.Pull(seq)), inside a function
+// literal, where it can, which hands back pointers to the variables: then var a T for each, T the type of
+// its variable, set to its value. done is false when that did not compile (nothing ran then).
+func (s *Session) defineManyFromCall(ctx context.Context, src string, line int, lhs []ast.Expr, call string) (done bool, err error) {
+	names := make([]string, len(lhs))
+	var tmps, ptrs []string
+	for i, l := range lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			return false, nil
+		}
+		names[i] = id.Name
+		tmp := "_"
+		if id.Name != "_" {
+			tmp = fmt.Sprintf("__golm_r%d", i)
+			ptrs = append(ptrs, "&"+tmp)
+		}
+		tmps = append(tmps, tmp)
+	}
+	prog, err := s.compile(src, pad(line)+"__golmMany = func() []any { "+strings.Join(tmps, ", ")+" := "+call+"; return []any{"+strings.Join(ptrs, ", ")+"} }()")
+	if err != nil {
+		return false, nil
+	}
+	if _, err := s.exec(ctx, src, prog); err != nil {
+		return true, err
+	}
+	many, err := s.i.Eval("__golmMany")
+	if err != nil || many.Kind() != reflect.Slice || many.Len() != len(ptrs) {
+		return true, compileError(src, line, 0, "the interpreter cannot declare the results of "+call)
+	}
+	defer s.i.Eval("__golmMany = nil")
+	v := many
+	k := 0
+	for _, name := range names {
+		if name == "_" {
+			continue
+		}
+		ptr := v.Index(k)
+		k++
+		if ptr.Kind() == reflect.Interface {
+			ptr = ptr.Elem()
+		}
+		if ptr.Kind() != reflect.Pointer {
+			return true, compileError(src, line, 0, "the interpreter cannot declare "+name+" from "+call)
+		}
+		typ, ok := s.typeExpr(ctx, src, ptr.Type().Elem())
+		if !ok {
+			return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot declare %s with the type of its value, %s: declare it with var %s T, T written out", name, ptr.Type().Elem(), name))
+		}
+		if _, err := s.eval(ctx, src, pad(line)+"var "+name+" "+typ); err != nil {
+			return true, err
+		}
+		dst, err := s.i.Eval("&" + name)
+		if err != nil || dst.Kind() != reflect.Pointer || !ptr.Elem().Type().AssignableTo(dst.Type().Elem()) {
+			return true, compileError(src, line, 0, fmt.Sprintf("the interpreter cannot set %s to a value of type %s", name, ptr.Elem().Type()))
+		}
+		dst.Elem().Set(ptr.Elem())
+		if _, known := s.names[name]; !known {
+			s.names[name] = nameInfo{kind: kindVar, cell: s.count}
+		}
+	}
 	return true, nil
 }
 
@@ -77,6 +156,17 @@ func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts
 						}
 						continue
 					}
+				}
+			}
+		}
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE && len(a.Lhs) > 1 && len(a.Rhs) == 1 {
+			if _, isCall := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); isCall {
+				done, err := s.defineManyFromCall(ctx, src, line, a.Lhs, p.Text(a.Rhs[0]))
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
 				}
 			}
 		}

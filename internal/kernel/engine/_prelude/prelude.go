@@ -16,7 +16,13 @@
 
 package main
 
-import __golmsort "sort"
+import (
+	__golmmaphash "hash/maphash"
+	__golmreflect "reflect"
+	__golmruntime "runtime"
+	__golmsort "sort"
+	__golmsync "sync"
+)
 
 // __golmMin is min: it returns the smallest of its arguments.
 func __golmMin[T ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x T, y ...T) T {
@@ -46,6 +52,9 @@ func __golmClear(x any) { __golm.Clear(x) }
 // ctx is the context of the running cell: interrupting the cell cancels it. The engine sets it to a new
 // context for each cell, cancelled when the cell ends.
 var ctx = __golm.Context()
+
+// __golmMany hands the results of a call over to the engine (see Session.defineManyFromCall).
+var __golmMany []any
 
 // Sort sorts a slice of any ordered type in ascending order.
 func __golm_slices_Sort[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](x []E) {
@@ -199,7 +208,17 @@ func __golm_slices_Insert[E any](s []E, i int, v ...E) []E {
 
 // Delete removes the elements s[i:j] from s, returning the modified slice.
 func __golm_slices_Delete[E any](s []E, i, j int) []E {
-	return append(s[:i], s[j:]...)
+	_ = s[i:j:len(s)] // bounds check
+	if i == j {
+		return s
+	}
+	n := len(s)
+	s = append(s[:i], s[j:]...)
+	var zero E
+	for k := len(s); k < n; k++ {
+		s[:n][k] = zero // the obsolete elements, as Go 1.22 does
+	}
+	return s
 }
 
 // Collect collects the values of an iterator into a new slice.
@@ -516,4 +535,453 @@ func __golm_errors_As(err error, target any) bool {
 func __golm_rand_N[Int ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr](n Int) Int {
 	r, _ := __golm.RandN(n).(Int) // the interpreter cannot convert to a type parameter
 	return r
+}
+
+// Ordered is a constraint that permits any ordered type: any type that supports the operators < <= >= >.
+type __golm_cmp_Ordered interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
+}
+
+// Or returns the first of its arguments that is not equal to the zero value. If no argument is non-zero,
+// it returns the zero value.
+func __golm_cmp_Or[T comparable](first T, rest ...T) T {
+	// The interpreter cannot infer T from a variadic parameter alone: the engine calls this with the first
+	// argument apart, and __golmSpread_cmp_Or for cmp.Or(vals...).
+	var zero T
+	if first != zero {
+		return first
+	}
+	for _, v := range rest {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
+}
+
+func __golmSpread_cmp_Or[T comparable](vals []T) T {
+	var zero T
+	for _, v := range vals {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
+}
+
+// BinarySearchFunc works like BinarySearch, but uses a custom comparison function.
+func __golm_slices_BinarySearchFunc[E, T any](x []E, target T, cmp func(E, T) int) (int, bool) {
+	i := __golmsort.Search(len(x), func(i int) bool { return cmp(x[i], target) >= 0 })
+	return i, i < len(x) && cmp(x[i], target) == 0
+}
+
+// Chunk returns an iterator over consecutive sub-slices of up to n elements of s. All but the last
+// sub-slice will have size n. It panics if n is less than 1.
+func __golm_slices_Chunk[E any](s []E, n int) func(yield func([]E) bool) {
+	if n < 1 {
+		panic("cannot be less than 1")
+	}
+	return func(yield func([]E) bool) {
+		for i := 0; i < len(s); i += n {
+			end := i + n
+			if end > len(s) {
+				end = len(s)
+			}
+			if !yield(s[i:end:end]) {
+				return
+			}
+		}
+	}
+}
+
+// Clip removes unused capacity from the slice, returning s[:len(s):len(s)].
+func __golm_slices_Clip[E any](s []E) []E {
+	return s[:len(s):len(s)]
+}
+
+// CompactFunc is like Compact but uses an equality function to compare elements.
+func __golm_slices_CompactFunc[E any](s []E, eq func(E, E) bool) []E {
+	if len(s) < 2 {
+		return s
+	}
+	n := len(s)
+	out := s[:1]
+	for _, v := range s[1:] {
+		if !eq(out[len(out)-1], v) {
+			out = append(out, v)
+		}
+	}
+	var zero E
+	for k := len(out); k < n; k++ {
+		s[k] = zero
+	}
+	return out
+}
+
+// Compare compares the elements of s1 and s2, using cmp.Compare on each pair of elements.
+func __golm_slices_Compare[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](s1, s2 []E) int {
+	for i, v1 := range s1 {
+		if i >= len(s2) {
+			return +1
+		}
+		if c := __golm_cmp_Compare(v1, s2[i]); c != 0 {
+			return c
+		}
+	}
+	if len(s1) < len(s2) {
+		return -1
+	}
+	return 0
+}
+
+// CompareFunc is like Compare but uses a custom comparison function on each pair of elements.
+func __golm_slices_CompareFunc[E1, E2 any](s1 []E1, s2 []E2, cmp func(E1, E2) int) int {
+	for i, v1 := range s1 {
+		if i >= len(s2) {
+			return +1
+		}
+		if c := cmp(v1, s2[i]); c != 0 {
+			return c
+		}
+	}
+	if len(s1) < len(s2) {
+		return -1
+	}
+	return 0
+}
+
+// Concat returns a new slice concatenating the passed in slices.
+func __golm_slices_Concat[E any](first []E, rest ...[]E) []E {
+	// See cmp.Or: the engine calls __golmSpread_slices_Concat for slices.Concat(parts...).
+	return __golmSpread_slices_Concat(append([][]E{first}, rest...))
+}
+
+func __golmSpread_slices_Concat[E any](ss [][]E) []E {
+	size := 0
+	for _, s := range ss {
+		size += len(s)
+	}
+	if size == 0 {
+		return nil
+	}
+	out := make([]E, 0, size)
+	for _, s := range ss {
+		out = append(out, s...)
+	}
+	return out
+}
+
+// DeleteFunc removes any elements from s for which del returns true, returning the modified slice.
+func __golm_slices_DeleteFunc[E any](s []E, del func(E) bool) []E {
+	n := len(s)
+	out := s[:0]
+	for _, v := range s {
+		if !del(v) {
+			out = append(out, v)
+		}
+	}
+	var zero E
+	for k := len(out); k < n; k++ {
+		s[k] = zero
+	}
+	return out
+}
+
+// EqualFunc reports whether two slices are equal using an equality function on each pair of elements.
+func __golm_slices_EqualFunc[E1, E2 any](s1 []E1, s2 []E2, eq func(E1, E2) bool) bool {
+	if len(s1) != len(s2) {
+		return false
+	}
+	for i, v1 := range s1 {
+		if !eq(v1, s2[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Grow increases the slice's capacity, if necessary, to guarantee space for another n elements.
+func __golm_slices_Grow[E any](s []E, n int) []E {
+	if n < 0 {
+		panic("cannot be negative")
+	}
+	if n -= cap(s) - len(s); n > 0 {
+		s = append(s[:cap(s)], make([]E, n)...)[:len(s)]
+	}
+	return s
+}
+
+// IsSortedFunc reports whether x is sorted in ascending order, with cmp as the comparison function.
+func __golm_slices_IsSortedFunc[E any](x []E, cmp func(a, b E) int) bool {
+	for i := len(x) - 1; i > 0; i-- {
+		if cmp(x[i], x[i-1]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// MaxFunc returns the maximal value in x, using cmp to compare elements (the first maximal one). It
+// panics if x is empty.
+func __golm_slices_MaxFunc[E any](x []E, cmp func(a, b E) int) E {
+	if len(x) < 1 {
+		panic("slices.MaxFunc: empty list")
+	}
+	m := x[0]
+	for i := 1; i < len(x); i++ {
+		if cmp(x[i], m) > 0 {
+			m = x[i]
+		}
+	}
+	return m
+}
+
+// MinFunc returns the minimal value in x, using cmp to compare elements (the first minimal one). It
+// panics if x is empty.
+func __golm_slices_MinFunc[E any](x []E, cmp func(a, b E) int) E {
+	if len(x) < 1 {
+		panic("slices.MinFunc: empty list")
+	}
+	m := x[0]
+	for i := 1; i < len(x); i++ {
+		if cmp(x[i], m) < 0 {
+			m = x[i]
+		}
+	}
+	return m
+}
+
+// Replace replaces the elements s[i:j] by the given v, and returns the modified slice.
+func __golm_slices_Replace[E any](s []E, i, j int, v ...E) []E {
+	_ = s[i:j] // bounds check
+	tail := append([]E{}, s[j:]...)
+	n := len(s)
+	out := append(append(s[:i], v...), tail...)
+	if len(out) < n {
+		var zero E
+		for k := len(out); k < n; k++ {
+			s[:n][k] = zero
+		}
+	}
+	return out
+}
+
+// SortedStableFunc collects the values from seq into a new slice, sorts the slice using the comparison
+// function while keeping the original order of equal elements, and returns it.
+func __golm_slices_SortedStableFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
+	var out []E
+	seq(func(v E) bool {
+		out = append(out, v)
+		return true
+	})
+	__golmsort.SliceStable(out, func(i, j int) bool { return cmp(out[i], out[j]) < 0 })
+	return out
+}
+
+// EqualFunc is like Equal, but compares values using eq. Keys are still compared with ==.
+func __golm_maps_EqualFunc[K comparable, V1, V2 any](m1 map[K]V1, m2 map[K]V2, eq func(V1, V2) bool) bool {
+	if len(m1) != len(m2) {
+		return false
+	}
+	for k, v1 := range m1 {
+		if v2, ok := m2[k]; !ok || !eq(v1, v2) {
+			return false
+		}
+	}
+	return true
+}
+
+// Pull converts the "push-style" iterator sequence seq into a "pull-style" iterator accessed by the two
+// functions next and stop.
+func __golm_iter_Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
+	return __golmPull(seq)
+}
+
+// Pull2 converts the "push-style" iterator sequence seq into a "pull-style" iterator accessed by the two
+// functions next and stop.
+func __golm_iter_Pull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func()) {
+	return __golmPull2(seq)
+}
+
+// OnceValue returns a function that invokes f only once and returns the value returned by f. If f
+// panics, the returned function will panic with the same value on every call.
+func __golm_sync_OnceValue[T any](f func() T) func() T {
+	var once __golmsync.Once
+	var result T
+	var p any
+	failed := true
+	return func() T {
+		once.Do(func() {
+			defer func() {
+				if failed {
+					p = recover()
+				}
+			}()
+			result = f()
+			f = nil
+			failed = false
+		})
+		if failed {
+			panic(p)
+		}
+		return result
+	}
+}
+
+// OnceValues returns a function that invokes f only once and returns the values returned by f. If f
+// panics, the returned function will panic with the same value on every call.
+func __golm_sync_OnceValues[T1, T2 any](f func() (T1, T2)) func() (T1, T2) {
+	var once __golmsync.Once
+	var r1 T1
+	var r2 T2
+	var p any
+	failed := true
+	return func() (T1, T2) {
+		once.Do(func() {
+			defer func() {
+				if failed {
+					p = recover()
+				}
+			}()
+			r1, r2 = f()
+			f = nil
+			failed = false
+		})
+		if failed {
+			panic(p)
+		}
+		return r1, r2
+	}
+}
+
+// A Pointer is an atomic pointer of type *T. The zero value is a nil *T.
+type __golm_atomic_Pointer[T any] struct {
+	mu __golmsync.Mutex
+	v  *T
+}
+
+// Load atomically loads and returns the value stored in x.
+func (x *__golm_atomic_Pointer[T]) Load() *T {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.v
+}
+
+// Store atomically stores val into x.
+func (x *__golm_atomic_Pointer[T]) Store(val *T) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.v = val
+}
+
+// Swap atomically stores new into x and returns the previous value.
+func (x *__golm_atomic_Pointer[T]) Swap(new *T) (old *T) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old, x.v = x.v, new
+	return old
+}
+
+// CompareAndSwap executes the compare-and-swap operation for x.
+func (x *__golm_atomic_Pointer[T]) CompareAndSwap(old, new *T) (swapped bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.v != old {
+		return false
+	}
+	x.v = new
+	return true
+}
+
+// TypeFor returns the Type that represents the type argument T.
+func __golm_reflect_TypeFor[T any]() __golmreflect.Type {
+	var v T
+	return __golmreflect.TypeOf(&v).Elem()
+}
+
+// TypeAssert is semantically equivalent to v.Interface().(T), but it may avoid unnecessary allocations.
+func __golm_reflect_TypeAssert[T any](v __golmreflect.Value) (T, bool) {
+	x, ok := v.Interface().(T)
+	return x, ok
+}
+
+// Key derives a key from the password, salt and iteration count, returning a []byte of length keyLength
+// that can be used as cryptographic key (PBKDF2 with the hash function h, a func() H of a hash.Hash H:
+// the interpreter cannot infer H from a compiled function, so h is checked when it runs).
+func __golm_pbkdf2_Key(h any, password string, salt []byte, iter, keyLength int) ([]byte, error) {
+	return __golm.PBKDF2Key(h, password, salt, iter, keyLength)
+}
+
+// Key derives a key from the given hash, secret, salt and context info, returning a []byte of length
+// keyLength (HKDF extract and expand).
+func __golm_hkdf_Key(h any, secret, salt []byte, info string, keyLength int) ([]byte, error) {
+	return __golm.HKDFKey(h, secret, salt, info, keyLength)
+}
+
+// Extract generates a pseudorandom key for use with Expand from an input secret and an optional
+// independent salt.
+func __golm_hkdf_Extract(h any, secret, salt []byte) ([]byte, error) {
+	return __golm.HKDFExtract(h, secret, salt)
+}
+
+// Expand derives a key from the given hash, key, and optional context info, returning a []byte of length
+// keyLength.
+func __golm_hkdf_Expand(h any, pseudorandomKey []byte, info string, keyLength int) ([]byte, error) {
+	return __golm.HKDFExpand(h, pseudorandomKey, info, keyLength)
+}
+
+// Comparable returns the hash of comparable value v with the given seed such that Comparable(s, v1) ==
+// Comparable(s, v2) if v1 == v2.
+func __golm_maphash_Comparable[T comparable](seed __golmmaphash.Seed, v T) uint64 {
+	return __golm.MaphashComparable(seed, v)
+}
+
+// WriteComparable adds x to the data hashed by h.
+func __golm_maphash_WriteComparable[T comparable](h *__golmmaphash.Hash, x T) {
+	__golm.MaphashWriteComparable(h, x)
+}
+
+// AddCleanup attaches a cleanup function to ptr. Some time after ptr is no longer reachable, the runtime
+// will call cleanup(arg) in a separate goroutine.
+func __golm_runtime_AddCleanup[T, S any](ptr *T, cleanup func(S), arg S) __golmruntime.Cleanup {
+	return __golm.AddCleanup(ptr, func(a any) {
+		v, _ := a.(S)
+		cleanup(v)
+	}, arg)
+}
+
+// Handle is a globally unique identity for some value of type T. Two handles compare equal exactly if
+// the two values used to create the handles would have also compared equal.
+type __golm_unique_Handle[T comparable] struct {
+	h __golm.UniqueHandle
+}
+
+// Value returns a shallow copy of the T value that produced the Handle.
+func (h __golm_unique_Handle[T]) Value() T {
+	v, _ := h.h.Value().(T)
+	return v
+}
+
+// Make returns a globally unique handle for a value of type T.
+func __golm_unique_Make[T comparable](value T) __golm_unique_Handle[T] {
+	return __golm_unique_Handle[T]{__golm.UniqueMake(value)}
+}
+
+// Pointer is a weak pointer to a value of type T.
+type __golm_weak_Pointer[T any] struct {
+	p    __golm.WeakPointer
+	hint *T // always nil: the type Value returns
+}
+
+// Value returns the original pointer used to create the weak pointer, or nil if the value it points to
+// has been reclaimed.
+func (p __golm_weak_Pointer[T]) Value() *T {
+	v := p.hint
+	__golm.WeakValue(p.p, &v)
+	return v
+}
+
+// Make creates a weak pointer from a pointer to some value of type T.
+func __golm_weak_Make[T any](ptr *T) __golm_weak_Pointer[T] {
+	return __golm_weak_Pointer[T]{p: __golm.WeakMake(ptr)}
 }
