@@ -475,7 +475,7 @@ func noStandIn(name, path, sel string) string {
 	if why, ok := noStandIns[path+"."+sel]; ok {
 		return msg + ": " + why
 	}
-	return msg + "; golm has no stand-in for it yet (see %help for those it has)"
+	return msg + ", and golm has no stand-in for it yet"
 }
 
 // conversion returns the type to convert an argument of a generic stand-in to, when the argument is a
