@@ -73,7 +73,7 @@ func (s *Session) rewriteDefers(src string, c *cell.Cell) (string, bool) {
 					edits = append(edits, srcEdit{
 						start: p.Start + p.Offset(n.Pos()),
 						end:   p.Start + p.Offset(n.End()),
-						text:  s.deferCall(c, p, n.Call),
+						text:  s.deferCall(c, p, n.Call, n == st),
 					})
 					return false
 				}
@@ -89,7 +89,12 @@ func (s *Session) rewriteDefers(src string, c *cell.Cell) (string, bool) {
 // closure; constant expressions stay as written, since their type comes from the parameter (defer f(-1)
 // with f(float64)). A named function whose arguments are all constant (or none) is registered with its call
 // too, so that a recover() in it stops the cell's panic (see runDefers).
-func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) string {
+//
+// A named function deferred by a statement at the top of the cell (top) with other arguments is registered
+// with its call too: its arguments are evaluated at once into session variables of their own, which its
+// call names (defer handle(where) as __golm_da3_0 := where; __golmDeferNamed("handle(__golm_da3_0)", ...)),
+// set back to their zero values when the cell's deferred calls have run.
+func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr, top bool) string {
 	fun := p.Text(call.Fun)
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && len(call.Args) == 0 && lit.Type.Results.NumFields() == 0 {
 		// The interpreter's recover would read the panic of the frame the literal was written in, the
@@ -117,6 +122,22 @@ func (s *Session) deferCall(c *cell.Cell, p *cell.Piece, call *ast.CallExpr) str
 		} else if fd != nil || s.names[f.Name].kind == kindFunc {
 			if text, ok := s.constCall(c, p, call); ok {
 				return "__golmDeferNamed(" + strconv.Quote(text) + ", func() { " + text + " })"
+			}
+			if top && !call.Ellipsis.IsValid() {
+				s.blocks++
+				var vars, vals, args []string
+				for i, a := range call.Args {
+					if isNilExpr(a) || s.constExpr(c, a) {
+						args = append(args, p.Text(a))
+						continue
+					}
+					name := fmt.Sprintf("__golm_da%d_%d", s.blocks, i)
+					vars, vals, args = append(vars, name), append(vals, p.Text(a)), append(args, name)
+				}
+				s.deferVars = append(s.deferVars, vars...)
+				text := p.Text(call.Fun) + "(" + strings.Join(args, ", ") + ")"
+				return strings.Join(vars, ", ") + " := " + strings.Join(vals, ", ") + "; __golmDeferNamed(" +
+					strconv.Quote(text) + ", func() { " + text + " })"
 			}
 		}
 	case *ast.SelectorExpr:
@@ -357,6 +378,12 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	}
 	s.pending = nil
 	s.setPanic(nil)
+	for _, name := range s.deferVars { // let go of the deferred calls' arguments
+		if p, err := s.i.Eval("&" + name); err == nil && p.Kind() == reflect.Pointer && !p.IsNil() {
+			p.Elem().Set(reflect.Zero(p.Elem().Type()))
+		}
+	}
+	s.deferVars = nil
 	if _, cerr := s.i.Eval("__golmDefers = nil; __golmDeferNames = nil"); cerr != nil {
 		return fmt.Errorf("clearing the deferred calls: %w", cerr)
 	}

@@ -32,6 +32,7 @@ import (
 
 	"github.com/golm-dev/golm/helpers/display"
 	"github.com/golm-dev/golm/internal/cell"
+	cellog "github.com/golm-dev/golm/internal/kernel/engine/internal/log"
 	"github.com/traefik/yaegi/interp"
 )
 
@@ -80,6 +81,8 @@ type Session struct {
 	pending        any                     // the value the cell panicked with, for its deferred calls (see body.go)
 	returned       bool                    // a return statement of the cell ran (see body.go)
 	panicVar       reflect.Value           // the session variable __golmPanic (a *any), see body.go
+	defaultLog     *cellog.Logger          // log.Default(), the logger of log.Println and the like
+	deferVars      []string                // session variables holding a running cell's deferred arguments (see deferCall)
 }
 
 // Compiling reports whether the session is compiling code. The interpreter logs through the standard
@@ -144,6 +147,9 @@ func New(opts Options) (*Session, error) {
 	s.syms = syms
 	if err := s.i.Use(syms); err != nil {
 		return nil, fmt.Errorf("loading package symbols: %w", err)
+	}
+	if err := s.i.Use(s.logFuncs()); err != nil {
+		return nil, fmt.Errorf("loading the log package's functions: %w", err)
 	}
 	for key := range syms {
 		path, name := splitKey(key)
@@ -313,6 +319,9 @@ func timing(d time.Duration) string {
 
 // run evaluates the pieces of a parsed cell in order.
 func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, error) {
+	if err := reservedNames(src, c); err != nil {
+		return nil, err
+	}
 	info := c.Analyze()
 	// Rewrite what the interpreter cannot run as written (see prelude.go and stmts.go). Each rewrite keeps
 	// the cell's lines, and works on positions of the source it is given, so the cell is parsed again after
@@ -335,6 +344,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		return nil, err
 	}
 	if err := reparse(next); err != nil {
+		return nil, err
+	}
+	if err := reparse(s.rewriteStdLoggers(code, c)); err != nil {
 		return nil, err
 	}
 	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
@@ -555,6 +567,26 @@ func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
 		}
 	}
 	return pad(p.Line) + code, callMain
+}
+
+// reservedPrefix starts the names golm declares in a session for itself (the prelude's stand-ins, the
+// variables of its rewrites): a cell may not use them, since it would break them for the session.
+const reservedPrefix = "__golm"
+
+// reservedNames refuses a cell that declares or uses a name starting with reservedPrefix.
+func reservedNames(src string, c *cell.Cell) error {
+	var err error
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && err == nil && strings.HasPrefix(id.Name, reservedPrefix) {
+				pos := p.FileSet.Position(id.Pos())
+				err = compileError(src, pos.Line, pos.Column, fmt.Sprintf(
+					"%s: names starting with %s are golm's own (the session's hidden helpers); rename it", id.Name, reservedPrefix))
+			}
+			return err == nil
+		}
+	})
+	return err
 }
 
 // genericTypedVar reports whether a declarations piece declares a variable of an instantiated generic type

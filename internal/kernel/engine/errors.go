@@ -119,7 +119,10 @@ func (s *Session) panicError(src string, p interp.Panic) *Error {
 		value += " (the interpreter does not support some newer Go features: range over a function " +
 			"(iterators), the iter package; call the function with a yield callback instead)"
 	}
-	if valueReceiverPanic(value) {
+	if strings.Contains(value, "*log.Logger is not assignable to type *log.Logger") {
+		value += " (a cell's log.New and log.Default give golm's *log.Logger, whose Fatal panics instead of ending " +
+			"the kernel: where compiled code wants the standard library's own, pass its field Logger, as in logger.Logger)"
+	} else if valueReceiverPanic(value) {
 		value += " (the interpreter cannot use a value of a cell's type as an interface when the methods have " +
 			"value receivers: declare them on the pointer, as in func (e *MyErr) Error() string, and use &MyErr{...})"
 	}

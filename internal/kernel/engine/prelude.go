@@ -194,10 +194,10 @@ func (s *Session) symbols() interp.Exports {
 		logSyms[k] = v
 	}
 	logSyms["New"] = reflect.ValueOf(cellog.New)
-	// The interpreter binds the package's functions (log.Println) to a logger of its own on the session's
-	// Stderr; Default gives one on the same writer (its prefix and flags are its own).
-	defaultLogger := cellog.New(s.stderr, "", log.LstdFlags)
-	logSyms["Default"] = reflect.ValueOf(func() *cellog.Logger { return defaultLogger })
+	// Default is the logger of the package's functions (log.Println), which New binds to it after the
+	// interpreter bound them to one of its own (see logFuncs).
+	s.defaultLog = cellog.New(s.stderr, "", log.LstdFlags)
+	logSyms["Default"] = reflect.ValueOf(func() *cellog.Logger { return s.defaultLog })
 	logSyms["Logger"] = reflect.ValueOf((*cellog.Logger)(nil))
 	out["log/log"] = logSyms
 	osSyms := map[string]reflect.Value{}
@@ -215,6 +215,7 @@ func (s *Session) symbols() interp.Exports {
 		"Return":   reflect.ValueOf(func() { s.returned = true }),
 		"RandN":    reflect.ValueOf(randN),
 		"ErrorsAs": reflect.ValueOf(errorsAs),
+		"StdLogger": reflect.ValueOf(cellog.Std),
 		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
 			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
 				v := reflect.ValueOf(p).Elem()
@@ -232,6 +233,31 @@ func (s *Session) symbols() interp.Exports {
 // preludeImports are the prelude's imports, under names no cell can use (see the prelude's comment).
 const preludeImports = `__golmmaphash "hash/maphash"; __golmreflect "reflect"; __golmruntime "runtime"; ` +
 	`__golmsort "sort"; __golmsync "sync"`
+
+// logFuncs binds the log package's functions (log.Println, log.SetFlags...) to the session's default logger,
+// the one log.Default returns, with the interface mappings the interpreter gives the originals. Used after
+// the interpreter's Use, which binds them to a logger of its own.
+func (s *Session) logFuncs() interp.Exports {
+	l := s.defaultLog
+	funcs := map[string]reflect.Value{
+		"Fatal": reflect.ValueOf(l.Fatal), "Fatalf": reflect.ValueOf(l.Fatalf), "Fatalln": reflect.ValueOf(l.Fatalln),
+		"Panic": reflect.ValueOf(l.Panic), "Panicf": reflect.ValueOf(l.Panicf), "Panicln": reflect.ValueOf(l.Panicln),
+		"Print": reflect.ValueOf(l.Print), "Printf": reflect.ValueOf(l.Printf), "Println": reflect.ValueOf(l.Println),
+		"Flags": reflect.ValueOf(l.Flags), "SetFlags": reflect.ValueOf(l.SetFlags),
+		"Prefix": reflect.ValueOf(l.Prefix), "SetPrefix": reflect.ValueOf(l.SetPrefix),
+		"Writer": reflect.ValueOf(l.Writer), "SetOutput": reflect.ValueOf(l.SetOutput), "Output": reflect.ValueOf(l.Output),
+	}
+	mapped := map[reflect.Value][]reflect.Type{}
+	if m, ok := stdlib.Symbols["."]["MapTypes"]; ok {
+		orig := m.Interface().(map[reflect.Value][]reflect.Type)
+		for name, v := range funcs {
+			if types, ok := orig[stdlib.Symbols["log/log"][name]]; ok {
+				mapped[v] = types
+			}
+		}
+	}
+	return interp.Exports{"log/log": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
+}
 
 // prelude evaluates the prelude in the session.
 func (s *Session) prelude() error {

@@ -18,10 +18,11 @@ import (
 // which runs the sequence in turn with the loop, as Go does:
 //
 //	for k, v := range seq { body }
-//	→ { __golm_nN, __golm_sN := __golmPull2(seq); defer __golm_sN(); L: for { k, v, __golm_okN := __golm_nN(); if !__golm_okN { break }; { body } }; __golm_sN() }
+//	→ { __golm_nN, __golm_sN := __golmPull2(seq); __golm_kN := __golm_lM.push(__golm_sN); L: for { k, v, __golm_okN := __golm_nN(); if !__golm_okN { break }; { body } }; __golm_sN(); __golm_lM.cut(__golm_kN) }
 //
 // so break, continue, labels and return in the body keep their meaning, and the sequence stops however the
-// loop ends (the deferred stop does nothing once the loop stopped it). The rewrite keeps the cell's lines.
+// loop ends (__golm_lM is the stop list of the function the loop is in, see rewriteRangeFuncs). The
+// rewrite keeps the cell's lines.
 //
 // A sequence is recognised by its type where the engine can tell it without running anything: a call of a
 // compiled function (strings.Lines), of a stand-in (maps.Keys), of a function or method the cell or session
@@ -29,19 +30,49 @@ import (
 // session value of such a type; a function literal.
 
 // rewriteRangeFuncs rewrites the loops over functions of a cell (see above).
+//
+// Each function (and each top-level statement of the cell) that holds such loops keeps the stop functions of
+// its loops still running on a list of its own, __golm_lN := __golmStops(), whose run is deferred once, at
+// the function's start: a loop pushes its stop when it starts and cuts it off when it ends (also by break
+// or continue to an outer loop, or goto), so the list holds only the loops a return or a panic leaves, and
+// a loop run many times in one call of its function defers nothing more.
 func (s *Session) rewriteRangeFuncs(ctx context.Context, src string, c *cell.Cell) string {
 	var edits []srcEdit
-	n := 0
-	var visit func(p *cell.Piece) func(ast.Node) bool
-	visit = func(p *cell.Piece) func(ast.Node) bool {
-		return func(node ast.Node) bool {
+	n, frames := 0, 0
+	type frame struct {
+		name string
+		used bool
+	}
+	newFrame := func() *frame {
+		frames++
+		return &frame{name: fmt.Sprintf("__golm_l%d", frames)}
+	}
+	var walk func(p *cell.Piece, root ast.Node, f *frame)
+	walk = func(p *cell.Piece, root ast.Node, f *frame) {
+		ast.Inspect(root, func(node ast.Node) bool {
+			var body *ast.BlockStmt
+			switch x := node.(type) {
+			case *ast.FuncLit:
+				body = x.Body
+			case *ast.FuncDecl:
+				body = x.Body
+			}
+			if body != nil {
+				inner := newFrame()
+				walk(p, body, inner)
+				if inner.used {
+					off := p.Start + p.Offset(body.Lbrace) + 1
+					edits = append(edits, srcEdit{start: off, end: off, text: " " + inner.name + " := __golmStops(); defer " + inner.name + ".run();"})
+				}
+				return false
+			}
 			var label *ast.LabeledStmt
 			r, ok := node.(*ast.RangeStmt)
 			if l, isLabel := node.(*ast.LabeledStmt); isLabel {
 				label = l
 				r, ok = l.Stmt.(*ast.RangeStmt)
 			}
-			if !ok {
+			if !ok || f == nil {
 				return true
 			}
 			arity := s.seqArity(c, p, r.X)
@@ -49,18 +80,40 @@ func (s *Session) rewriteRangeFuncs(ctx context.Context, src string, c *cell.Cel
 				return true
 			}
 			n++
-			edits = append(edits, s.rangeFuncEdits(ctx, src, p, r, label, arity, n)...)
-			ast.Inspect(r.Body, visit(p)) // loops in the body; the sequence's expression is copied as written
+			f.used = true
+			edits = append(edits, s.rangeFuncEdits(ctx, src, p, r, label, arity, n, f.name)...)
+			walk(p, r.Body, f) // loops in the body; the sequence's expression is copied as written
 			return false
+		})
+	}
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		for _, d := range p.Decls {
+			walk(p, d, nil)
+		}
+		for _, st := range p.Stmts {
+			// A statement of the cell's own: its list lives in a block around it, and the deferred run
+			// becomes one of the cell's (see body.go). The block's end goes first, to come after the loop's
+			// own end at the same place (see applyEdits).
+			top, closing := newFrame(), len(edits)
+			edits = append(edits, srcEdit{start: p.Start + p.Offset(st.End()), end: p.Start + p.Offset(st.End()), text: " }"})
+			walk(p, st, top)
+			if !top.used {
+				edits = append(edits[:closing], edits[closing+1:]...)
+				continue
+			}
+			edits = append(edits, srcEdit{start: p.Start + p.Offset(st.Pos()), end: p.Start + p.Offset(st.Pos()),
+				text: "{ " + top.name + " := __golmStops(); defer " + top.name + ".run(); "})
 		}
 	}
-	inspectPieces(c, visit)
 	return applyEdits(src, edits)
 }
 
-// rangeFuncEdits writes the edits that turn one loop over a function into a loop over __golmPull.
-func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece, r *ast.RangeStmt, label *ast.LabeledStmt, arity, n int) []srcEdit {
+// rangeFuncEdits writes the edits that turn one loop over a function into a loop over __golmPull; list is
+// the name of the stop list of the function the loop is in.
+func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece, r *ast.RangeStmt, label *ast.LabeledStmt, arity, n int, list string) []srcEdit {
 	next, stop, ok := fmt.Sprintf("__golm_n%d", n), fmt.Sprintf("__golm_s%d", n), fmt.Sprintf("__golm_ok%d", n)
+	mark := fmt.Sprintf("__golm_k%d", n)
 	seq := p.Text(r.X)
 	if conv, convOK := s.seqConversion(ctx, src, r.X); convOK {
 		seq = "(" + conv + ")(" + seq + ")"
@@ -85,8 +138,9 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 	}
 	// The sequence stops whichever way the loop ends: a return, a goto or a panic of the body too (Go
 	// unwinds the sequence then, running its defers; a sequence left waiting in its yield would keep its
-	// locks and files, and its goroutine).
-	header := "{ " + next + ", " + stop + " := " + pull + "(" + seq + "); defer " + stop + "(); "
+	// locks and files, and its goroutine): the function's list stops it then.
+	header := "{ " + next + ", " + stop + " := " + pull + "(" + seq + "); " + mark + " := " + list + ".push(" + stop + "); "
+	end := stop + "(); " + list + ".cut(" + mark + ")"
 
 	start := r.Pos()
 	if label != nil {
@@ -98,10 +152,10 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 		// The body stays a block of its own, so that it may declare the loop's variables again (line :=
 		// strings.TrimSpace(line)).
 		{start: p.Start + p.Offset(start), end: p.Start + p.Offset(r.Body.Lbrace), text: header},
-		{start: p.Start + p.Offset(r.Body.Rbrace) + 1, end: p.Start + p.Offset(r.Body.Rbrace) + 1, text: " }; " + stop + "() }"},
+		{start: p.Start + p.Offset(r.Body.Rbrace) + 1, end: p.Start + p.Offset(r.Body.Rbrace) + 1, text: " }; " + end + " }"},
 	}
-	// A break or continue to an outer loop, and a return without results, stop the sequence first, as Go
-	// does (its yield returns false before the statement takes effect).
+	// A break, continue or goto to a label outside the loop, and a return without results, stop the
+	// sequence first, as Go does (its yield returns false before the statement takes effect).
 	own := map[string]bool{}
 	if label != nil {
 		own[label.Label.Name] = true
@@ -118,13 +172,13 @@ func (s *Session) rangeFuncEdits(ctx context.Context, src string, p *cell.Piece,
 		case *ast.FuncLit:
 			return false
 		case *ast.BranchStmt:
-			outer = x.Label != nil && !own[x.Label.Name] && x.Tok != token.GOTO
+			outer = x.Label != nil && !own[x.Label.Name]
 		case *ast.ReturnStmt:
 			outer = len(x.Results) == 0
 		}
 		if outer {
 			edits = append(edits,
-				srcEdit{start: p.Start + p.Offset(node.Pos()), end: p.Start + p.Offset(node.Pos()), text: "{ " + stop + "(); "},
+				srcEdit{start: p.Start + p.Offset(node.Pos()), end: p.Start + p.Offset(node.Pos()), text: "{ " + end + "; "},
 				srcEdit{start: p.Start + p.Offset(node.End()), end: p.Start + p.Offset(node.End()), text: " }"})
 		}
 		return true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"log"
 	"reflect"
 	"slices"
 	"sort"
@@ -159,18 +160,26 @@ func (s *Session) rewriteRangeInts(src string, c *cell.Cell) string {
 				label = l
 				r, ok = l.Stmt.(*ast.RangeStmt)
 			}
-			if !ok || done[r] || r.Value != nil || !s.isInt(c, r.X) {
+			if !ok || done[r] || r.Value != nil {
+				return true
+			}
+			typ, isInt := s.intType(c, r.X, 0)
+			if !isInt {
 				return true
 			}
 			done[r] = true // not again as the labeled statement's child
 			limit := p.Text(r.X)
+			zero := "0" // the counter has the limit's type, as in Go (for i := range n with an int64 n)
+			if typ != "" {
+				zero = typ + "(0)"
+			}
 			var header string
 			switch {
 			case r.Key == nil:
-				header = fmt.Sprintf("__golm_i, __golm_n := 0, %s; __golm_i < __golm_n; __golm_i++", limit)
+				header = fmt.Sprintf("__golm_i, __golm_n := %s, %s; __golm_i < __golm_n; __golm_i++", zero, limit)
 			case r.Tok == token.DEFINE:
 				k := p.Text(r.Key)
-				header = fmt.Sprintf("%s, __golm_n := 0, %s; %s < __golm_n; %s++", k, limit, k, k)
+				header = fmt.Sprintf("%s, __golm_n := %s, %s; %s < __golm_n; %s++", k, zero, limit, k, k)
 			default:
 				n++
 				k := p.Text(r.Key)
@@ -458,29 +467,46 @@ var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32"
 
 // isInt guesses from syntax, and from the session's values, whether an expression is an integer.
 func (s *Session) isInt(c *cell.Cell, e ast.Expr) bool {
-	return s.isIntAt(c, e, 0)
+	_, ok := s.intType(c, e, 0)
+	return ok
 }
 
-// isIntAt is isInt, depth declarations deep: it gives up past 10, so that a variable declared with itself
-// (var a = a, invalid but parsed) cannot recurse without end.
-func (s *Session) isIntAt(c *cell.Cell, e ast.Expr, depth int) bool {
+// intType is isInt that also gives the integer's type as written, "" for an untyped constant or an int
+// (range n gives its variable that type: for i := range n with an int64 n counts in int64). It gives up
+// past 10 declarations deep, so that a variable declared with itself (var a = a, invalid but parsed)
+// cannot recurse without end.
+func (s *Session) intType(c *cell.Cell, e ast.Expr, depth int) (string, bool) {
 	if depth > 10 {
-		return false
+		return "", false
 	}
 	switch x := ast.Unparen(e).(type) {
 	case *ast.BasicLit:
-		return x.Kind == token.INT
+		return "", x.Kind == token.INT
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok {
-			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
+			if id.Name == "len" || id.Name == "cap" {
+				return "", true
+			}
+			if s.isIntTypeName(c, id.Name) && len(x.Args) == 1 { // a conversion: int64(n)
+				return id.Name, true
+			}
 		}
 	case *ast.BinaryExpr:
 		switch x.Op {
-		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
-			return s.isIntAt(c, x.X, depth) || s.isIntAt(c, x.Y, depth)
+		case token.SHL, token.SHR:
+			return s.intType(c, x.X, depth)
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR:
+			tx, okx := s.intType(c, x.X, depth)
+			ty, oky := s.intType(c, x.Y, depth)
+			if tx == "" {
+				tx = ty
+			}
+			return tx, okx || oky
 		}
 	case *ast.UnaryExpr:
-		return x.Op == token.SUB && s.isIntAt(c, x.X, depth)
+		if x.Op == token.SUB {
+			return s.intType(c, x.X, depth)
+		}
 	case *ast.Ident:
 		if x.Obj != nil {
 			return s.declaredInt(c, x.Name, x.Obj.Decl, depth+1)
@@ -492,7 +518,35 @@ func (s *Session) isIntAt(c *cell.Cell, e ast.Expr, depth int) bool {
 			switch v.Kind() {
 			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-				return true
+				if t := v.Type(); t.PkgPath() == "" && intTypes[t.Name()] && t.Name() != "int" {
+					return t.Name(), true
+				}
+				return "", true // int, or a type whose name is not known here (the counter is an int then)
+			}
+		}
+	}
+	return "", false
+}
+
+// isIntTypeName reports whether a name is an integer type: a predeclared one, or one the cell or the
+// session declares as type Name <integer type>.
+func (s *Session) isIntTypeName(c *cell.Cell, name string) bool {
+	if intTypes[name] {
+		return true
+	}
+	if info, ok := s.names[name]; ok && info.kind == kindType {
+		f := strings.Fields(info.src)
+		return len(f) == 3 && f[1] == name && intTypes[f[2]]
+	}
+	for _, p := range c.Pieces {
+		for _, d := range p.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, spec := range gd.Specs {
+					if ts := spec.(*ast.TypeSpec); ts.Name.Name == name && ts.TypeParams == nil {
+						u, ok := ts.Type.(*ast.Ident)
+						return ok && intTypes[u.Name]
+					}
+				}
 			}
 		}
 	}
@@ -501,29 +555,32 @@ func (s *Session) isIntAt(c *cell.Cell, e ast.Expr, depth int) bool {
 
 // declaredInt looks at the declaration of a name resolved within the cell: a parameter or variable of an
 // integer type, or one assigned an integer expression.
-func (s *Session) declaredInt(c *cell.Cell, name string, decl any, depth int) bool {
+func (s *Session) declaredInt(c *cell.Cell, name string, decl any, depth int) (string, bool) {
 	switch d := decl.(type) {
 	case *ast.Field:
-		if t, ok := d.Type.(*ast.Ident); ok {
-			return intTypes[t.Name]
+		if t, ok := d.Type.(*ast.Ident); ok && s.isIntTypeName(c, t.Name) {
+			return t.Name, true
 		}
 	case *ast.ValueSpec:
-		if t, ok := d.Type.(*ast.Ident); ok {
-			return intTypes[t.Name]
+		if d.Type != nil {
+			if t, ok := d.Type.(*ast.Ident); ok && s.isIntTypeName(c, t.Name) {
+				return t.Name, true
+			}
+			return "", false
 		}
 		for i, n := range d.Names {
 			if n.Name == name && i < len(d.Values) {
-				return s.isIntAt(c, d.Values[i], depth)
+				return s.intType(c, d.Values[i], depth)
 			}
 		}
 	case *ast.AssignStmt:
 		for i, l := range d.Lhs {
 			if n, ok := l.(*ast.Ident); ok && n.Name == name && len(d.Lhs) == len(d.Rhs) {
-				return s.isIntAt(c, d.Rhs[i], depth)
+				return s.intType(c, d.Rhs[i], depth)
 			}
 		}
 	}
-	return false
+	return "", false
 }
 
 // cellDecl finds where another piece of the cell declares a name at its top level: a short variable
@@ -658,4 +715,158 @@ func (s *Session) rewriteMultiDefines(src string, c *cell.Cell) string {
 		}
 	}
 	return applyEdits(src, edits)
+}
+
+// loggerType is the standard library's *log.Logger.
+var loggerType = reflect.TypeFor[*log.Logger]()
+
+// rewriteStdLoggers passes a value through __golm.StdLogger where compiled code wants a *log.Logger: a
+// field of a compiled struct literal (http.Server{ErrorLog: logger}), an argument of a compiled function,
+// an assignment to a field of a compiled value. A cell's log.New gives golm's Logger (whose Fatal panics,
+// see internal/log), which the interpreter would refuse there; StdLogger gives its standard logger.
+func (s *Session) rewriteStdLoggers(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		wrap := func(e ast.Expr) {
+			if call, ok := e.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "StdLogger" {
+					return
+				}
+			}
+			start, end := p.Start+p.Offset(e.Pos()), p.Start+p.Offset(e.End())
+			edits = append(edits, srcEdit{start: start, end: start, text: "__golm.StdLogger("}, srcEdit{start: end, end: end, text: ")"})
+		}
+		return func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.CompositeLit:
+				t, ok := s.compiledType(x.Type)
+				if !ok || t.Kind() != reflect.Struct {
+					return true
+				}
+				for _, elt := range x.Elts {
+					kv, ok := elt.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					if key, ok := kv.Key.(*ast.Ident); ok {
+						if f, ok := t.FieldByName(key.Name); ok && f.Type == loggerType && !isNilExpr(kv.Value) {
+							wrap(kv.Value)
+						}
+					}
+				}
+			case *ast.CallExpr:
+				ft, ok := s.funcType(x.Fun)
+				if !ok || x.Ellipsis.IsValid() {
+					return true
+				}
+				for i, a := range x.Args {
+					var pt reflect.Type
+					switch {
+					case ft.IsVariadic() && i >= ft.NumIn()-1:
+						pt = ft.In(ft.NumIn() - 1).Elem()
+					case i < ft.NumIn():
+						pt = ft.In(i)
+					}
+					if pt == loggerType && !isNilExpr(a) {
+						wrap(a)
+					}
+				}
+			case *ast.AssignStmt:
+				if x.Tok != token.ASSIGN || len(x.Lhs) != len(x.Rhs) {
+					return true
+				}
+				for i, l := range x.Lhs {
+					if _, ok := l.(*ast.SelectorExpr); !ok {
+						continue
+					}
+					if t, ok := s.typeIn(c, l, 0); ok && t == loggerType && !isNilExpr(x.Rhs[i]) {
+						wrap(x.Rhs[i])
+					}
+				}
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
+// typeIn is staticType, also for names the cell declares with a compiled type (var srv http.Server, srv :=
+// &http.Server{...}) and fields of them.
+func (s *Session) typeIn(c *cell.Cell, e ast.Expr, depth int) (reflect.Type, bool) {
+	if t, ok := s.staticType(e); ok || depth > 10 {
+		return t, ok
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		t, ok := s.typeIn(c, x.X, depth+1)
+		if ok && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if !ok || t.Kind() != reflect.Struct {
+			return nil, false
+		}
+		f, ok := t.FieldByName(x.Sel.Name)
+		return f.Type, ok
+	case *ast.CompositeLit:
+		return s.compiledType(x.Type)
+	case *ast.UnaryExpr:
+		if t, ok := s.typeIn(c, x.X, depth+1); ok && x.Op == token.AND {
+			return reflect.PointerTo(t), true
+		}
+	case *ast.StarExpr: // a type: *http.Server
+		if t, ok := s.compiledType(x.X); ok {
+			return reflect.PointerTo(t), true
+		}
+	case *ast.Ident:
+		var decl any
+		if x.Obj != nil {
+			decl = x.Obj.Decl
+		} else if vs, _ := cellVar(c, x.Name); vs != nil {
+			decl = vs
+		} else {
+			decl = cellDecl(c, x.Name)
+		}
+		switch d := decl.(type) {
+		case *ast.ValueSpec:
+			if d.Type != nil {
+				if t, ok := s.compiledType(d.Type); ok {
+					return t, true
+				}
+				return s.typeIn(c, d.Type, depth+1)
+			}
+			for i, n := range d.Names {
+				if n.Name == x.Name && i < len(d.Values) {
+					return s.typeIn(c, d.Values[i], depth+1)
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range d.Lhs {
+				if n, ok := l.(*ast.Ident); ok && n.Name == x.Name && len(d.Lhs) == len(d.Rhs) {
+					return s.typeIn(c, d.Rhs[i], depth+1)
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// compiledType is the type a type expression names when it is a compiled package's (http.Server).
+func (s *Session) compiledType(e ast.Expr) (reflect.Type, bool) {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok || id.Obj != nil {
+		return nil, false
+	}
+	path := s.pkgPath(id.Name)
+	if path == "" {
+		return nil, false
+	}
+	v, ok := s.symbolsOf(path)[sel.Sel.Name]
+	if !ok || v.Kind() != reflect.Pointer || !v.IsNil() {
+		return nil, false
+	}
+	return v.Type().Elem(), true
 }

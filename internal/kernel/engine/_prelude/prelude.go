@@ -483,6 +483,37 @@ func __golmPull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) 
 	return next, stop
 }
 
+// __golmStopList holds the stop functions of the loops over functions still running in one call of a
+// function (see rangefunc.go): its run, deferred once, stops those a return or a panic left.
+type __golmStopList struct{ stops []func() }
+
+func __golmStops() *__golmStopList { return &__golmStopList{} }
+
+// push adds a loop's stop and returns its place, for cut.
+func (l *__golmStopList) push(stop func()) int {
+	l.stops = append(l.stops, stop)
+	return len(l.stops) - 1
+}
+
+// cut drops the stops from place k on: their loops ended.
+func (l *__golmStopList) cut(k int) {
+	for i := k; i < len(l.stops); i++ {
+		l.stops[i] = nil
+	}
+	if k < len(l.stops) {
+		l.stops = l.stops[:k]
+	}
+}
+
+// run stops the loops still running, the innermost first.
+func (l *__golmStopList) run() {
+	for len(l.stops) > 0 {
+		stop := l.stops[len(l.stops)-1]
+		l.stops = l.stops[:len(l.stops)-1]
+		stop()
+	}
+}
+
 // __golmPull2 is __golmPull for sequences of pairs.
 func __golmPull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func()) {
 	next, stop := __golmPull(func(yield func(__golmPair[K, V]) bool) {

@@ -4,6 +4,7 @@
 package log
 
 import (
+	"fmt"
 	"io"
 	stdlog "log"
 )
@@ -27,3 +28,20 @@ func (l *Logger) Fatalf(format string, v ...any) { l.Logger.Panicf(format, v...)
 
 // Fatalln is Println followed by a panic.
 func (l *Logger) Fatalln(v ...any) { l.Logger.Panicln(v...) }
+
+// Std returns the standard logger of l, for compiled code that needs a *log.Logger (the engine passes a
+// cell's logger through it there: http.Server{ErrorLog: logger}): l itself when it is one, nil for nil.
+func Std(l any) *stdlog.Logger {
+	switch l := l.(type) {
+	case *Logger:
+		if l == nil {
+			return nil
+		}
+		return l.Logger
+	case *stdlog.Logger:
+		return l
+	case nil:
+		return nil
+	}
+	panic(fmt.Sprintf("cannot use a %T as a *log.Logger", l))
+}

@@ -1,0 +1,114 @@
+package engine
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+
+	"github.com/golm-dev/golm/internal/cell"
+)
+
+// TestEngineLeftovers runs the cells of issue 10's last engine leftovers: a deferred named function with a
+// computed argument that recovers at a cell's top level, goto out of a range-over-func body, range over an
+// int64, log.Default as the package functions' logger (and golm's loggers where compiled code wants a
+// *log.Logger), and the names golm keeps for itself.
+func TestEngineLeftovers(t *testing.T) {
+	sessions := map[string][]cellCase{
+		"defer handle(x) at top level": {
+			{code: "func handle(where string) {\n\tif r := recover(); r != nil {\n\t\tfmt.Println(where, r)\n\t}\n}"},
+			// The argument is taken at the defer, and handle's recover stops the cell's panic.
+			{code: "where := \"cell\"\ndefer handle(where + \"!\")\nwhere = \"changed\"\npanic(\"top\")", stdout: "cell! top\n"},
+			{code: "n := 2\ndefer handle(strconv.Itoa(n))\nfmt.Println(\"no panic\")", stdout: "no panic\n"},
+			{code: "fmt.Println(\"next\")", stdout: "next\n"},
+		},
+		"goto out of range over func": {
+			{code: "func count(n int) func(func(int) bool) {\n\treturn func(yield func(int) bool) {\n\t\tdefer fmt.Println(\"cleanup\")\n" +
+				"\t\tfor i := 0; i < n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}"},
+			// The sequence stops (its defer runs) when goto leaves the loop, not when the function returns.
+			{code: "func find() int {\n\tfor x := range count(5) {\n\t\tif x == 2 {\n\t\t\tgoto found\n\t\t}\n\t}\n\treturn -1\nfound:\n\tfmt.Println(\"found\")\n\treturn 2\n}\nfind()",
+				stdout: "cleanup\nfound\n", result: "2"},
+			// A loop over a function run many times in one call, left by break to an outer loop too.
+			{code: "func sum() int {\n\ttotal := 0\nouter:\n\tfor i := 0; i < 300; i++ {\n\t\tfor x := range count(3) {\n\t\t\tif x == 2 && i%2 == 0 {\n\t\t\t\tcontinue outer\n\t\t\t}\n\t\t\ttotal += x\n\t\t}\n\t}\n\treturn total\n}\nsum()",
+				stdout: strings.Repeat("cleanup\n", 300), result: "600"},
+		},
+		"range over int64": {
+			{code: "var n int64 = 3\nfor i := range n {\n\tfmt.Printf(\"%T %v \", i, i)\n}", stdout: "int64 0 int64 1 int64 2 "},
+			{code: "func f(n uint8) {\n\tfor i := range n {\n\t\tfmt.Printf(\"%T \", i)\n\t}\n}\nf(2)", stdout: "uint8 uint8 "},
+			{code: "for range int64(2) {\n\tfmt.Print(\"x\")\n}", stdout: "xx"},
+			{code: "const k = 2\nfor i := range k {\n\tfmt.Printf(\"%T \", i)\n}", stdout: "int int "},
+		},
+		"log.Default": {
+			{code: "var buf strings.Builder\nlog.SetOutput(&buf)\nlog.SetFlags(0)\nlog.Default().SetPrefix(\"d: \")\nlog.Println(\"pkg\")\nlog.Default().Println(\"default\")\n" +
+				"fmt.Print(buf.String())\nfmt.Println(log.Prefix(), log.Default().Flags(), log.Default().Writer() == log.Writer())",
+				stdout: "d: pkg\nd: default\nd:  0 true\n"},
+			{code: "log.SetOutput(io.Discard)\nlog.Default().Print(\"hidden\")\nfmt.Println(\"ok\")", stdout: "ok\n"},
+			// golm's loggers where compiled code wants the standard library's *log.Logger.
+			{code: "var out strings.Builder\nlogger := log.New(&out, \"srv: \", 0)\nsrv := &http.Server{ErrorLog: logger}\nsrv.ErrorLog.Println(\"one\")\n" +
+				"var srv2 http.Server\nsrv2.ErrorLog = log.New(&out, \"s2: \", 0)\nsrv2.ErrorLog.Println(\"two\")\nfmt.Print(out.String())",
+				stdout: "srv: one\ns2: two\n"},
+		},
+		"reserved names": {
+			{code: "__golmDefers = nil", err: "__golmDefers: names starting with __golm are golm's own"},
+			{code: "func __golmPull() {}", err: "__golmPull: names starting with __golm are golm's own"},
+			{code: "func f() {\n\t__golm_n1 := 1\n\t_ = __golm_n1\n}", err: "cell line 2: __golm_n1"},
+			{code: "defer fmt.Println(\"defers still work\")", stdout: "defers still work\n"},
+		},
+	}
+	for name, cases := range sessions {
+		t.Run(name, func(t *testing.T) { runCells(t, cases) })
+	}
+}
+
+// TestRangeFuncDefersOnce checks that the rewrite of range over a function defers nothing inside a loop:
+// a function whose loop over a function runs many times defers one call in all (its stop list's run), not
+// one per run of the loop.
+func TestRangeFuncDefersOnce(t *testing.T) {
+	s, _, _ := newSession(t)
+	if _, err := s.Execute(context.Background(), "func seq(yield func(int) bool) { yield(1) }"); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		"func f() {\n\tfor i := 0; i < 10; i++ {\n\t\tfor x := range seq {\n\t\t\t_ = x\n\t\t}\n\t}\n}",
+		"for i := 0; i < 10; i++ {\n\tfor x := range seq {\n\t\tif x > 5 {\n\t\t\treturn\n\t\t}\n\t}\n}",
+	} {
+		c, err := cell.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := s.rewriteRangeFuncs(context.Background(), src, c)
+		file := "package p\n" + out
+		if !strings.HasPrefix(src, "func") {
+			file = "package p\nfunc cell() {\n" + out + "\n}"
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", file, 0)
+		if err != nil {
+			t.Fatalf("%s\nrewritten to\n%s\n%v", src, out, err)
+		}
+		defers := 0
+		var inLoop func(n ast.Node, loop bool)
+		inLoop = func(n ast.Node, loop bool) {
+			ast.Inspect(n, func(m ast.Node) bool {
+				switch m := m.(type) {
+				case *ast.ForStmt:
+					if m != n {
+						inLoop(m.Body, true)
+						return false
+					}
+				case *ast.DeferStmt:
+					defers++
+					if loop {
+						t.Errorf("%s\nrewritten to\n%s\ndefers in a loop", src, out)
+					}
+				}
+				return true
+			})
+		}
+		inLoop(f, false)
+		if defers != 1 {
+			t.Errorf("%s\nrewritten to\n%s\n%d defer statements, want 1", src, out, defers)
+		}
+	}
+}
