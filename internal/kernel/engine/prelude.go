@@ -209,12 +209,12 @@ func (s *Session) symbols() interp.Exports {
 	out["os/os"] = osSyms
 	rt := genericRuntime()
 	for k, v := range map[string]reflect.Value{
-		"Context":  reflect.ValueOf(s.Context),
-		"Clear":    reflect.ValueOf(clearValue),
-		"GoPanic":  reflect.ValueOf(s.goPanic),
-		"Return":   reflect.ValueOf(func() { s.returned = true }),
-		"RandN":    reflect.ValueOf(randN),
-		"ErrorsAs": reflect.ValueOf(errorsAs),
+		"Context":   reflect.ValueOf(s.Context),
+		"Clear":     reflect.ValueOf(clearValue),
+		"GoPanic":   reflect.ValueOf(s.goPanic),
+		"Return":    reflect.ValueOf(func() { s.returned = true }),
+		"RandN":     reflect.ValueOf(randN),
+		"ErrorsAs":  reflect.ValueOf(errorsAs),
 		"StdLogger": reflect.ValueOf(cellog.Std),
 		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
 			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
