@@ -378,6 +378,17 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	}
 	s.pending = nil
 	s.setPanic(nil)
+	if err := s.clearDefers(); err != nil {
+		return err
+	}
+	if ctx.Err() != nil && err == nil {
+		return interrupted()
+	}
+	return err
+}
+
+// clearDefers empties the session's list of deferred calls, and lets go of their arguments.
+func (s *Session) clearDefers() error {
 	for _, name := range s.deferVars { // let go of the deferred calls' arguments
 		if p, err := s.i.Eval("&" + name); err == nil && p.Kind() == reflect.Pointer && !p.IsNil() {
 			p.Elem().Set(reflect.Zero(p.Elem().Type()))
@@ -387,10 +398,7 @@ func (s *Session) runDefers(ctx context.Context, src string, cellErr error) erro
 	if _, cerr := s.i.Eval("__golmDefers = nil; __golmDeferNames = nil"); cerr != nil {
 		return fmt.Errorf("clearing the deferred calls: %w", cerr)
 	}
-	if ctx.Err() != nil && err == nil {
-		return interrupted()
-	}
-	return err
+	return nil
 }
 
 // setPanic sets the panic a deferred recover() returns (nil: none).

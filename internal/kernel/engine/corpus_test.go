@@ -21,18 +21,8 @@ import (
 // cell, the body of main in the next), with the reason. A listed program that matches fails the test, so
 // that the entry goes when the difference does.
 var corpusDiffs = map[string]string{
-	"exit/whole": "os.Exit cannot end the kernel: it panics with os.Exit(3), so the deferred call runs (go run skips it)",
-	"exit/split": "os.Exit cannot end the kernel: it panics with os.Exit(3), so the deferred call runs when the cell ends",
-	"enums/whole": "yaegi passes a value of a cell's type with a String method to fmt through a wrapper struct " +
-		"(quirk maptypes-first-interface): %d prints the wrapper, {3 5545472}, not 3",
-	"enums/split": "as enums/whole",
-	"formatting/whole": "yaegi's reflect types of a cell's structs are unnamed, with exported field names (quirk unnamed-types): " +
-		"%+v prints {Xx:1 Xy:2}, %#v and %T struct { Xx int; Xy int } instead of main.point",
-	"formatting/split": "as formatting/whole",
-	"structs/whole":    "as formatting/whole: %+v and %#v of a cell's struct",
-	"structs/split":    "as formatting/whole: %+v and %#v of a cell's struct",
-	"generics/whole":   "yaegi infers Map[T, U any](xs []T, f func(T) U) called with func(int) string as U = int: cannot use type func(int) string as type func(int) int",
-	"generics/split":   "as generics/whole",
+	"generics/whole": "yaegi infers Map[T, U any](xs []T, f func(T) U) called with func(int) string as U = int: cannot use type func(int) string as type func(int) int",
+	"generics/split": "as generics/whole",
 }
 
 // TestCorpus runs each program of testdata/corpus (one per topic of a Go tutorial) with go run's toolchain

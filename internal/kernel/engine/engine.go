@@ -24,6 +24,7 @@ import (
 	"go/token"
 	"io"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -81,6 +82,12 @@ type Session struct {
 	pending        any                     // the value the cell panicked with, for its deferred calls (see body.go)
 	returned       bool                    // a return statement of the cell ran (see body.go)
 	panicVar       reflect.Value           // the session variable __golmPanic (a *any), see body.go
+	exitMu         sync.Mutex              // guards the three below, set while exec runs code
+	exitCancel     context.CancelFunc      // stops the code exec runs
+	exitDone       chan struct{}           // closed when the code exec ran has stopped
+	exitCode       *int                    // the code of os.Exit, when the running cell called it
+	exitMsg        string                  // log.Fatal's message, when it called os.Exit
+	inCell         bool                    // a cell is running (os.Exit ends it)
 	defaultLog     *cellog.Logger          // log.Default(), the logger of log.Println and the like
 	deferVars      []string                // session variables holding a running cell's deferred arguments (see deferCall)
 }
@@ -150,6 +157,9 @@ func New(opts Options) (*Session, error) {
 	}
 	if err := s.i.Use(s.logFuncs()); err != nil {
 		return nil, fmt.Errorf("loading the log package's functions: %w", err)
+	}
+	if err := s.i.Use(s.fmtFuncs()); err != nil {
+		return nil, fmt.Errorf("loading fmt's functions: %w", err)
 	}
 	for key := range syms {
 		path, name := splitKey(key)
@@ -319,6 +329,14 @@ func timing(d time.Duration) string {
 
 // run evaluates the pieces of a parsed cell in order.
 func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, error) {
+	s.exitMu.Lock()
+	s.exitCode, s.exitMsg, s.inCell = nil, "", true
+	s.exitMu.Unlock()
+	defer func() {
+		s.exitMu.Lock()
+		s.inCell = false
+		s.exitMu.Unlock()
+	}()
 	if err := reservedNames(src, c); err != nil {
 		return nil, err
 	}
@@ -405,10 +423,18 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		s.recordVars(info)
 		res, err = nil, nil
 	}
-	if deferred {
+	var exit *exitError
+	errors.As(err, &exit)
+	if deferred && exit == nil { // os.Exit runs no deferred call
 		if err = s.runDefers(ctx, src, err); err != nil {
 			res = nil
 		}
+	}
+	if deferred && exit != nil {
+		s.clearDefers()
+	}
+	if exit != nil && exit.code == 0 {
+		return nil, nil // os.Exit(0): the program ended without error
 	}
 	return res, err
 }
@@ -529,15 +555,86 @@ func (s *Session) compile(src, code string) (prog *interp.Program, err error) {
 // exec runs compiled code with the cell's context.
 func (s *Session) exec(ctx context.Context, src string, prog *interp.Program) (reflect.Value, error) {
 	s.stderr.reset()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	s.exitMu.Lock()
+	if code := s.exitCode; code != nil { // a goroutine of the cell called os.Exit
+		s.exitMu.Unlock()
+		return reflect.Value{}, &exitError{code: *code, msg: s.exitMsg}
+	}
+	s.exitCancel, s.exitDone = cancel, done
+	s.exitMu.Unlock()
 	v, err := s.i.ExecuteWithContext(ctx, prog)
+	stopped := ctx.Err() != nil
+	s.exitMu.Lock()
+	code, msg := s.exitCode, s.exitMsg
+	s.exitCancel, s.exitDone = nil, nil
+	s.exitMu.Unlock()
+	close(done) // os.Exit, waiting, goes on once the interpreter stopped
+	if code != nil {
+		return reflect.Value{}, &exitError{code: *code, msg: msg}
+	}
 	if err != nil {
-		if ctx.Err() != nil {
+		if stopped {
 			return v, interrupted()
 		}
 		return v, s.evalError(src, err)
 	}
 	return v, nil
 }
+
+// exitError ends a cell that called os.Exit (or log.Fatal): no deferred call runs, as in a program, but
+// the session goes on.
+type exitError struct {
+	code int
+	msg  string // log.Fatal's message
+}
+
+func (e *exitError) Error() string {
+	if e.msg != "" {
+		return fmt.Sprintf("log.Fatal: %s (exit status %d: the cell ended as the program would, without running its deferred calls; "+
+			"the session goes on)", strings.TrimSuffix(e.msg, "\n"), e.code)
+	}
+	return fmt.Sprintf("os.Exit(%d): the cell called os.Exit; its deferred calls did not run, and the session goes on", e.code)
+}
+
+// fatalExit is exit for log.Fatal, with its message for the cell's error.
+func (s *Session) fatalExit(code int, msg string) {
+	s.exitMu.Lock()
+	if s.inCell && s.exitCode == nil {
+		s.exitMsg = msg
+	}
+	s.exitMu.Unlock()
+	s.exit(code)
+}
+
+// exit is os.Exit for cells: it stops the running cell as an interrupt does, which runs no deferred call of
+// interpreted code (the interpreter skips the bodies of functions of a stopped run), and the cell ends with
+// an exitError; the goroutine that called it ends. It does not return. Outside a cell (a goroutine left
+// running), it panics.
+func (s *Session) exit(code int) {
+	s.exitMu.Lock()
+	cancel, done, inCell := s.exitCancel, s.exitDone, s.inCell
+	if inCell && s.exitCode == nil {
+		s.exitCode = &code
+	}
+	s.exitMu.Unlock()
+	if !inCell { // a goroutine that outlived its cell
+		panic(fmt.Sprintf("os.Exit(%d)", code))
+	}
+	if cancel == nil {
+		panic(exitPanic{code}) // between pieces of the cell: the next exec ends it
+	}
+	cancel()
+	<-done
+	// The goroutine ends without a panic: the interpreter's deferred recover of a goroutine (see
+	// rewriteGoroutines) no longer runs, and a panic there would end the process.
+	runtime.Goexit()
+}
+
+// exitPanic unwinds the goroutine that called os.Exit once its cell ended.
+type exitPanic struct{ code int }
 
 // declSource returns the source of a declarations piece, with func main renamed so that it runs once
 // (the interpreter would run main again after every later cell).

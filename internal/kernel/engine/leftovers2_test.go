@@ -50,6 +50,24 @@ func TestEngineLeftovers(t *testing.T) {
 				"var srv2 http.Server\nsrv2.ErrorLog = log.New(&out, \"s2: \", 0)\nsrv2.ErrorLog.Println(\"two\")\nfmt.Print(out.String())",
 				stdout: "srv: one\ns2: two\n"},
 		},
+		"os.Exit and log.Fatal": {
+			// No deferred call runs, of the function or of the cell, as in a program; the session goes on.
+			{code: "func main() {\n\tdefer fmt.Println(\"!\")\n\tdefer func() { fmt.Println(\"lit\") }()\n\tfmt.Println(\"exiting\")\n\tos.Exit(3)\n}\nmain()",
+				stdout: "exiting\n", err: "os.Exit(3)"},
+			{code: "defer fmt.Println(\"cell defer\")\nfmt.Println(\"top\")\nos.Exit(2)\nfmt.Println(\"after\")", stdout: "top\n", err: "os.Exit(2)"},
+			{code: "fmt.Println(\"goes on\")", stdout: "goes on\n"},
+			{code: "os.Exit(0)"}, // a program that exits 0 ended without error
+			{code: "func f() (r any) {\n\tdefer func() { r = recover() }()\n\tlog.SetOutput(io.Discard)\n\tlog.Fatalf(\"bad %d\", 7)\n\treturn nil\n}\nf()",
+				err: "log.Fatal: bad 7 (exit status 1"},
+			{code: "go func() { os.Exit(4) }()\ntime.Sleep(2 * time.Second)\nfmt.Println(\"not reached\")", err: "os.Exit(4)"},
+		},
+		"fmt of a cell's types": {
+			{code: "type point struct {\n\tx, y int\n}\n\ntype state int\n\nfunc (s state) String() string { return \"idle\" }\n\ntype person struct {\n\tName string\n\tp    point\n\tpp   *point\n}"},
+			{code: "p := point{1, 2}\nfmt.Printf(\"%v|%+v|%#v|%T|%T|%-12T|\\n\", p, p, p, p, &p, p)", stdout: "{1 2}|{x:1 y:2}|main.point{x:1, y:2}|main.point|*main.point|main.point  |\n"},
+			{code: "fmt.Printf(\"%v %d %s %x\\n\", state(3), state(3), state(3), state(10))", stdout: "idle 3 idle 69646c65\n"},
+			{code: "q := person{\"Bob\", p, nil}\nfmt.Printf(\"%+v\\n%#v\\n\", q, q)\nfmt.Println(fmt.Sprintf(\"%T %d%%\", &q, 5))",
+				stdout: "{Name:Bob p:{x:1 y:2} pp:<nil>}\nmain.person{Name:\"Bob\", p:main.point{x:1, y:2}, pp:(*main.point)(nil)}\n*main.person 5%\n"},
+		},
 		"reserved names": {
 			{code: "__golmDefers = nil", err: "__golmDefers: names starting with __golm are golm's own"},
 			{code: "func __golmPull() {}", err: "__golmPull: names starting with __golm are golm's own"},

@@ -164,6 +164,17 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 				names, values, args = append(names, name), append(values, p.Text(a)), append(args, name)
 			}
 			if len(names) == 0 {
+				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+					if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil && s.pkgPath(id.Name) != "" {
+						if _, own := s.names[id.Name]; !own && !call.Ellipsis.IsValid() {
+							// A compiled function (defer fmt.Println("!")): called from a function literal, so that
+							// os.Exit skips it as it skips the cell's own (see Session.exit).
+							edits = append(edits,
+								srcEdit{start: p.Start + p.Offset(call.Pos()), end: p.Start + p.Offset(call.Pos()), text: "func() { "},
+								srcEdit{start: p.Start + p.Offset(call.End()), end: p.Start + p.Offset(call.End()), text: " }()"})
+						}
+					}
+				}
 				return true
 			}
 			n++

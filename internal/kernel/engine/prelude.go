@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"log"
 	randv2 "math/rand/v2"
 	"path"
@@ -162,7 +163,7 @@ func (s *Session) symbols() interp.Exports {
 			sys[k] = v
 		}
 	}
-	sys["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
+	sys["Exit"] = reflect.ValueOf(s.exit)
 	out["syscall/syscall"] = sys
 	for k, v := range s.opts.Symbols {
 		out[k] = v
@@ -193,10 +194,15 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range out["log/log"] {
 		logSyms[k] = v
 	}
-	logSyms["New"] = reflect.ValueOf(cellog.New)
+	logSyms["New"] = reflect.ValueOf(func(out io.Writer, prefix string, flag int) *cellog.Logger {
+		l := cellog.New(out, prefix, flag)
+		l.Exit = s.fatalExit
+		return l
+	})
 	// Default is the logger of the package's functions (log.Println), which New binds to it after the
 	// interpreter bound them to one of its own (see logFuncs).
 	s.defaultLog = cellog.New(s.stderr, "", log.LstdFlags)
+	s.defaultLog.Exit = s.fatalExit
 	logSyms["Default"] = reflect.ValueOf(func() *cellog.Logger { return s.defaultLog })
 	logSyms["Logger"] = reflect.ValueOf((*cellog.Logger)(nil))
 	out["log/log"] = logSyms
@@ -204,7 +210,7 @@ func (s *Session) symbols() interp.Exports {
 	for k, v := range out["os/os"] {
 		osSyms[k] = v
 	}
-	osSyms["Exit"] = reflect.ValueOf(func(code int) { panic(fmt.Sprintf("os.Exit(%d)", code)) })
+	osSyms["Exit"] = reflect.ValueOf(s.exit)
 	osSyms["FindProcess"] = unrestricted.Symbols["os/os"]["FindProcess"] // the kernel's own process too, as in Go
 	out["os/os"] = osSyms
 	rt := genericRuntime()

@@ -454,6 +454,9 @@ func (s *Session) rewriteGoroutines(src string, c *cell.Cell) string {
 
 // goPanic reports a panic that a cell's goroutine recovered (see goRecover).
 func (s *Session) goPanic(r any) {
+	if _, ok := r.(exitPanic); ok {
+		return // os.Exit in a goroutine: its cell ended with the exit (see exit)
+	}
 	msg := fmt.Sprint(r)
 	if err, ok := r.(error); ok {
 		msg = err.Error()

@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// fmt's Printf, Sprintf and Fprintf see a value of a cell's struct type as the interpreter's reflect type of
+// it, unnamed, with X before each unexported field's name (quirk unnamed-types), and a value of a cell's type
+// with a String method as the interpreter's wrapper struct (quirk maptypes-first-interface). So %T printed
+// struct { Xx int; Xy int } for main.point, %+v {Xx:1 Xy:2}, %#v the wrapper's type, and %d of a Stringer
+// the wrapper {3 5545472}. The session's versions of these functions rewrite such arguments first: %T, %+v
+// and %#v of a cell's struct type are written as Go writes them (main.point, {x:1 y:2}, main.point{x:1,
+// y:2}), and a wrapper is unwrapped for the verbs that do not call String (%d, %o...). Not done: a format
+// with explicit argument indexes (%[1]T), cell types inside slices and maps, Print and Println (whose %v
+// is right already), Errorf.
+
+// fmtFuncs returns the session's Printf, Sprintf and Fprintf, with the interface mappings of the
+// originals, for the interpreter's Use (after its own, which binds Printf to the session's stdout).
+func (s *Session) fmtFuncs() interp.Exports {
+	out := s.opts.Stdout
+	funcs := map[string]reflect.Value{
+		"Printf": reflect.ValueOf(func(format string, a ...any) (int, error) {
+			format, a = s.fmtArgs(format, a)
+			return fmt.Fprintf(out, format, a...)
+		}),
+		"Sprintf": reflect.ValueOf(func(format string, a ...any) string {
+			format, a = s.fmtArgs(format, a)
+			return fmt.Sprintf(format, a...)
+		}),
+		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, a ...any) (int, error) {
+			format, a = s.fmtArgs(format, a)
+			return fmt.Fprintf(w, format, a...)
+		}),
+	}
+	mapped := map[reflect.Value][]reflect.Type{}
+	if m, ok := stdlib.Symbols["."]["MapTypes"]; ok {
+		orig := m.Interface().(map[reflect.Value][]reflect.Type)
+		for name, v := range funcs {
+			if types, ok := orig[stdlib.Symbols["fmt/fmt"][name]]; ok {
+				mapped[v] = types
+			}
+		}
+	}
+	// The key names package fmt (Use takes the path's directory, cleaned, and its last element) without
+	// being "fmt/fmt", which would make Use bind fmt's and log's functions to the interpreter's own again.
+	return interp.Exports{"fmt/./fmt": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
+}
+
+// fmtArgs rewrites a format and its arguments (see above). A format with explicit argument indexes
+// (%[1]d) is left as it is.
+func (s *Session) fmtArgs(format string, a []any) (string, []any) {
+	if !strings.Contains(format, "%") || len(a) == 0 {
+		return format, a
+	}
+	var b strings.Builder
+	out := append([]any(nil), a...)
+	arg := 0
+	changed := false
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		if j < len(format) && format[j] == '%' {
+			b.WriteString("%%")
+			i = j
+			continue
+		}
+		flagsStart := j
+		for j < len(format) && strings.IndexByte("+-# 0", format[j]) >= 0 {
+			j++
+		}
+		flags := format[flagsStart:j]
+		restStart := j
+		for j < len(format) && (format[j] >= '0' && format[j] <= '9' || format[j] == '.' || format[j] == '*') {
+			if format[j] == '*' {
+				arg++
+			}
+			j++
+		}
+		if j >= len(format) || format[j] == '[' {
+			return format, a // an explicit index, or a format cut short: as written
+		}
+		rest := format[restStart:j]
+		verb := format[j]
+		i = j
+		if arg >= len(a) {
+			b.WriteString("%" + flags + rest + string(verb))
+			continue
+		}
+		if text, ok := s.fmtArg(a[arg], verb, flags); ok {
+			out[arg] = text
+			b.WriteString("%" + strings.NewReplacer("#", "", "+", "").Replace(flags) + rest + "s")
+			changed = true
+		} else if inner, ok := unwrapped(a[arg]); ok && strings.IndexByte("vsxXq", verb) < 0 { // the verbs that call String
+			out[arg] = inner
+			b.WriteString("%" + flags + rest + string(verb))
+			changed = true
+		} else {
+			b.WriteString("%" + flags + rest + string(verb))
+		}
+		arg++
+	}
+	if !changed {
+		return format, a
+	}
+	return b.String(), out
+}
+
+// unwrapped returns the value of a cell's type inside the interpreter's interface wrapper.
+func unwrapped(x any) (any, bool) {
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Struct || !strings.HasPrefix(v.Type().PkgPath(), "github.com/traefik/yaegi") {
+		return nil, false
+	}
+	f := v.FieldByName("IValue")
+	if !f.IsValid() || !f.CanInterface() || f.IsNil() {
+		return nil, false
+	}
+	return f.Interface(), true
+}
+
+// fmtArg writes x for verb as Go would when x is of a cell's struct type (or a pointer to one) and verb
+// is %T, %+v or %#v.
+func (s *Session) fmtArg(x any, verb byte, flags string) (string, bool) {
+	if inner, ok := unwrapped(x); ok {
+		x = inner
+	}
+	v := reflect.ValueOf(x)
+	if !v.IsValid() {
+		return "", false
+	}
+	t, ptr := v.Type(), ""
+	if t.Kind() == reflect.Pointer {
+		t, ptr = t.Elem(), "*"
+	}
+	name, fields := s.cellStruct(t)
+	if name == "" {
+		return "", false
+	}
+	switch {
+	case verb == 'T':
+		return ptr + "main." + name, true
+	case verb == 'v' && strings.Contains(flags, "#"):
+		if ptr != "" {
+			if v.IsNil() {
+				return "(*main." + name + ")(nil)", true
+			}
+			return "&" + s.goSyntax(v.Elem(), name, fields), true
+		}
+		return s.goSyntax(v, name, fields), true
+	case verb == 'v' && strings.Contains(flags, "+"):
+		if ptr != "" {
+			if v.IsNil() {
+				return "<nil>", true
+			}
+			return "&" + s.plusSyntax(v.Elem(), fields), true
+		}
+		return s.plusSyntax(v, fields), true
+	}
+	return "", false
+}
+
+// cellStruct returns the name and field names of a cell's struct type, from its declaration, when t is
+// the interpreter's type of it.
+func (s *Session) cellStruct(t reflect.Type) (string, []string) {
+	if t.Kind() != reflect.Struct || t.Name() != "" {
+		return "", nil
+	}
+	name, ok := s.typeName[t]
+	if !ok {
+		return "", nil
+	}
+	ti := s.types[name]
+	if ti == nil {
+		return "", nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\ntype "+ti.src, 0)
+	if err != nil || len(f.Decls) != 1 {
+		return "", nil
+	}
+	ts, ok := f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.TypeSpec)
+	if !ok {
+		return "", nil
+	}
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return "", nil
+	}
+	var fields []string
+	for _, fl := range st.Fields.List {
+		if len(fl.Names) == 0 { // embedded: the type's name
+			fields = append(fields, strings.TrimPrefix(exprName(fl.Type), "*"))
+			continue
+		}
+		for _, n := range fl.Names {
+			fields = append(fields, n.Name)
+		}
+	}
+	if len(fields) != t.NumField() {
+		return "", nil
+	}
+	return name, fields
+}
+
+// goSyntax writes a struct value as %#v does.
+func (s *Session) goSyntax(v reflect.Value, name string, fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + ":" + s.fieldText(v.Field(i), 'v', "#")
+	}
+	return "main." + name + "{" + strings.Join(parts, ", ") + "}"
+}
+
+// plusSyntax writes a struct value as %+v does.
+func (s *Session) plusSyntax(v reflect.Value, fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + ":" + s.fieldText(v.Field(i), 'v', "+")
+	}
+	return "{" + strings.Join(parts, " ") + "}"
+}
+
+// fieldText writes a field's value with the verb and flags, a cell's struct type as above.
+func (s *Session) fieldText(f reflect.Value, verb byte, flags string) string {
+	if !f.CanInterface() {
+		return fmt.Sprint(f)
+	}
+	x := f.Interface()
+	if f.Kind() == reflect.Pointer { // below the top, a pointer is written as its address
+		if name, _ := s.cellStruct(f.Type().Elem()); name != "" && strings.Contains(flags, "#") {
+			if f.IsNil() {
+				return "(*main." + name + ")(nil)"
+			}
+			return fmt.Sprintf("(*main.%s)(%p)", name, x)
+		}
+		if verb == 'v' && !strings.Contains(flags, "#") {
+			if f.IsNil() {
+				return "<nil>"
+			}
+			return fmt.Sprintf("%p", x)
+		}
+		return fmt.Sprintf("%"+flags+string(verb), x)
+	}
+	if text, ok := s.fmtArg(x, verb, flags); ok {
+		return text
+	}
+	return fmt.Sprintf("%"+flags+string(verb), x)
+}
