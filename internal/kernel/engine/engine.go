@@ -364,6 +364,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(next); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteGenericCalls(code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteStdLoggers(code, c)); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,13 @@ func TestEngineLeftovers(t *testing.T) {
 			{code: "q := person{\"Bob\", p, nil}\nfmt.Printf(\"%+v\\n%#v\\n\", q, q)\nfmt.Println(fmt.Sprintf(\"%T %d%%\", &q, 5))",
 				stdout: "{Name:Bob p:{x:1 y:2} pp:<nil>}\nmain.person{Name:\"Bob\", p:main.point{x:1, y:2}, pp:(*main.point)(nil)}\n*main.person 5%\n"},
 		},
+		"generic inference of a function's result": {
+			{code: "func Map[T, U any](xs []T, f func(T) U) []U {\n\tout := make([]U, 0, len(xs))\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}"},
+			{code: "fmt.Println(Map([]int{1, 2, 3}, func(i int) string { return fmt.Sprint(i * i) }))", stdout: "[1 4 9]\n"},
+			{code: "xs := []float64{1.5}\nfmt.Println(Map(xs, func(f float64) int { return int(f * 2) }))", stdout: "[3]\n"},
+			{code: "func Apply[S ~[]E, E, R any](s S, f func(E) R) []R {\n\tvar out []R\n\tfor _, v := range s {\n\t\tout = append(out, f(v))\n\t}\n\treturn out\n}\n" +
+				"fmt.Println(Apply([]string{\"a\"}, func(s string) bool { return s == \"a\" }))", stdout: "[true]\n"},
+		},
 		"reserved names": {
 			{code: "__golmDefers = nil", err: "__golmDefers: names starting with __golm are golm's own"},
 			{code: "func __golmPull() {}", err: "__golmPull: names starting with __golm are golm's own"},

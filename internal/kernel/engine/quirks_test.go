@@ -383,6 +383,17 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"func-result-inference": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func Map[T, U any](xs []T, f func(T) U) []U { var out []U; for _, x := range xs { out = append(out, f(x)) }; return out }")
+		if err := b.wantErr("Map([]int{1}, func(i int) string { return strconv.Itoa(i) })", "cannot use type func(int) string as type func(int) int"); err != nil {
+			return err
+		}
+		if v, err := b.eval("Map[int, string]([]int{1}, func(i int) string { return strconv.Itoa(i) })"); err != nil || v.Len() != 1 { // the workaround
+			return fmt.Errorf("the explicit instantiation gave %v, %v", v, err)
+		}
+		return nil
+	},
 	"generic-result-define": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func id[T any](x T) T { return x }")

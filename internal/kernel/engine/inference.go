@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/golm-dev/golm/internal/cell"
+)
+
+// The interpreter infers a type parameter that only a function argument's results give wrongly: Map[T, U
+// any](xs []T, f func(T) U) called with a func(int) string takes U to be int (quirk func-result-inference:
+// cannot use type func(int) string as type func(int) int). rewriteGenericCalls instantiates such calls of
+// the cell's and the session's generic functions explicitly, Map[int, string](...), when the types of the
+// arguments written in the call (function literals, composite literals, conversions, literals, variables
+// declared with a type) give every type parameter.
+
+// rewriteGenericCalls rewrites the calls described above.
+func (s *Session) rewriteGenericCalls(src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || call.Ellipsis.IsValid() {
+				return true
+			}
+			id, ok := call.Fun.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			fd := s.genericDecl(c, id)
+			if fd == nil || !funcResultParam(fd) {
+				return true
+			}
+			var names []string
+			tparams := map[string]ast.Expr{}
+			for _, f := range fd.Type.TypeParams.List {
+				for _, n := range f.Names {
+					names = append(names, n.Name)
+					tparams[n.Name] = f.Type
+				}
+			}
+			var params []ast.Expr
+			for _, f := range fd.Type.Params.List {
+				if _, variadic := f.Type.(*ast.Ellipsis); variadic {
+					return true
+				}
+				for range max(1, len(f.Names)) {
+					params = append(params, f.Type)
+				}
+			}
+			if len(params) != len(call.Args) {
+				return true
+			}
+			bind := map[string]string{}
+			for _, untyped := range []bool{false, true} { // an untyped literal's default type binds last
+				for i, a := range call.Args {
+					if isUntyped(a) != untyped {
+						continue
+					}
+					if t := s.argType(c, a, 0); t != nil {
+						unify(params[i], t, tparams, bind)
+					}
+				}
+			}
+			// A type parameter constrained to ~[]E (or another composite) gives E from its own binding.
+			for name, constraint := range tparams {
+				core := constraint
+				if u, ok := core.(*ast.UnaryExpr); ok && u.Op == token.TILDE {
+					core = u.X
+				}
+				if bound, ok := bind[name]; ok {
+					if t, err := parser.ParseExpr(bound); err == nil {
+						unify(core, t, tparams, bind)
+					}
+				}
+			}
+			args := make([]string, len(names))
+			for i, n := range names {
+				if bind[n] == "" {
+					return true
+				}
+				args[i] = bind[n]
+			}
+			off := p.Start + p.Offset(id.End())
+			edits = append(edits, srcEdit{start: off, end: off, text: "[" + strings.Join(args, ", ") + "]"})
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}
+
+// genericDecl finds the declaration of a generic function the cell or the session declared.
+func (s *Session) genericDecl(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {
+	fd := cellFunc(c, id)
+	if fd == nil && id.Obj == nil {
+		if info, ok := s.names[id.Name]; ok && info.kind == kindFunc && strings.Contains(info.src, "[") {
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+info.src+" {}", 0)
+			if err == nil && len(f.Decls) == 1 {
+				fd, _ = f.Decls[0].(*ast.FuncDecl)
+			}
+		}
+	}
+	if fd == nil || fd.Recv != nil || fd.Type.TypeParams == nil {
+		return nil
+	}
+	return fd
+}
+
+// funcResultParam reports whether a generic function has a parameter of a function type whose results
+// mention a type parameter (the case the interpreter infers wrongly).
+func funcResultParam(fd *ast.FuncDecl) bool {
+	tparams := map[string]bool{}
+	for _, f := range fd.Type.TypeParams.List {
+		for _, n := range f.Names {
+			tparams[n.Name] = true
+		}
+	}
+	for _, f := range fd.Type.Params.List {
+		ft, ok := f.Type.(*ast.FuncType)
+		if !ok || ft.Results == nil {
+			continue
+		}
+		found := false
+		ast.Inspect(ft.Results, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && tparams[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// isUntyped reports whether an argument is an untyped constant literal (its default type binds only where
+// no other argument does).
+func isUntyped(a ast.Expr) bool {
+	_, ok := ast.Unparen(a).(*ast.BasicLit)
+	return ok
+}
+
+// argType returns the type of a call's argument as written in the cell, or nil.
+func (s *Session) argType(c *cell.Cell, a ast.Expr, depth int) ast.Expr {
+	if depth > 10 {
+		return nil
+	}
+	switch x := ast.Unparen(a).(type) {
+	case *ast.FuncLit:
+		return x.Type
+	case *ast.CompositeLit:
+		return x.Type
+	case *ast.BasicLit:
+		return ast.NewIdent(map[token.Token]string{token.INT: "int", token.FLOAT: "float64", token.STRING: "string", token.CHAR: "rune", token.IMAG: "complex128"}[x.Kind])
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			if t := s.argType(c, x.X, depth+1); t != nil {
+				return &ast.StarExpr{X: t}
+			}
+		}
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (intTypes[id.Name] || id.Name == "string" || id.Name == "float64" || id.Name == "float32") {
+			return id
+		}
+	case *ast.Ident:
+		var decl any
+		if x.Obj != nil {
+			decl = x.Obj.Decl
+		} else {
+			decl = cellDecl(c, x.Name)
+		}
+		switch d := decl.(type) {
+		case *ast.ValueSpec:
+			if d.Type != nil {
+				return d.Type
+			}
+			for i, n := range d.Names {
+				if n.Name == x.Name && i < len(d.Values) {
+					return s.argType(c, d.Values[i], depth+1)
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range d.Lhs {
+				if n, ok := l.(*ast.Ident); ok && n.Name == x.Name && len(d.Lhs) == len(d.Rhs) {
+					return s.argType(c, d.Rhs[i], depth+1)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// unify matches a parameter's type p, written with the type parameters, against an argument's type a, and
+// records in bind the type each type parameter stands for, where nothing bound it before.
+func unify(p, a ast.Expr, tparams map[string]ast.Expr, bind map[string]string) {
+	switch pt := p.(type) {
+	case *ast.Ident:
+		if _, ok := tparams[pt.Name]; ok {
+			if _, bound := bind[pt.Name]; !bound {
+				bind[pt.Name] = types.ExprString(a)
+			}
+		}
+	case *ast.ArrayType:
+		if at, ok := a.(*ast.ArrayType); ok && (pt.Len == nil) == (at.Len == nil) {
+			unify(pt.Elt, at.Elt, tparams, bind)
+		}
+	case *ast.MapType:
+		if at, ok := a.(*ast.MapType); ok {
+			unify(pt.Key, at.Key, tparams, bind)
+			unify(pt.Value, at.Value, tparams, bind)
+		}
+	case *ast.StarExpr:
+		if at, ok := a.(*ast.StarExpr); ok {
+			unify(pt.X, at.X, tparams, bind)
+		}
+	case *ast.ChanType:
+		if at, ok := a.(*ast.ChanType); ok {
+			unify(pt.Value, at.Value, tparams, bind)
+		}
+	case *ast.FuncType:
+		if at, ok := a.(*ast.FuncType); ok {
+			pp, ap := fieldTypes(pt.Params), fieldTypes(at.Params)
+			pr, ar := fieldTypes(pt.Results), fieldTypes(at.Results)
+			if len(pp) == len(ap) && len(pr) == len(ar) {
+				for i := range pp {
+					unify(pp[i], ap[i], tparams, bind)
+				}
+				for i := range pr {
+					unify(pr[i], ar[i], tparams, bind)
+				}
+			}
+		}
+	case *ast.IndexExpr:
+		if at, ok := a.(*ast.IndexExpr); ok && types.ExprString(pt.X) == types.ExprString(at.X) {
+			unify(pt.Index, at.Index, tparams, bind)
+		}
+	case *ast.IndexListExpr:
+		if at, ok := a.(*ast.IndexListExpr); ok && types.ExprString(pt.X) == types.ExprString(at.X) && len(pt.Indices) == len(at.Indices) {
+			for i := range pt.Indices {
+				unify(pt.Indices[i], at.Indices[i], tparams, bind)
+			}
+		}
+	}
+}
+
+// fieldTypes lists the type of each parameter or result of a field list, one per name.
+func fieldTypes(fl *ast.FieldList) []ast.Expr {
+	if fl == nil {
+		return nil
+	}
+	var out []ast.Expr
+	for _, f := range fl.List {
+		for range max(1, len(f.Names)) {
+			out = append(out, f.Type)
+		}
+	}
+	return out
+}
