@@ -364,7 +364,7 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(next); err != nil {
 		return nil, err
 	}
-	if err := reparse(s.rewriteGenericCalls(code, c)); err != nil {
+	if err := reparse(s.rewriteGenericCalls(ctx, code, c)); err != nil {
 		return nil, err
 	}
 	if err := reparse(s.rewriteStdLoggers(code, c)); err != nil {

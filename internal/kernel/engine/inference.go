@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -14,11 +15,11 @@ import (
 // any](xs []T, f func(T) U) called with a func(int) string takes U to be int (quirk func-result-inference:
 // cannot use type func(int) string as type func(int) int). rewriteGenericCalls instantiates such calls of
 // the cell's and the session's generic functions explicitly, Map[int, string](...), when the types of the
-// arguments written in the call (function literals, composite literals, conversions, literals, variables
-// declared with a type) give every type parameter.
+// arguments (function literals, composite literals, conversions, literals, variables declared with a type,
+// compiled functions, the session's values) give every type parameter.
 
 // rewriteGenericCalls rewrites the calls described above.
-func (s *Session) rewriteGenericCalls(src string, c *cell.Cell) string {
+func (s *Session) rewriteGenericCalls(ctx context.Context, src string, c *cell.Cell) string {
 	var edits []srcEdit
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
 		return func(n ast.Node) bool {
@@ -60,7 +61,7 @@ func (s *Session) rewriteGenericCalls(src string, c *cell.Cell) string {
 					if isUntyped(a) != untyped {
 						continue
 					}
-					if t := s.argType(c, a, 0); t != nil {
+					if t := s.argType(ctx, src, c, a, 0); t != nil {
 						unify(params[i], t, tparams, bind)
 					}
 				}
@@ -145,7 +146,7 @@ func isUntyped(a ast.Expr) bool {
 }
 
 // argType returns the type of a call's argument as written in the cell, or nil.
-func (s *Session) argType(c *cell.Cell, a ast.Expr, depth int) ast.Expr {
+func (s *Session) argType(ctx context.Context, src string, c *cell.Cell, a ast.Expr, depth int) ast.Expr {
 	if depth > 10 {
 		return nil
 	}
@@ -158,7 +159,7 @@ func (s *Session) argType(c *cell.Cell, a ast.Expr, depth int) ast.Expr {
 		return ast.NewIdent(map[token.Token]string{token.INT: "int", token.FLOAT: "float64", token.STRING: "string", token.CHAR: "rune", token.IMAG: "complex128"}[x.Kind])
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
-			if t := s.argType(c, x.X, depth+1); t != nil {
+			if t := s.argType(ctx, src, c, x.X, depth+1); t != nil {
 				return &ast.StarExpr{X: t}
 			}
 		}
@@ -166,12 +167,14 @@ func (s *Session) argType(c *cell.Cell, a ast.Expr, depth int) ast.Expr {
 		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (intTypes[id.Name] || id.Name == "string" || id.Name == "float64" || id.Name == "float32") {
 			return id
 		}
+	case *ast.SelectorExpr: // a compiled function (strconv.Itoa) or a session value's field or method
+		return s.valueTypeExpr(ctx, src, x)
 	case *ast.Ident:
 		var decl any
 		if x.Obj != nil {
 			decl = x.Obj.Decl
-		} else {
-			decl = cellDecl(c, x.Name)
+		} else if decl = cellDecl(c, x.Name); decl == nil {
+			return s.valueTypeExpr(ctx, src, x) // a value of the session
 		}
 		switch d := decl.(type) {
 		case *ast.ValueSpec:
@@ -180,18 +183,37 @@ func (s *Session) argType(c *cell.Cell, a ast.Expr, depth int) ast.Expr {
 			}
 			for i, n := range d.Names {
 				if n.Name == x.Name && i < len(d.Values) {
-					return s.argType(c, d.Values[i], depth+1)
+					return s.argType(ctx, src, c, d.Values[i], depth+1)
 				}
 			}
 		case *ast.AssignStmt:
 			for i, l := range d.Lhs {
 				if n, ok := l.(*ast.Ident); ok && n.Name == x.Name && len(d.Lhs) == len(d.Rhs) {
-					return s.argType(c, d.Rhs[i], depth+1)
+					return s.argType(ctx, src, c, d.Rhs[i], depth+1)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// valueTypeExpr is the type of a compiled function or a session value, written out, or nil.
+func (s *Session) valueTypeExpr(ctx context.Context, src string, e ast.Expr) ast.Expr {
+	t, ok := s.funcType(e)
+	if !ok {
+		if t, ok = s.staticType(e); !ok {
+			return nil
+		}
+	}
+	text, ok := s.typeExpr(ctx, src, t)
+	if !ok {
+		return nil
+	}
+	x, err := parser.ParseExpr(text)
+	if err != nil {
+		return nil
+	}
+	return x
 }
 
 // unify matches a parameter's type p, written with the type parameters, against an argument's type a, and

@@ -72,6 +72,9 @@ func TestEngineLeftovers(t *testing.T) {
 			{code: "func Map[T, U any](xs []T, f func(T) U) []U {\n\tout := make([]U, 0, len(xs))\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}"},
 			{code: "fmt.Println(Map([]int{1, 2, 3}, func(i int) string { return fmt.Sprint(i * i) }))", stdout: "[1 4 9]\n"},
 			{code: "xs := []float64{1.5}\nfmt.Println(Map(xs, func(f float64) int { return int(f * 2) }))", stdout: "[3]\n"},
+			// A compiled function, and a session's variable.
+			{code: "fmt.Printf(\"%q\\n\", Map([]int{1, 2}, strconv.Itoa))", stdout: "[\"1\" \"2\"]\n"},
+			{code: "fmt.Println(Map(xs, math.Floor))", stdout: "[1]\n"},
 			{code: "func Apply[S ~[]E, E, R any](s S, f func(E) R) []R {\n\tvar out []R\n\tfor _, v := range s {\n\t\tout = append(out, f(v))\n\t}\n\treturn out\n}\n" +
 				"fmt.Println(Apply([]string{\"a\"}, func(s string) bool { return s == \"a\" }))", stdout: "[true]\n"},
 		},
