@@ -87,7 +87,7 @@ var genericCases = map[string]cellCase{
 	"sync.OnceValues":              {code: "calls := 0\nload := sync.OnceValues(func() (string, error) { calls++; return \"cfg\", nil })\nv, err := load()\nv2, _ := load()\nfmt.Println(v, err, v2, calls)", stdout: "cfg <nil> cfg 1\n"},
 	"sync/atomic.Pointer":          {code: "type Config struct{ Name string }\nvar cur atomic.Pointer[Config]\nfmt.Println(cur.Load() == nil)\ncur.Store(&Config{\"a\"})\nold := cur.Swap(&Config{\"b\"})\nfmt.Println(old.Name, cur.Load().Name, cur.CompareAndSwap(old, nil), cur.CompareAndSwap(cur.Load(), old), cur.Load().Name)", stdout: "true\na b false true a\n"},
 	"unique.Handle":                {code: "func intern(s string) unique.Handle[string] { return unique.Make(s) }\nvar h unique.Handle[string]\nh = intern(\"go\")\nfmt.Println(h == intern(\"go\"), h == intern(\"lm\"), h.Value())", stdout: "true false go\n"},
-	"unique.Make":                  {code: "h := unique.Make(\"x\")", err: "declare it with its type, var h unique.Handle[T]"},
+	"unique.Make":                  {code: "h := unique.Make(\"x\")\nh2 := unique.Make(\"x\")\nfmt.Println(h == h2, h.Value())", stdout: "true x\n"},
 	"weak.Make":                    {code: "type big struct{ n int }\nfunc check() {\n\tb := &big{5}\n\tw := weak.Make(b)\n\tfmt.Println(w.Value().n, w.Value() == b)\n\truntime.KeepAlive(b)\n}\ncheck()", stdout: "5 true\n"},
 	"weak.Pointer":                 {code: "type node struct{ v int }\nvar w weak.Pointer[node]\nfmt.Println(w.Value() == nil)", stdout: "true\n"},
 }

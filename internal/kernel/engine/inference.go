@@ -35,54 +35,12 @@ func (s *Session) rewriteGenericCalls(ctx context.Context, src string, c *cell.C
 			if fd == nil || !funcResultParam(fd) {
 				return true
 			}
-			var names []string
-			tparams := map[string]ast.Expr{}
-			for _, f := range fd.Type.TypeParams.List {
-				for _, n := range f.Names {
-					names = append(names, n.Name)
-					tparams[n.Name] = f.Type
-				}
-			}
-			var params []ast.Expr
-			for _, f := range fd.Type.Params.List {
-				if _, variadic := f.Type.(*ast.Ellipsis); variadic {
-					return true
-				}
-				for range max(1, len(f.Names)) {
-					params = append(params, f.Type)
-				}
-			}
-			if len(params) != len(call.Args) {
+			names, bind, ok := s.inferTypeArgs(ctx, src, c, fd, call)
+			if !ok {
 				return true
-			}
-			bind := map[string]string{}
-			for _, untyped := range []bool{false, true} { // an untyped literal's default type binds last
-				for i, a := range call.Args {
-					if isUntyped(a) != untyped {
-						continue
-					}
-					if t := s.argType(ctx, src, c, a, 0); t != nil {
-						unify(params[i], t, tparams, bind)
-					}
-				}
-			}
-			// A type parameter constrained to ~[]E (or another composite) gives E from its own binding.
-			for name, constraint := range tparams {
-				core := constraint
-				if u, ok := core.(*ast.UnaryExpr); ok && u.Op == token.TILDE {
-					core = u.X
-				}
-				if bound, ok := bind[name]; ok {
-					if t, err := parser.ParseExpr(bound); err == nil {
-						unify(core, t, tparams, bind)
-					}
-				}
 			}
 			args := make([]string, len(names))
 			for i, n := range names {
-				if bind[n] == "" {
-					return true
-				}
 				args[i] = bind[n]
 			}
 			off := p.Start + p.Offset(id.End())
@@ -93,9 +51,123 @@ func (s *Session) rewriteGenericCalls(ctx context.Context, src string, c *cell.C
 	return applyEdits(src, edits)
 }
 
+// inferTypeArgs binds the type parameters of the generic function fd from the types of call's arguments
+// (see rewriteGenericCalls): it returns their names in order and what each stands for, ok when every one
+// is bound.
+func (s *Session) inferTypeArgs(ctx context.Context, src string, c *cell.Cell, fd *ast.FuncDecl, call *ast.CallExpr) ([]string, map[string]string, bool) {
+	var names []string
+	tparams := map[string]ast.Expr{}
+	for _, f := range fd.Type.TypeParams.List {
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+			tparams[n.Name] = f.Type
+		}
+	}
+	var params []ast.Expr
+	for _, f := range fd.Type.Params.List {
+		if _, variadic := f.Type.(*ast.Ellipsis); variadic {
+			return nil, nil, false
+		}
+		for range max(1, len(f.Names)) {
+			params = append(params, f.Type)
+		}
+	}
+	if len(params) != len(call.Args) || call.Ellipsis.IsValid() {
+		return nil, nil, false
+	}
+	bind := map[string]string{}
+	for _, untyped := range []bool{false, true} { // an untyped literal's default type binds last
+		for i, a := range call.Args {
+			if isUntyped(a) != untyped {
+				continue
+			}
+			if t := s.argType(ctx, src, c, a, 0); t != nil {
+				unify(params[i], t, tparams, bind)
+			}
+		}
+	}
+	// A type parameter constrained to ~[]E (or another composite) gives E from its own binding.
+	for name, constraint := range tparams {
+		core := constraint
+		if u, ok := core.(*ast.UnaryExpr); ok && u.Op == token.TILDE {
+			core = u.X
+		}
+		if bound, ok := bind[name]; ok {
+			if t, err := parser.ParseExpr(bound); err == nil {
+				unify(core, t, tparams, bind)
+			}
+		}
+	}
+	for _, n := range names {
+		if bind[n] == "" {
+			return nil, nil, false
+		}
+	}
+	return names, bind, true
+}
+
+// resultTypeOf writes the type of the result of a call of a generic function (of the cell, the session
+// or the prelude) with its type parameters bound from the call's arguments: the type a top-level x :=
+// call is declared with, where the interpreter cannot name its value's type (unique.Make(s):
+// __golm_unique_Handle[string]).
+func (s *Session) resultTypeOf(ctx context.Context, src string, call *ast.CallExpr) (string, bool) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	fd := s.genericDecl(nil, id)
+	if fd == nil {
+		fd = preludeFuncDecl(id.Name)
+	}
+	if fd == nil || fd.Type.TypeParams == nil || fd.Type.Results.NumFields() != 1 {
+		return "", false
+	}
+	_, bind, ok := s.inferTypeArgs(ctx, src, nil, fd, call)
+	if !ok {
+		return "", false
+	}
+	result := fd.Type.Results.List[0].Type
+	var renamed []*ast.Ident
+	var old []string
+	ast.Inspect(result, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if b, ok := bind[id.Name]; ok {
+				renamed, old = append(renamed, id), append(old, id.Name)
+				id.Name = b
+			}
+		}
+		return true
+	})
+	text := types.ExprString(result)
+	for i, id := range renamed {
+		id.Name = old[i]
+	}
+	return text, true
+}
+
+// preludeFuncDecl parses the prelude's declaration of a function, by name.
+func preludeFuncDecl(name string) *ast.FuncDecl {
+	if !strings.HasPrefix(name, "__golm") {
+		return nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "prelude.go", preludeSrc, 0)
+	if err != nil {
+		return nil
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == name {
+			return fd
+		}
+	}
+	return nil
+}
+
 // genericDecl finds the declaration of a generic function the cell or the session declared.
 func (s *Session) genericDecl(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {
-	fd := cellFunc(c, id)
+	var fd *ast.FuncDecl
+	if c != nil {
+		fd = cellFunc(c, id)
+	}
 	if fd == nil && id.Obj == nil {
 		if info, ok := s.names[id.Name]; ok && info.kind == kindFunc && strings.Contains(info.src, "[") {
 			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+info.src+" {}", 0)

@@ -78,6 +78,12 @@ func TestEngineLeftovers(t *testing.T) {
 			{code: "func Apply[S ~[]E, E, R any](s S, f func(E) R) []R {\n\tvar out []R\n\tfor _, v := range s {\n\t\tout = append(out, f(v))\n\t}\n\treturn out\n}\n" +
 				"fmt.Println(Apply([]string{\"a\"}, func(s string) bool { return s == \"a\" }))", stdout: "[true]\n"},
 		},
+		"x := generic call at top level": {
+			// The interpreter cannot name the value's type; golm declares x with the function's result type.
+			{code: "type big struct{ n int }\nb := &big{5}\nw := weak.Make(b)\nfmt.Println(w.Value().n)", stdout: "5\n"},
+			{code: "type Pair[K comparable, V any] struct {\n\tKey K\n\tVal V\n}\n\nfunc MakePair[K comparable, V any](k K, v V) Pair[K, V] { return Pair[K, V]{k, v} }\n" +
+				"p := MakePair(\"a\", 1)\nfmt.Println(p.Key, p.Val)", stdout: "a 1\n"},
+		},
 		"reserved names": {
 			{code: "__golmDefers = nil", err: "__golmDefers: names starting with __golm are golm's own"},
 			{code: "func __golmPull() {}", err: "__golmPull: names starting with __golm are golm's own"},

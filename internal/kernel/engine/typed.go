@@ -22,7 +22,7 @@ import (
 // generic function (quirk generic-result-define), as the bare call, whose value it gives, then var x T
 // with T that value's type, and x set to it. done is false when the call compiled but its type cannot be
 // written (nothing ran then).
-func (s *Session) defineFromValue(ctx context.Context, src string, line int, name, call string) (done bool, err error) {
+func (s *Session) defineFromValue(ctx context.Context, src string, line int, name string, callExpr ast.Expr, call string) (done bool, err error) {
 	prog, err := s.compile(src, pad(line)+call)
 	if err != nil {
 		return false, nil
@@ -35,6 +35,9 @@ func (s *Session) defineFromValue(ctx context.Context, src string, line int, nam
 		return true, compileError(src, line, 0, call+" (no value) used as value")
 	}
 	typ, ok := s.typeExpr(ctx, src, v.Type())
+	if ce, isCall := ast.Unparen(callExpr).(*ast.CallExpr); !ok && isCall {
+		typ, ok = s.resultTypeOf(ctx, src, ce) // a generic type's instance: from the function's result
+	}
 	if !ok && strings.HasPrefix(call, "__golm_") {
 		// The result of a stand-in of a generic type (unique.Make, weak.Make): its type is the stand-in's.
 		if fn, _, ok := strings.Cut(call, "("); ok {
@@ -146,7 +149,7 @@ func (s *Session) runTyped(ctx context.Context, src string, p *cell.Piece, stmts
 					}
 				}
 				if _, isCall := ast.Unparen(a.Rhs[0]).(*ast.CallExpr); isCall {
-					done, err := s.defineFromValue(ctx, src, line, id.Name, p.Text(a.Rhs[0]))
+					done, err := s.defineFromValue(ctx, src, line, id.Name, a.Rhs[0], p.Text(a.Rhs[0]))
 					if err != nil {
 						return err
 					}
