@@ -74,6 +74,7 @@ type Session struct {
 	typeName       map[reflect.Type]string // reflect type of a declared type → its name
 	generic        generic                 // the prelude's stand-ins for generic standard functions
 	preludeResults map[string]int          // number of results of the prelude's functions, by name
+	lazy           map[string]*lazyDecl    // the prelude's stand-ins, evaluated when a cell first uses them (see lazy.go)
 	preludeSeqs    map[string]int          // arity of the sequences the prelude's functions return, by name
 	syms           interp.Exports          // the compiled packages' symbols
 	blocks         int                     // functions declared to run compound statements (see stmts.go)
@@ -418,6 +419,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		return nil, err
 	}
 	if err := s.checkUndefined(src, c, info); err != nil {
+		return nil, err
+	}
+	if err := s.loadStandIns(ctx, code); err != nil {
 		return nil, err
 	}
 	s.returned, s.pending = false, nil

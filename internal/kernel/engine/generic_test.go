@@ -122,3 +122,24 @@ func TestGenericStandIns(t *testing.T) {
 		}
 	}
 }
+
+// TestStandInsLoadWhenUsed checks that a session evaluates a stand-in when a cell first uses it, with the
+// stand-ins it uses, and no other (they would slow down every session's start).
+func TestStandInsLoadWhenUsed(t *testing.T) {
+	s, out, _ := newSession(t)
+	for name, l := range s.lazy {
+		if l.loaded {
+			t.Errorf("%s loaded before any cell used it", name)
+		}
+	}
+	checkCells(t, s, out, []cellCase{{code: "fmt.Println(slices.Compare([]int{1}, []int{2}))", stdout: "-1\n"}})
+	for name, l := range s.lazy {
+		want := name == "__golm_slices_Compare" || name == "__golm_cmp_Compare"
+		if l.loaded != want {
+			t.Errorf("%s loaded = %v, want %v", name, l.loaded, want)
+		}
+	}
+	if len(s.lazy) < 50 {
+		t.Errorf("%d stand-ins load when used, want every stand-in of the prelude (50 or more)", len(s.lazy))
+	}
+}

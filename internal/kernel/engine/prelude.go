@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/golm-dev/golm/internal/cell"
 	cellog "github.com/golm-dev/golm/internal/kernel/engine/internal/log"
@@ -265,17 +266,43 @@ func (s *Session) logFuncs() interp.Exports {
 	return interp.Exports{"log/log": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
 }
 
+// parsedPrelude is the prelude, parsed once per process (see preludeDecls and splitPrelude): sessions
+// share it, and read it only, but for the stand-ins, of which each gets its own copy.
+var parsedPrelude = sync.OnceValues(func() (*preludeParts, error) {
+	body, g, results, seqs, err := preludeDecls()
+	if err != nil {
+		return nil, err
+	}
+	core, lazy, err := splitPrelude(body)
+	if err != nil {
+		return nil, err
+	}
+	return &preludeParts{core: core, lazy: lazy, generic: g, results: results, seqs: seqs}, nil
+})
+
+// preludeParts is the parsed prelude.
+type preludeParts struct {
+	core          string
+	lazy          map[string]*lazyDecl
+	generic       generic
+	results, seqs map[string]int
+}
+
 // prelude evaluates the prelude in the session.
 func (s *Session) prelude() error {
-	body, g, results, seqs, err := preludeDecls()
+	parts, err := parsedPrelude()
 	if err != nil {
 		return err
 	}
-	s.generic, s.preludeResults, s.preludeSeqs = g, results, seqs
+	s.generic, s.preludeResults, s.preludeSeqs = parts.generic, parts.results, parts.seqs
+	s.lazy = make(map[string]*lazyDecl, len(parts.lazy))
+	for name, l := range parts.lazy {
+		s.lazy[name] = &lazyDecl{src: l.src, deps: l.deps}
+	}
 	if _, err := s.i.Eval(`import (__golm "` + runtimePkg + `"; ` + preludeImports + `)`); err != nil {
 		return fmt.Errorf("prelude imports: %w", err)
 	}
-	if _, err := s.i.Eval(body); err != nil {
+	if _, err := s.i.Eval(parts.core); err != nil {
 		return fmt.Errorf("prelude: %w", err)
 	}
 	if _, err := s.i.Eval(bodySrc); err != nil {

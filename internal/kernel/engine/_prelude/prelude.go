@@ -7,6 +7,9 @@
 // is written on []E and map[K]V (not S ~[]E), spells out its constraint, and calls no other generic
 // function.
 //
+// The engine evaluates the stand-ins (__golm_<package>_<Name>, __golmSpread_...) one by one when a cell
+// first uses them (see lazy.go), and the rest at the session's start.
+//
 // Nothing here may collide with a cell's names, since it shares the session's scope: the builtins min,
 // max and clear are __golmMin, __golmMax and __golmClear (a cell's min(a, b) is rewritten to call them
 // unless the session declares its own min), sort is imported as __golmsort, and the engine renames each
