@@ -58,6 +58,7 @@ func TestCurrentGo(t *testing.T) {
 		"new packages and names": {
 			{code: "fmt.Printf(\"%x\\n\", sha3.Sum256([]byte(\"golm\")))", stdout: "a60fe2a56e5844da257853d9a677ddff27b56b735690fa672aaa6bbf7f365fd6\n"},
 			{code: "var n sql.Null[int64]\n_ = n", err: "sql.Null is a generic function"},
+			{code: "once := sync.OnceFunc(func() { fmt.Println(\"once\") })\nonce()\nonce()", stdout: "once\n"},
 			{code: "dir := os.TempDir()\nroot, err := os.OpenRoot(dir)\nerr == nil && root.Name() == dir", result: "true"},
 		},
 	}
