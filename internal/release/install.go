@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -62,13 +63,15 @@ const stamp = ".golm-archive-sha256"
 // folders Install created if they are empty; an installed release of the same name is replaced only by the
 // final rename. The one exception: if the rename succeeded and the link could not be updated, the new release
 // is in place and bin/golm still points where it did. Leftovers of an install that was killed (.download-*,
-// .incoming-*, *.old in o.Dest/releases) are removed by the next Install once they are an hour old.
+// .incoming-*, *.old in o.Dest/releases) are removed by the next Install once they are an hour old, and so
+// are the temporary links next to bin/golm (golm.tmp-PID-*), at once where the process PID has ended.
 func Install(ctx context.Context, o Options) (Result, error) {
 	if o.Dest == "" {
 		return Result{}, errors.New("release: no destination folder")
 	}
 	releases := filepath.Join(o.Dest, "releases")
 	removeStale(releases, time.Now().Add(-staleAfter))
+	removeStaleLinks(filepath.Join(o.Dest, "bin", "golm"), time.Now().Add(-staleAfter))
 	made := missingDirs(releases)
 	r, err := install(ctx, o, releases)
 	if err != nil {
@@ -97,6 +100,32 @@ func removeStale(releases string, old time.Time) {
 		}
 		if info, err := e.Info(); err == nil && info.ModTime().Before(old) {
 			_ = os.RemoveAll(filepath.Join(releases, name))
+		}
+	}
+}
+
+// removeStaleLinks removes the temporary links that link left next to at when its process was killed between
+// making the link and renaming it (at.tmp-PID-RANDOM): those of a process that is no longer running, and any
+// last changed before the time old (the PID may have been reused). Only symbolic links are removed.
+func removeStaleLinks(at string, old time.Time) {
+	dir, prefix := filepath.Dir(at), filepath.Base(at)+".tmp-"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || e.Type()&fs.ModeSymlink == 0 {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		pid, _, _ := strings.Cut(strings.TrimPrefix(name, prefix), "-")
+		n, err := strconv.Atoi(pid)
+		if info.ModTime().Before(old) || (err == nil && n > 0 && !processRuns(n)) {
+			_ = os.Remove(filepath.Join(dir, name))
 		}
 	}
 }
