@@ -2,6 +2,10 @@ package finetune_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +204,55 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// A server without the fine-tuning API (golm serve, llama.cpp's server, Ollama, vLLM) gets one clear
+// sentence from Start, not "not found ... check the model name"; other refusals keep the server's words.
+func TestStartWithoutFineTuningAPI(t *testing.T) {
+	tests := []struct {
+		status int
+		want   []string
+		clear  bool
+	}{
+		{http.StatusNotFound, []string{"has no fine-tuning API", "HTTP 404 Not Found", "local.Model.Train"}, true},
+		{http.StatusMethodNotAllowed, []string{"has no fine-tuning API", "HTTP 405 Method Not Allowed"}, true},
+		{http.StatusNotImplemented, []string{"has no fine-tuning API", "HTTP 501 Not Implemented"}, true},
+		{http.StatusBadRequest, []string{"uploading the training file", "file too large"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(http.StatusText(tt.status), func(t *testing.T) {
+			var paths []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				paths = append(paths, r.Method+" "+r.URL.Path)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				fmt.Fprintf(w, `{"error":{"message":"file too large","type":"invalid_request_error"}}`)
+			}))
+			defer srv.Close()
+			c, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex := []finetune.Example{{Messages: []finetune.Message{{Role: "user", Content: "q"}, {Role: "assistant", Content: "a"}}}}
+			job, err := finetune.Start(context.Background(), c, ex, finetune.JobOptions{Model: "gpt-4.1-mini"})
+			if job != nil || err == nil {
+				t.Fatalf("Start = %v, %v; want no job and an error", job, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if tt.clear && strings.Contains(err.Error(), "check the model name") {
+				t.Errorf("error %q gives the generic advice for HTTP 404", err)
+			}
+			var le *llm.Error
+			if !errors.As(err, &le) || le.StatusCode != tt.status {
+				t.Errorf("error %q does not wrap the llm error of HTTP %d", err, tt.status)
+			}
+			if len(paths) != 1 || paths[0] != "POST /v1/files" {
+				t.Errorf("requests %v, want only the upload", paths)
+			}
+		})
+	}
 }

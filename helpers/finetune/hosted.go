@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -94,6 +95,9 @@ func Start(ctx context.Context, c *llm.Client, train []Example, opts ...JobOptio
 	}
 	tf, err := c.UploadFile(ctx, "train.jsonl", data, "fine-tune")
 	if err != nil {
+		if status, ok := noFineTuningAPI(err); ok {
+			return nil, &noAPIError{base: c.BaseURL(), status: status, err: err}
+		}
 		return nil, fmt.Errorf("finetune.Start: uploading the training file: %w", err)
 	}
 	req := openai.FineTuningJobRequest{TrainingFile: tf.ID, Model: o.Model, Suffix: o.Suffix}
@@ -129,6 +133,35 @@ func Start(ctx context.Context, c *llm.Client, train []Example, opts ...JobOptio
 	job.fromAPI(j.ID, j.Model, j.Status, j.FineTunedModel, j.TrainingFile, j.ValidationFile, j.TrainedTokens)
 	return job, nil
 }
+
+// noFineTuningAPI reports whether an upload's error says that the server has no files endpoint (HTTP 404,
+// 405 or 501: golm serve, llama.cpp's server, Ollama and vLLM answer so), and the status.
+func noFineTuningAPI(err error) (int, bool) {
+	var le *llm.Error
+	if errors.As(err, &le) {
+		switch le.StatusCode {
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+			return le.StatusCode, true
+		}
+	}
+	return 0, false
+}
+
+// noAPIError is Start's error for a server without the fine-tuning API.
+type noAPIError struct {
+	base   string
+	status int
+	err    error
+}
+
+func (e *noAPIError) Error() string {
+	return fmt.Sprintf("finetune.Start: the server at %s has no fine-tuning API (it answered HTTP %d %s to the "+
+		"upload of the training file): hosted fine-tuning needs a provider that offers OpenAI's files and "+
+		"fine-tuning endpoints; local.Model.Train fine-tunes on this machine without one",
+		e.base, e.status, http.StatusText(e.status))
+}
+
+func (e *noAPIError) Unwrap() error { return e.err }
 
 // Run starts a job and waits for its end: Start, then Wait.
 func Run(ctx context.Context, c *llm.Client, train []Example, opts ...JobOptions) (*Job, error) {
