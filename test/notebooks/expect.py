@@ -15,6 +15,11 @@ The file maps a notebook's name to a list of expectations, in the order of the n
   the text of its results and displays in every MIME type, and its errors as "ename: evalue".
 * The expectations must follow the notebook's order: each names a later cell than the one before, so a
   listed text printed by the wrong cell (earlier or later) fails.
+* A notebook's name alone lists what it must print against the fake server (--mode=fake); "NAME [MODE]"
+  lists what it must print in another mode of run_notebooks.py (nokey, serve, local), where other servers
+  answer, so other texts are asserted:
+
+    {"06-fine-tuning [serve]": [{"cell": "var job *finetune.Job", "outputs": ["has no fine-tuning API"]}]}
 
 Choosing keys: take a piece of the line that produces the output and is the lesson's own words (a string
 literal, a variable or function the lesson defines, a format string), not a helper's method name, which
@@ -28,6 +33,25 @@ class ExpectError(Exception):
     """The expectations file is malformed."""
 
 
+MODES = ("fake", "nokey", "serve", "local")
+
+
+def key(name, mode="fake"):
+    """The key of a notebook's expectations in a mode: the name for fake, "NAME [MODE]" for the others."""
+    return name if mode == "fake" else f"{name} [{mode}]"
+
+
+def split_key(k):
+    """The notebook name and mode of an expectations key; ExpectError for an unknown mode."""
+    if k.endswith("]") and " [" in k:
+        name, mode = k[:-1].rsplit(" [", 1)
+        if mode not in MODES or mode == "fake":
+            raise ExpectError(f"{k}: unknown mode {mode!r}: want one of {', '.join(MODES[1:])} "
+                              "(fake mode's expectations are listed under the bare name)")
+        return name, mode
+    return k, "fake"
+
+
 def load(path):
     """Read and validate an expectations file; returns {notebook name: [(key, [outputs])]}."""
     with open(path, encoding="utf-8") as f:
@@ -36,6 +60,10 @@ def load(path):
         raise ExpectError(f"{path}: want an object of notebook names")
     out = {}
     for name, items in raw.items():
+        try:
+            split_key(name)
+        except ExpectError as e:
+            raise ExpectError(f"{path}: {e}") from None
         if not isinstance(items, list):
             raise ExpectError(f"{path}: {name}: want a list of expectations")
         parsed = []

@@ -19,8 +19,9 @@ For each notebooks/NN-name.ipynb:
   * nbclient runs every cell; any error output fails the test (unless the cell is tagged
     raises-exception), and so does a cell that runs longer than CELL_TIMEOUT seconds;
   * every text listed for the notebook in expect.json must appear in the outputs of the cell its
-    expectation names, the expectations following the order of the cells (see expect.py for the format),
-    and the API key the kernel was given must appear in no output.
+    expectation names, the expectations following the order of the cells (see expect.py for the format;
+    "NAME [MODE]" lists them for the other modes below), and the API key the kernel was given must appear in
+    no output.
 Before any notebook runs, the matcher's self-test (test_expect.py) runs; it needs no kernel.
 Executed notebooks are written to build/executed/ for inspection.
 
@@ -28,10 +29,11 @@ Two more modes run the lessons under the conditions users meet (--mode, make tes
   * nokey: no OPENAI_API_KEY and no OPENAI_BASE_URL at all. Every cell must end without an error output other
     than the intended one, the no-key message of the llm client (NOKEY_MESSAGE), and every lesson that calls
     an API must show that message, so that a learner without a key learns what to do;
-  * serve: the lessons that call an API (00–03, 05) against `golm serve` with a real small model (the Gemma 3 270M
+  * serve: the lessons that call an API (00–03, 05, 06) against `golm serve` with a real small model (the Gemma 3 270M
     base model that scripts/models.sh fetches from the Python package registry, with the gemma chat template
     and a token limit per answer). A small base model calls no tools and answers oddly, so nothing of its
-    wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS).
+    wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS,
+    and expect.json's "NAME [serve]": lesson 06 must say that the server has no fine-tuning API).
 
   * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at that real model
     instead of the stand-in, so that they show real generated text, a real tokenizer and real speed; no cell
@@ -140,7 +142,7 @@ def kernel_has_llama():
 # The llm client's message when no key and no server are configured (helpers/llm/config.go).
 NOKEY_MESSAGE = "OPENAI_API_KEY is not set"
 # Lessons that call an OpenAI-compatible API: without a key each must show NOKEY_MESSAGE.
-API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling", "05-rag")
+API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling", "05-rag", "06-fine-tuning")
 # What each lesson must print when it runs against golm serve with a small base model.
 SERVE_MARKERS = {
     "02-openai-api": ["Using the server at"],
@@ -245,7 +247,8 @@ def errors(nb):
     return found
 
 
-def run(path, expectations, mode="fake", server=None):
+def run(path, expectations, mode="fake", server=None, env_override=None):
+    """Run one notebook in a mode and check it; env_override (a dict) changes the kernel's environment last."""
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -282,6 +285,7 @@ def run(path, expectations, mode="fake", server=None):
         env.update(OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY)
     elif mode == "serve":
         env.update(OPENAI_BASE_URL=server[0], OPENAI_MODEL=server[1])
+    env.update(env_override or {})
     old = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)  # the kernel inherits the environment of this process
@@ -319,8 +323,7 @@ def run(path, expectations, mode="fake", server=None):
         problems += errors(nb)
     if TEST_KEY in text:
         problems.append("the API key appears in the outputs")
-    if mode == "fake":
-        problems += expect.check(nb, expectations.get(name, []))
+    problems += expect.check(nb, expectations.get(expect.key(name, mode), []))
     if mode == "serve":
         problems += [f"missing output: {m!r}" for m in SERVE_MARKERS.get(name, []) if m not in text]
     if mode == "local":
@@ -361,7 +364,9 @@ def main():
         paths = [p for p in paths if p.stem in names or p.name in names]
     if not paths:
         sys.exit("no notebooks to run")
-    missing = [n for n in expectations if n not in {p.stem for p in paths}] if not names and mode == "fake" else []
+    # Expectations of this mode for a notebook that the mode does not run (or that does not exist).
+    missing = [k for k in expectations if expect.split_key(k)[1] == mode
+               and expect.split_key(k)[0] not in {p.stem for p in paths}] if not names else []
     server, proc = None, None
     if mode == "serve":
         proc, url, model = start_serve()

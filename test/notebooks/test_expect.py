@@ -95,19 +95,27 @@ class FileTest(unittest.TestCase):
         import json
         import tempfile
         for bad in ({"nb": ["a string"]}, {"nb": [{"cell": "k"}]}, {"nb": [{"cell": "", "outputs": ["x"]}]},
-                    {"nb": [{"cell": "k", "outputs": []}]}, {"nb": [{"cell": "k", "outputs": ["x"], "more": 1}]}):
+                    {"nb": [{"cell": "k", "outputs": []}]}, {"nb": [{"cell": "k", "outputs": ["x"], "more": 1}]},
+                    {"nb [served]": [{"cell": "k", "outputs": ["x"]}]}, {"nb [fake]": [{"cell": "k", "outputs": ["x"]}]}):
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
                 json.dump(bad, f)
             with self.assertRaises(expect.ExpectError, msg=bad):
                 expect.load(f.name)
             Path(f.name).unlink()
 
+    def test_mode_keys(self):
+        self.assertEqual(expect.split_key("06-fine-tuning [serve]"), ("06-fine-tuning", "serve"))
+        self.assertEqual(expect.split_key("06-fine-tuning"), ("06-fine-tuning", "fake"))
+        self.assertEqual(expect.key("06-fine-tuning", "serve"), "06-fine-tuning [serve]")
+        self.assertEqual(expect.key("06-fine-tuning", "fake"), "06-fine-tuning")
+
     def test_every_key_names_one_cell_in_order(self):
         """Catches a lesson edit that removes or duplicates a key, without running the notebooks."""
         expectations = expect.load(HERE / "expect.json")
         notebooks = HERE.parents[1] / "notebooks"
         problems = []
-        for name, items in expectations.items():
+        for k, items in expectations.items():
+            name, _ = expect.split_key(k)
             path = notebooks / f"{name}.ipynb"
             if not path.exists():
                 problems.append(f"{name}: expectations listed, but there is no such notebook")
