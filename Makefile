@@ -21,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: dist test-dist bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist workshop-costs bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -144,6 +144,13 @@ test-hub: test-kernelspec
 # Where this machine's room breaks (not in make test): the load test with 60 and 90 learners.
 hub-capacity: test-kernelspec
 	$(MAKE) test-hub HUB_USERS=60; $(MAKE) test-hub HUB_USERS=90
+
+# What the API costs a learner (workshop/README.md): records every API call of the lessons that make them,
+# run against the fake server through a recording proxy (build/calls/), then counts and prices them.
+workshop-costs: test-kernelspec
+	rm -rf build/calls
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/workshop/record_calls.py
+	$(GO) run ./workshop/costs build/calls/*.jsonl
 
 test-env:
 	$(PYTHON) test/env/test_environment.py

@@ -1,13 +1,19 @@
 """Records every API call the lessons make, for workshop/costs (what the API costs per learner).
 
-Runs each lesson notebook as test/notebooks/run_notebooks.py does in fake mode, but with a recording proxy
-between the kernel and the fake OpenAI server: each request (endpoint, model, messages or prompt, token limit)
-and the text of its answer (assembled from the stream for streamed calls) is appended as one JSON line to
-build/calls/NAME.jsonl. `go run ./workshop/costs build/calls/*.jsonl` then counts the tokens and prices them.
+Runs each lesson notebook that calls an API (run_notebooks.API_LESSONS) as test/notebooks/run_notebooks.py
+does in fake mode, but with a recording proxy between the kernel and the fake OpenAI server: each request
+(endpoint, model, messages or prompt or embedding input, token limit, and for hosted fine-tuning the uploaded
+file and the job's training file and epochs) and the text of its answer (assembled from the stream for
+streamed calls) is appended as one JSON line to build/calls/NAME.jsonl. Lesson 05 runs twice: with its local
+embedding model (as the tests run it, and as a learner who fetched the model does) and, as
+05-rag-api-embeddings, without one, so that its embeddings go through the API. `go run ./workshop/costs
+build/calls/*.jsonl` then counts the tokens and prices them; `make workshop-costs` does both.
 
     JUPYTER_PATH=build/jupyter XDG_DATA_HOME=build/xdg python3 test/workshop/record_calls.py [NAME...]
 """
 
+import email.parser
+import email.policy
 import http.server
 import json
 import sys
@@ -57,6 +63,18 @@ def answer_text(body, content_type):
         return ""
 
 
+def uploaded_file(data, content_type):
+    """The text of the file in a multipart upload (POST /files), or ""."""
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + data)
+    if not msg.is_multipart():
+        return ""
+    for part in msg.iter_parts():
+        if part.get_filename():
+            return part.get_payload(decode=True).decode("utf-8", "replace")
+    return ""
+
+
 def start_proxy(upstream, log_path):
     """A recording proxy in front of upstream (a base URL ending in /v1); returns (server, its base URL)."""
     lock = threading.Lock()
@@ -77,12 +95,27 @@ def start_proxy(upstream, log_path):
                 status, headers, body = resp.status, resp.headers, resp.read()
             except urllib.error.HTTPError as e:
                 status, headers, body = e.code, e.headers, e.read()
-            if data and method == "POST":
+            if method == "POST":  # a POST without a body too: cancelling a fine-tuning job
                 try:
-                    request = json.loads(data)
+                    request = json.loads(data) if data else {}
                 except ValueError:
                     request = {}
+                if not isinstance(request, dict):
+                    request = {}
+                try:
+                    response = json.loads(body)
+                except ValueError:
+                    response = {}
+                if not isinstance(response, dict):
+                    response = {}
+                hyper = request.get("hyperparameters") or {}
+                method_hyper = ((request.get("method") or {}).get("supervised") or {}).get("hyperparameters") or {}
                 rec = {"endpoint": path, "status": status, "model": request.get("model"),
+                       "id": response.get("id"),
+                       "file": uploaded_file(data, self.headers.get("Content-Type", ""))
+                       if data and path.startswith("/files") else "",
+                       "training_file": request.get("training_file"),
+                       "epochs": hyper.get("n_epochs") or method_hyper.get("n_epochs"),
                        "messages": request.get("messages"), "prompt": request.get("prompt"),
                        "input": request.get("input"), "instructions": request.get("instructions"),
                        "tools": json.dumps(request.get("tools")) if request.get("tools") else "",
@@ -105,6 +138,9 @@ def start_proxy(upstream, log_path):
         def do_POST(self):
             self.forward("POST")
 
+        def do_DELETE(self):
+            self.forward("DELETE")
+
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv, f"http://127.0.0.1:{srv.server_address[1]}/v1"
@@ -116,10 +152,17 @@ def main():
     paths = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if p.stem in run_notebooks.API_LESSONS]
     if names:
         paths = [p for p in paths if p.stem in names]
+    # (notebook, name of the recording, environment that differs from the test's)
+    runs = []
+    for path in paths:
+        runs.append((path, path.stem, None))
+        if path.stem == "05-rag":  # a learner without the local embedding model embeds through the API
+            runs.append((path, path.stem + "-api-embeddings",
+                         {"GOLM_EMBED_MODEL": str(ROOT / "build" / "no-embedding-model")}))
     original = run_notebooks.start_fake
     ok = True
-    for path in paths:
-        log = OUT / f"{path.stem}.jsonl"
+    for path, name, env in runs:
+        log = OUT / f"{name}.jsonl"
         log.unlink(missing_ok=True)
         proxies = []
 
@@ -131,7 +174,7 @@ def main():
 
         run_notebooks.start_fake = recording_fake
         try:
-            ok = run_notebooks.run(path, {}, "fake") and ok
+            ok = run_notebooks.run(path, {}, "fake", env_override=env) and ok
         finally:
             run_notebooks.start_fake = original
             for srv in proxies:

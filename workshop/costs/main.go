@@ -8,6 +8,13 @@
 // Reasoning models also bill hidden reasoning tokens as output; the last columns add an assumed number per
 // call. Prices come from helpers/llm's table (llm.DefaultPrices, dated llm.PricesAsOf).
 //
+// Two kinds of calls are priced apart, below the table: embeddings (the tokens of their input, at the price
+// of the model the request named) and hosted fine-tuning jobs (the tokens of the uploaded training file,
+// counted as finetune.Estimate does, times the job's epochs; a job cancelled in the recording trained
+// nothing). A recording whose name ends in -api-embeddings is a second run of a lesson that differs only in
+// where its embeddings are made: only its embeddings are listed, and its other calls are not added to the
+// course (they are the lesson's own run's).
+//
 //	go run ./workshop/costs [-reasoning 500] build/calls/*.jsonl
 package main
 
@@ -21,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/golm-dev/golm/helpers/finetune"
 	"github.com/golm-dev/golm/helpers/llm"
 	"github.com/golm-dev/golm/helpers/tokens"
 )
@@ -39,13 +47,44 @@ type call struct {
 	Tools        string `json:"tools"`
 	N            int    `json:"n"`
 	Answer       string `json:"answer"`
+
+	Model        string `json:"model"`
+	ID           string `json:"id"`            // the id the server gave what the call made (a file, a job)
+	File         string `json:"file"`          // an uploaded file's text (POST /files)
+	TrainingFile string `json:"training_file"` // a fine-tuning job's training file
+	Epochs       int    `json:"epochs"`        // a fine-tuning job's epochs; 0 when the request left them to the server
 }
 
 // lessonTokens totals one lesson's calls.
 type lessonTokens struct {
 	Name           string
 	Calls, In, Out int
+	// Variant marks a second run of a lesson (NAME-api-embeddings) whose chat calls are the lesson's own.
+	Variant bool
+	// Embeddings are the lesson's embedding calls; Jobs its hosted fine-tuning jobs.
+	Embeddings []embedding
+	Jobs       []job
 }
+
+// embedding is one embedding call.
+type embedding struct {
+	Model  string
+	Tokens int
+}
+
+// job is one hosted fine-tuning job.
+type job struct {
+	ID        string
+	Cancelled bool // cancelled in the recording, before its first training step
+	Epochs    int  // as requested; 0 when left to the server
+	Cost      finetune.Cost
+}
+
+// defaultEmbeddingModel is what rag.OpenAI embeds with when the request names no model.
+const defaultEmbeddingModel = "text-embedding-3-small"
+
+// autoEpochs is the number of epochs a job that leaves them to the server is priced with.
+const autoEpochs = 3
 
 // models priced in the table, cheapest first.
 var models = []string{"gpt-6-luna", "gpt-6.1-terra", "gpt-6.2-sol"}
@@ -77,6 +116,7 @@ func main() {
 // countFile counts the tokens of the calls recorded in one file.
 func countFile(path string, enc *tokens.Encoding) (lessonTokens, error) {
 	lt := lessonTokens{Name: strings.TrimSuffix(filepath.Base(path), ".jsonl")}
+	lt.Variant = strings.HasSuffix(lt.Name, "-api-embeddings")
 	f, err := os.Open(path)
 	if err != nil {
 		return lt, err
@@ -84,20 +124,59 @@ func countFile(path string, enc *tokens.Encoding) (lessonTokens, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	files := map[string]string{} // uploaded file id: its text
+	var jobs []call
+	cancelled := map[string]bool{}
 	for line := 1; sc.Scan(); line++ {
 		var c call
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			return lt, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		if c.Status != 200 || strings.HasPrefix(c.Endpoint, "/embeddings") {
-			continue // refused calls cost nothing; embeddings are priced apart (lesson 05)
+		if c.Status != 200 {
+			continue // refused calls cost nothing
 		}
-		in, out := callTokens(c, enc)
-		lt.Calls++
-		lt.In += in
-		lt.Out += out
+		switch ep := c.Endpoint; {
+		case strings.HasPrefix(ep, "/embeddings"):
+			model := c.Model
+			if model == "" {
+				model = defaultEmbeddingModel
+			}
+			lt.Embeddings = append(lt.Embeddings, embedding{Model: model, Tokens: enc.Count(text(c.Input))})
+		case strings.HasPrefix(ep, "/files"):
+			if c.ID != "" {
+				files[c.ID] = c.File
+			}
+		case ep == "/fine_tuning/jobs":
+			jobs = append(jobs, c)
+		case strings.HasPrefix(ep, "/fine_tuning/jobs/") && strings.HasSuffix(ep, "/cancel"):
+			cancelled[strings.TrimSuffix(strings.TrimPrefix(ep, "/fine_tuning/jobs/"), "/cancel")] = true
+		case strings.HasPrefix(ep, "/chat/") || strings.HasPrefix(ep, "/completions") || strings.HasPrefix(ep, "/responses"):
+			in, out := callTokens(c, enc)
+			lt.Calls++
+			lt.In += in
+			lt.Out += out
+		}
 	}
-	return lt, sc.Err()
+	if err := sc.Err(); err != nil {
+		return lt, err
+	}
+	for _, c := range jobs {
+		data, ok := files[c.TrainingFile]
+		if !ok {
+			return lt, fmt.Errorf("%s: fine-tuning job %s: its training file %q was not recorded", path, c.ID, c.TrainingFile)
+		}
+		examples, err := finetune.ParseJSONL([]byte(data))
+		if err != nil {
+			return lt, fmt.Errorf("%s: fine-tuning job %s: training file %s: %w", path, c.ID, c.TrainingFile, err)
+		}
+		epochs := c.Epochs
+		if epochs <= 0 {
+			epochs = autoEpochs
+		}
+		lt.Jobs = append(lt.Jobs, job{ID: c.ID, Cancelled: cancelled[c.ID], Epochs: c.Epochs,
+			Cost: finetune.Estimate(examples, finetune.EstimateOptions{Model: c.Model, Epochs: epochs})})
+	}
+	return lt, nil
 }
 
 // callTokens estimates the prompt and answer tokens of one call.
@@ -150,12 +229,54 @@ func report(w io.Writer, lessons []lessonTokens, reasoning int, prices *llm.Pric
 	fmt.Fprintln(w)
 	total := lessonTokens{Name: "course (per learner)"}
 	for _, l := range lessons {
+		if l.Variant {
+			continue
+		}
 		row(w, l, reasoning, prices)
 		total.Calls += l.Calls
 		total.In += l.In
 		total.Out += l.Out
 	}
 	row(w, total, reasoning, prices)
+
+	fmt.Fprintf(w, "\nembeddings, priced apart:\n%-30s %5s %9s  %-24s %9s\n", "recording", "calls", "tokens", "model", "cost")
+	for _, l := range lessons {
+		byModel := map[string]int{}
+		calls := map[string]int{}
+		var names []string
+		for _, e := range l.Embeddings {
+			if _, ok := byModel[e.Model]; !ok {
+				names = append(names, e.Model)
+			}
+			byModel[e.Model] += e.Tokens
+			calls[e.Model]++
+		}
+		for _, m := range names {
+			fmt.Fprintf(w, "%-30s %5d %9d  %-24s %9s\n", l.Name, calls[m], byModel[m], m, dollars(prices.TokensCost(m, byModel[m], 0)))
+		}
+	}
+
+	fmt.Fprintf(w, "\nhosted fine-tuning jobs, priced apart (trained tokens = training file's tokens × epochs):\n")
+	for _, l := range lessons {
+		for _, j := range l.Jobs {
+			c := j.Cost
+			epochs := fmt.Sprint(j.Epochs)
+			if j.Epochs <= 0 {
+				epochs = fmt.Sprintf("left to the server, priced as %d", autoEpochs)
+			}
+			switch {
+			case j.Cancelled:
+				fmt.Fprintf(w, "%s %s: %s, %d examples, %s epochs: cancelled at once, trained nothing: $0\n",
+					l.Name, j.ID, c.Model, c.Examples, epochs)
+			case !c.Known:
+				fmt.Fprintf(w, "%s %s: %s, %d examples, %s epochs = %d trained tokens: no training price in the table\n",
+					l.Name, j.ID, c.Model, c.Examples, epochs, c.TrainedTokens)
+			default:
+				fmt.Fprintf(w, "%s %s: %s, %d examples, %s epochs = %d trained tokens × $%.2f per million = %s\n",
+					l.Name, j.ID, c.Model, c.Examples, epochs, c.TrainedTokens, c.PerMillion, dollars(llm.Cost{Dollars: c.Dollars, Known: true}))
+			}
+		}
+	}
 }
 
 // row prints one line of the report.
