@@ -21,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: dist test-dist workshop-costs bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist test-image workshop-costs bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -151,6 +151,11 @@ workshop-costs: test-kernelspec
 	rm -rf build/calls
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/workshop/record_calls.py
 	$(GO) run ./workshop/costs build/calls/*.jsonl
+
+# The single-user image of workshop/k8s/Dockerfile, built with podman and run (a Go cell through its Jupyter
+# server). Not in `make test`: the first run builds base images and llama.cpp in the image (many minutes).
+test-image:
+	$(PYTHON) test/image/test_image.py
 
 test-env:
 	$(PYTHON) test/env/test_environment.py
