@@ -75,7 +75,7 @@ tmp=$(mktemp -d "$cache/weaviate-build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 echo "weaviate.sh: building weaviate-server $version into $dir (once; this takes minutes)" >&2
 start=$(date +%s)
-# -s -w: no symbol table or DWARF (a third of the size); -trimpath: no build paths in the binary.
+# -s -w: no symbol table or DWARF (a smaller binary); -trimpath: no build paths in the binary.
 (cd "$tmp" && GOWORK=off GO111MODULE=on GOBIN="$tmp/bin" \
 	"$go" install -trimpath -ldflags='-s -w' "github.com/weaviate/weaviate/cmd/weaviate-server@$version")
 mkdir -p "$dir"

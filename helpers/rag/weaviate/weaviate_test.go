@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -468,5 +469,81 @@ func TestUnreachable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, %v; want an error with %q", tc.name, c, err, tc.want)
 		}
+	}
+}
+
+// failingTransport fails the n-th batch write after it is armed (n counts from 1), as a server that dies
+// half-way through would.
+type failingTransport struct {
+	mu      sync.Mutex
+	armed   bool
+	n, seen int
+}
+
+func (f *failingTransport) arm(n int) {
+	f.mu.Lock()
+	f.armed, f.n, f.seen = true, n, 0
+	f.mu.Unlock()
+}
+
+func (f *failingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	fail := false
+	if f.armed && req.Method == http.MethodPost && req.URL.Path == "/v1/batch/objects" {
+		f.seen++
+		if f.seen == f.n {
+			fail, f.armed = true, false
+		}
+	}
+	f.mu.Unlock()
+	if fail {
+		return nil, errors.New("connection reset (test)")
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestRollback checks that a write failing half-way is taken back: an Add's first batch is deleted again,
+// an Update's first batch gets the old vectors and metadata back.
+func TestRollback(t *testing.T) {
+	url := needServer(t)
+	ctx := context.Background()
+	ft := &failingTransport{}
+	c, err := weaviate.New(ctx, "Rollback", weaviate.Options{URL: url, Embedder: "toy", Recreate: true, BatchSize: 2,
+		HTTPClient: &http.Client{Transport: ft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Drop(ctx)
+	if err := c.Add(ctx, toyItems()); err != nil {
+		t.Fatal(err)
+	}
+	q := []float32{0.2, 1, 0}
+	before, err := c.Search(ctx, q, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ft.arm(2)
+	more := []rag.Item{{ID: "a", Vector: []float32{1, 1, 0}}, {ID: "b", Vector: []float32{1, 1, 1}},
+		{ID: "c", Vector: []float32{0, 1, 1}}, {ID: "d", Vector: []float32{0, 0, 1}}}
+	if err := c.Add(ctx, more); err == nil || !strings.Contains(err.Error(), "nothing was added") {
+		t.Errorf("Add failing half-way: %v", err)
+	}
+	if n := c.Len(); n != 3 {
+		t.Errorf("Len %d after a failed Add, want 3", n)
+	}
+	if err := c.Delete(ctx, []string{"a"}); !errors.Is(err, rag.ErrNotFound) {
+		t.Errorf("item a after a failed Add: Delete says %v", err)
+	}
+
+	ft.arm(2)
+	moved := []rag.Item{{ID: "north", Vector: []float32{0, 0, 1}}, {ID: "east", Vector: []float32{0, 0, 1}},
+		{ID: "up-ish", Vector: []float32{0, 0, 1}, Metadata: map[string]string{"kind": "moved"}}}
+	if err := c.Update(ctx, moved); err == nil || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Errorf("Update failing half-way: %v", err)
+	}
+	after, err := c.Search(ctx, q, 3)
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Errorf("after a failed Update: %+v, %v; want %+v", after, err, before)
 	}
 }
