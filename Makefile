@@ -21,7 +21,7 @@ CGOENV   := eval "$$(helpers/local/cgoflags.sh)" &&
 endif
 LDFLAGS := -ldflags "-X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)"
 
-.PHONY: dist test-dist test-image workshop-costs bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
+.PHONY: dist test-dist test-image workshop-costs bench-rag bench-tokens tokens-reference hub-capacity test-hub test-workshop run build install deps generate test test-cross test-go test-weaviate test-conformance test-kernelspec test-notebooks test-browser test-env bench lessons clean
 
 run: deps install
 	@echo "Starting Jupyter on notebooks/ (Ctrl-C to stop)"
@@ -54,7 +54,7 @@ test:
 	$(BIN) lessons check
 	$(BIN) lessons check --lessons workshop/src --notebooks workshop
 	$(BIN) lessons check --lessons workshop/solutions/src --notebooks workshop/solutions
-	$(MAKE) test-go test-conformance test-env test-notebooks test-workshop test-browser test-dist test-hub
+	$(MAKE) test-go test-weaviate test-conformance test-env test-notebooks test-workshop test-browser test-dist test-hub
 
 # golm builds for macOS and Linux on ARM too (without cgo, so without llama.cpp): cross-compile it, and vet
 # the process model's platform-specific files for macOS.
@@ -96,6 +96,14 @@ ifeq ($(LLAMA),1)
 	GOLM_TEST_MINILM="$$(bash scripts/models.sh | sed -n 's/^MINILM_DIR=//p')" && export GOLM_TEST_MINILM && \
 		$(CGOENV) $(GO) test $(TAGS) ./helpers/local/...
 endif
+
+# helpers/rag/weaviate against a real Weaviate server: scripts/weaviate.sh builds weaviate-server from the Go
+# module proxy once (minutes; cached by version in ~/.cache/golm or GOLM_CACHE), and the tests start it on
+# loopback; with GOLM_WEAVIATE_SERVER set, a server that does not start fails them.
+test-weaviate:
+	@server=$$(GO=$(GO) scripts/weaviate.sh) && \
+	echo "GOLM_WEAVIATE_SERVER=$$server $(GO) test -count=1 ./helpers/rag/weaviate" && \
+	GOLM_WEAVIATE_SERVER=$$server $(GO) test -count=1 ./helpers/rag/weaviate
 
 # The public Jupyter conformance suite, against the built kernel.
 test-conformance: test-kernelspec

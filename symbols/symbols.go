@@ -35,6 +35,7 @@ var Packages = []string{
 	"github.com/golm-dev/golm/helpers/local/server",
 	"github.com/golm-dev/golm/helpers/local/convert",
 	"github.com/golm-dev/golm/helpers/rag",
+	"github.com/golm-dev/golm/helpers/rag/weaviate",
 	"github.com/golm-dev/golm/helpers/dataset",
 	"github.com/golm-dev/golm/helpers/textsql",
 	"github.com/golm-dev/golm/helpers/finetune",
