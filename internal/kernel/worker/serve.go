@@ -60,9 +60,12 @@ func (c Config) parentPoll() time.Duration {
 }
 
 // Serve runs the worker: it reads requests from in and writes events to out, while cells print to the
-// process's standard output and error. It returns when in reaches end-of-file or fails (the kernel closed
-// the pipe or died), or when the parent process is gone (see Config.ParentPoll), without waiting for a
-// running cell: Serve is the worker process's main loop, and the process should exit when it returns.
+// process's standard output and error. It returns nil when in reaches end-of-file (the kernel closed the
+// pipe or died) or when the parent process is gone (see Config.ParentPoll), and an error when reading in
+// fails or a request is malformed, without waiting for a running cell: Serve is the worker process's main
+// loop, and the process should exit when it returns. If a cell was running, it first says on standard
+// error, in a line that starts with "golm worker: ", why it stops (the kernel shows it if it did not
+// expect the end).
 func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.MemoryLimit > 0 {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
@@ -93,18 +96,21 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 		return err
 	}
 	stop := make(chan struct{}) // closed when the kernel is gone
-	var once sync.Once
-	end := func() { once.Do(func() { close(stop) }) }
+	var (
+		once sync.Once
+		why  error // why stop was closed
+	)
+	end := func(err error) { once.Do(func() { why = err; close(stop) }) }
 	if every := cfg.parentPoll(); every > 0 {
-		go watchParent(stop, every, os.Getppid, end)
+		go watchParent(stop, every, os.Getppid, func() { end(errParentGone) })
 	}
 	queue := make(chan pipe.Request, 16)
 	go func() {
-		defer end()
 		dec := json.NewDecoder(bufio.NewReader(in))
 		for {
 			var r pipe.Request
 			if err := dec.Decode(&r); err != nil {
+				end(err)
 				return
 			}
 			switch r.Op {
@@ -135,7 +141,27 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 		}
 	}()
 	<-stop
-	return nil
+	return w.stopped(why)
+}
+
+// errParentGone is why the worker stops when its parent process is gone.
+var errParentGone = errors.New("the kernel process is gone")
+
+// stopped returns what Serve returns when it stops for why, and says on standard error why a running cell
+// ends with the process.
+func (w *worker) stopped(why error) error {
+	var err error
+	switch {
+	case errors.Is(why, io.EOF):
+		why = errors.New("the kernel closed the request pipe")
+	case errors.Is(why, errParentGone):
+	default:
+		err = fmt.Errorf("reading the kernel's requests: %w", why)
+	}
+	if id := w.current(); id != 0 && err == nil {
+		fmt.Fprintf(os.Stderr, "\ngolm worker: %v while request %d ran (kernel pid %d)\n", why, id, os.Getppid())
+	}
+	return err
 }
 
 type worker struct {
