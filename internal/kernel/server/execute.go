@@ -247,6 +247,11 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 	})
 	var crash *supervisor.Crash
 	switch {
+	case errors.As(err, &crash) && crash.Closed:
+		// The kernel is shutting down under the cell: no crash, and no fresh session.
+		msg := "the kernel was shut down while the cell ran, which stopped it (the front end asked for a shutdown or a restart; " +
+			"a notebook runner does that when a cell runs past its time limit)"
+		return &pipe.ErrorInfo{Name: "KernelShutdown", Value: msg, Traceback: []string{red("KernelShutdown") + ": " + msg}}, done
 	case errors.As(err, &crash):
 		s.log.Error("the Go session crashed in a cell", crashAttrs(crash)...)
 		s.restartWorker("crashed")

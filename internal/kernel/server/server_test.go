@@ -492,3 +492,29 @@ func TestShutdownOnControl(t *testing.T) {
 		t.Fatal("kernel did not shut down")
 	}
 }
+
+// TestShutdownDuringCell: a shutdown request while a cell runs (what a notebook runner sends when a cell runs
+// past its time limit) stops the cell with a message that says so, not as a crash, and starts no new session.
+func TestShutdownDuringCell(t *testing.T) {
+	c, srv := startKernel(t, 0)
+	id := c.send(c.shell, wire.ExecuteRequest, map[string]any{"code": "time.Sleep(time.Minute)", "silent": false})
+	time.Sleep(500 * time.Millisecond)
+	c.send(c.control, wire.ShutdownRequest, map[string]any{"restart": false})
+	c.reply(c.control, wire.ShutdownReply)
+	rep := c.reply(c.shell, wire.ExecuteReply)
+	if content(rep)["ename"] != "KernelShutdown" || !strings.Contains(fmt.Sprint(content(rep)["evalue"]), "shut down while the cell ran") {
+		t.Fatalf("reply %s", rep.Content)
+	}
+	for _, m := range c.waitIdle(id, 2*time.Second) {
+		if m.Header.MsgType == wire.ErrorMsg && content(m)["ename"] != "KernelShutdown" {
+			t.Fatalf("error message %s", m.Content)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	srv.mu.Lock()
+	p := srv.proc
+	srv.mu.Unlock()
+	if p != nil && p.Crash() == nil {
+		t.Fatal("a new session was started while the kernel shut down")
+	}
+}

@@ -395,6 +395,9 @@ type Crash struct {
 	// Detail is the end of the worker's standard error (at most StderrKept bytes, across requests), which
 	// the kernel has also streamed to the front end as it came.
 	Detail string
+	// Closed reports that the kernel closed the worker (Close): the kernel is shutting down, and the
+	// worker's end is no crash of the cell's making.
+	Closed bool
 }
 
 func (c *Crash) Error() string { return c.Reason }
@@ -416,7 +419,7 @@ func (c *Crash) LastLines(n, maxBytes int) string {
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
-	return strings.Join(lines, "\n")
+	return strings.TrimLeft(strings.Join(lines, "\n"), "\r\n")
 }
 
 // Crash explains why the worker exited; nil while it runs.
@@ -435,7 +438,7 @@ func (p *Process) crash() *Crash {
 	defer p.mu.Unlock()
 	since := p.stderr.since(p.reqStart) // what the worker wrote during the last request
 	tail := p.head.String() + "\n" + since
-	c := &Crash{Detail: p.stderr.String(), Status: "unknown"}
+	c := &Crash{Detail: p.stderr.String(), Status: "unknown", Closed: p.closed}
 	if p.cmd.ProcessState != nil {
 		c.Status = p.cmd.ProcessState.String()
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -188,14 +189,15 @@ func TestCrashes(t *testing.T) {
 // TestCrashReport checks what a crash says about a worker that ends on its own: the reason, the exit status
 // and the end of its standard error, however the process ends.
 func TestCrashReport(t *testing.T) {
-	cases := []struct {
+	type crashCase struct {
 		name   string
 		code   string
 		during func(p *Process) // done while the cell runs
 		reason string
 		status string
 		stderr string // in the kept end of stderr
-	}{
+	}
+	cases := []crashCase{
 		{name: "exit 0 from compiled code",
 			code:   "import \"golm.test/exiter\"\nfmt.Fprintln(os.Stderr, \"about to leave\")\nexiter.Exit(0)",
 			reason: "exited without saying why", status: "exit status 0", stderr: "about to leave"},
@@ -215,6 +217,14 @@ func TestCrashReport(t *testing.T) {
 			},
 			reason: "reading the kernel's requests: invalid character", status: "exit status 1", stderr: "golm worker: reading"},
 	}
+	if runtime.GOOS == "linux" {
+		// Code in the session puts another file on the request pipe's descriptor: the read in progress still
+		// gets the next request (an interrupt), the one after reads the other file.
+		cases = append(cases, crashCase{name: "request pipe replaced",
+			code:   "f, _ := os.Open(\"/dev/null\")\nsyscall.Dup3(int(f.Fd()), 3, 0)\ntime.Sleep(time.Minute)",
+			during: func(p *Process) { _ = p.Interrupt() },
+			reason: "file descriptor 3 was pipe:", status: "exit status 1", stderr: "is now /dev/null"})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p, tr := start(t, 0)
@@ -229,6 +239,7 @@ func TestCrashReport(t *testing.T) {
 			if !strings.Contains(crash.Reason, c.reason) || crash.Status != c.status || !strings.Contains(crash.LastLines(10, 1<<10), c.stderr) {
 				t.Fatalf("crash %+v\nwant reason %q, status %q, stderr with %q", crash, c.reason, c.status, c.stderr)
 			}
+			t.Logf("reason: %s (%s)", crash.Reason, crash.Status)
 			if got := p.Crash(); got == nil || got.Reason != crash.Reason {
 				t.Fatalf("Crash() after the exit: %+v", got)
 			}

@@ -95,6 +95,7 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if err := w.send(pipe.Event{Kind: pipe.EvReady}, false); err != nil {
 		return err
 	}
+	inFD := fdOf(in)            // what the request pipe is, to tell later whether it was closed or replaced
 	stop := make(chan struct{}) // closed when the kernel is gone
 	var (
 		once sync.Once
@@ -141,21 +142,54 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 		}
 	}()
 	<-stop
-	return w.stopped(why)
+	return w.stopped(why, inFD.changed())
 }
+
+// requestFD is the file descriptor of the request pipe and what it was when Serve began.
+type requestFD struct {
+	fd  int // -1: not a file, or the system cannot say
+	was string
+}
+
+// changed says how the file descriptor changed since Serve began ("" if it did not, or nobody can say).
+func (r requestFD) changed() string {
+	if r.fd < 0 {
+		return ""
+	}
+	if now := describeFD(r.fd); now != r.was {
+		return fmt.Sprintf("its file descriptor %d was %s and is now %s: something in the session closed or replaced it", r.fd, r.was, now)
+	}
+	return ""
+}
+
+func fdOf(in io.Reader) requestFD {
+	if f, ok := in.(*os.File); ok {
+		fd := int(f.Fd())
+		if was := describeFD(fd); was != "" && was != fdClosed {
+			return requestFD{fd, was}
+		}
+	}
+	return requestFD{fd: -1}
+}
+
+// fdClosed is what describeFD says of a closed file descriptor.
+const fdClosed = "closed"
 
 // errParentGone is why the worker stops when its parent process is gone.
 var errParentGone = errors.New("the kernel process is gone")
 
-// stopped returns what Serve returns when it stops for why, and says on standard error why a running cell
-// ends with the process.
-func (w *worker) stopped(why error) error {
+// stopped returns what Serve returns when it stops for why (fd: how the request pipe's file descriptor
+// changed, if it did), and says on standard error why a running cell ends with the process.
+func (w *worker) stopped(why error, fd string) error {
 	var err error
 	switch {
-	case errors.Is(why, io.EOF):
+	case errors.Is(why, io.EOF) && fd == "":
 		why = errors.New("the kernel closed the request pipe")
 	case errors.Is(why, errParentGone):
 	default:
+		if fd != "" {
+			why = fmt.Errorf("%w; %s", why, fd)
+		}
 		err = fmt.Errorf("reading the kernel's requests: %w", why)
 	}
 	if id := w.current(); id != 0 && err == nil {
