@@ -701,7 +701,7 @@ var Symbols = map[string]map[string]reflect.Value{}
 
 func main() {
 	if err := workermain.Run(Symbols, Packages); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "golm worker:", err)
 		os.Exit(1)
 	}
 }

@@ -39,15 +39,32 @@ func (s *Server) startWorker() *supervisor.Process {
 	return p
 }
 
-// worker returns a ready worker, starting one if needed.
+// worker returns a ready worker, starting one if needed. A worker that ended on its own while no cell ran
+// (a goroutine's panic, say) is replaced, and the next cell reports why (see takeLost).
 func (s *Server) worker() (*supervisor.Process, error) {
+	s.mu.Lock()
+	old := s.proc
+	s.mu.Unlock()
 	p := s.startWorker()
+	if old != nil && p != old { // restartWorker clears s.proc: old ended by itself
+		if c := old.Crash(); c != nil {
+			s.log.Error("the Go session ended between cells", crashAttrs(c)...)
+			s.mu.Lock()
+			s.lost, s.cells = c, nil
+			s.mu.Unlock()
+		}
+	}
 	if p == nil {
 		return nil, errors.New("the Go session could not be started (see the kernel log)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := p.Ready(ctx); err != nil {
+		s.mu.Lock()
+		if s.proc == p { // said here: the next cell must not report it again
+			s.proc = nil
+		}
+		s.mu.Unlock()
 		return nil, fmt.Errorf("the Go session did not start: %w", err)
 	}
 	return p, nil
@@ -208,6 +225,9 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 	if err != nil {
 		return &pipe.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{red("SessionError") + ": " + err.Error()}}, pipe.Event{}
 	}
+	if lost := s.takeLost(); lost != nil {
+		return crashError(lost, "after the last cell"), pipe.Event{}
+	}
 	var failure *pipe.ErrorInfo
 	done, err := p.Do(pipe.Request{Op: pipe.OpExecute, Code: c.Code, Silent: c.Silent, AllowStdin: allowStdin,
 		UserExpressions: c.UserExpressions}, func(ev pipe.Event) {
@@ -227,10 +247,15 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 	})
 	var crash *supervisor.Crash
 	switch {
+	case errors.As(err, &crash) && crash.Closed:
+		// The kernel is shutting down under the cell: no crash, and no fresh session.
+		msg := "the kernel was shut down while the cell ran, which stopped it (the front end asked for a shutdown or a restart; " +
+			"a notebook runner does that when a cell runs past its time limit)"
+		return &pipe.ErrorInfo{Name: "KernelShutdown", Value: msg, Traceback: []string{red("KernelShutdown") + ": " + msg}}, done
 	case errors.As(err, &crash):
+		s.log.Error("the Go session crashed in a cell", crashAttrs(crash)...)
 		s.restartWorker("crashed")
-		msg := crash.Reason + ". The Go session was restarted: variables, functions and types defined so far are gone; run the cells again."
-		return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: []string{red("SessionCrashed") + ": " + msg}}, done
+		return crashError(crash, ""), done
 	case err != nil:
 		return &pipe.ErrorInfo{Name: "SessionError", Value: err.Error(), Traceback: []string{err.Error()}}, done
 	case done.Kind == pipe.EvStuck:
@@ -240,6 +265,45 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 		return &pipe.ErrorInfo{Name: "SessionRestarted", Value: msg, Traceback: []string{red("SessionRestarted") + ": " + msg}}, done
 	}
 	return failure, done
+}
+
+// takeLost returns, once, why the previous worker ended between cells (nil if it did not).
+func (s *Server) takeLost() *supervisor.Crash {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lost
+	s.lost = nil
+	return c
+}
+
+// crashError is the error a cell shows when the worker died: why, how the process ended, and the last
+// lines of its standard error. when says when it died if not during the cell ("after the last cell").
+func crashError(c *supervisor.Crash, when string) *pipe.ErrorInfo {
+	what := c.Reason
+	if when != "" {
+		what = "the Go session ended " + when + ": " + what
+	}
+	msg := fmt.Sprintf("%s (%s). The Go session was restarted: variables, functions and types defined so far are gone; run the cells again.",
+		what, c.Status)
+	tb := []string{red("SessionCrashed") + ": " + msg}
+	if last := c.LastLines(crashLines, crashBytes); last != "" {
+		tb = append(tb, "", "The last lines the session wrote to standard error:")
+		for _, l := range strings.Split(last, "\n") {
+			tb = append(tb, "    "+l)
+		}
+	}
+	return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: tb}
+}
+
+// How much of a dead worker's standard error a cell's error shows (the kernel's log gets all that was kept).
+const (
+	crashLines = 40
+	crashBytes = 8 << 10
+)
+
+// crashAttrs describes a crash for the kernel's log.
+func crashAttrs(c *supervisor.Crash) []any {
+	return []any{"reason", c.Reason, "status", c.Status, "stderr", c.Detail}
 }
 
 func red(s string) string { return "\x1b[31m\x1b[1m" + s + "\x1b[0m" }

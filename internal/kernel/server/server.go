@@ -65,8 +65,9 @@ type Server struct {
 
 	mu      sync.Mutex
 	proc    *supervisor.Process
-	running *execution   // the execute request in progress
-	parent  *wire.Header // header of the last execute request, for output of background goroutines
+	lost    *supervisor.Crash // why the last worker ended between cells, for the next cell to report
+	running *execution        // the execute request in progress
+	parent  *wire.Header      // header of the last execute request, for output of background goroutines
 	count   int
 	// cells are the cells that ran without error in the current worker, replayed into a new one when
 	// %go switches workers; replaying hides the worker's output meanwhile.

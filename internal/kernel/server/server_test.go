@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -17,14 +18,21 @@ import (
 	"github.com/golm-dev/golm/internal/kernel/wire"
 	"github.com/golm-dev/golm/internal/kernel/worker"
 	"github.com/golm-dev/golm/symbols"
+	"github.com/traefik/yaegi/interp"
 )
 
 // The test binary doubles as the worker process.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOLM_TEST_WORKER") == "1" {
-		err := worker.Run(worker.Config{Symbols: symbols.Symbols, Preferred: symbols.Preferred, StuckAfter: time.Second})
+		syms := interp.Exports{}
+		for k, v := range symbols.Symbols {
+			syms[k] = v
+		}
+		// A compiled function that exits, as a C library or a careless helper might.
+		syms["golm.test/exiter/exiter"] = map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)}
+		err := worker.Run(worker.Config{Symbols: syms, Preferred: symbols.Preferred, StuckAfter: time.Second})
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(os.Stderr, "golm worker:", err)
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -360,6 +368,54 @@ func TestCrashRestartsSession(t *testing.T) {
 	}
 }
 
+// crashReport returns the error a cell's reply and its error message give, both must be the same.
+func crashReport(t *testing.T, rep *wire.Message, out []*wire.Message) (evalue, traceback string) {
+	t.Helper()
+	var errs []*wire.Message
+	for _, m := range out {
+		if m.Header.MsgType == wire.ErrorMsg {
+			errs = append(errs, m)
+		}
+	}
+	if content(rep)["ename"] != "SessionCrashed" || len(errs) != 1 || content(errs[0])["evalue"] != content(rep)["evalue"] {
+		t.Fatalf("reply %s, outputs %s", rep.Content, types(out))
+	}
+	return fmt.Sprint(content(rep)["evalue"]), fmt.Sprint(content(errs[0])["traceback"])
+}
+
+// TestCrashSaysWhy checks that a worker that exits in a cell, or between cells, is reported to the cell with
+// its exit status and the last lines of its standard error, and that the next cell runs in a fresh session.
+func TestCrashSaysWhy(t *testing.T) {
+	c, _ := startKernel(t, 0)
+	c.execute("x := 1")
+	rep, out := c.execute("import \"golm.test/exiter\"\nfmt.Fprintln(os.Stderr, \"the last words\")\nexiter.Exit(0)")
+	evalue, tb := crashReport(t, rep, out)
+	if !strings.Contains(evalue, "exit status 0") || !strings.Contains(evalue, "restarted") ||
+		!strings.Contains(tb, "standard error") || !strings.Contains(tb, "    the last words") {
+		t.Fatalf("evalue %q\ntraceback %q", evalue, tb)
+	}
+	rep, out = c.execute("x")
+	if content(rep)["status"] != "error" || content(rep)["ename"] == "SessionCrashed" {
+		t.Fatalf("the next cell, in a fresh session: %s %s", rep.Content, types(out))
+	}
+
+	// Between cells: a goroutine exits the process after its cell has finished.
+	rep, _ = c.execute("import \"golm.test/exiter\"\ngo func() { time.Sleep(200 * time.Millisecond); fmt.Fprintln(os.Stderr, \"gone\"); exiter.Exit(3) }()")
+	if content(rep)["status"] != "ok" {
+		t.Fatalf("reply %s", rep.Content)
+	}
+	time.Sleep(time.Second)
+	rep, out = c.execute("y := 2")
+	evalue, tb = crashReport(t, rep, out)
+	if !strings.Contains(evalue, "ended after the last cell") || !strings.Contains(evalue, "exit status 3") || !strings.Contains(tb, "    gone") {
+		t.Fatalf("evalue %q\ntraceback %q", evalue, tb)
+	}
+	rep, out = c.execute("z := 3\nz")
+	if content(rep)["status"] != "ok" || fmt.Sprint(resultTexts(out)) != "[3]" {
+		t.Fatalf("after the crash: %s %s", rep.Content, types(out))
+	}
+}
+
 func TestGoroutinePanicKeepsSession(t *testing.T) {
 	c, _ := startKernel(t, 0)
 	c.execute("x := 1")
@@ -434,5 +490,31 @@ func TestShutdownOnControl(t *testing.T) {
 	case <-srv.done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("kernel did not shut down")
+	}
+}
+
+// TestShutdownDuringCell: a shutdown request while a cell runs (what a notebook runner sends when a cell runs
+// past its time limit) stops the cell with a message that says so, not as a crash, and starts no new session.
+func TestShutdownDuringCell(t *testing.T) {
+	c, srv := startKernel(t, 0)
+	id := c.send(c.shell, wire.ExecuteRequest, map[string]any{"code": "time.Sleep(time.Minute)", "silent": false})
+	time.Sleep(500 * time.Millisecond)
+	c.send(c.control, wire.ShutdownRequest, map[string]any{"restart": false})
+	c.reply(c.control, wire.ShutdownReply)
+	rep := c.reply(c.shell, wire.ExecuteReply)
+	if content(rep)["ename"] != "KernelShutdown" || !strings.Contains(fmt.Sprint(content(rep)["evalue"]), "shut down while the cell ran") {
+		t.Fatalf("reply %s", rep.Content)
+	}
+	for _, m := range c.waitIdle(id, 2*time.Second) {
+		if m.Header.MsgType == wire.ErrorMsg && content(m)["ename"] != "KernelShutdown" {
+			t.Fatalf("error message %s", m.Content)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	srv.mu.Lock()
+	p := srv.proc
+	srv.mu.Unlock()
+	if p != nil && p.Crash() == nil {
+		t.Fatal("a new session was started while the kernel shut down")
 	}
 }

@@ -68,9 +68,11 @@ type Process struct {
 	handled  uint64       // sync mark of the last event handled
 	evClosed bool         // no more events will come
 	head     bytes.Buffer // the start of stderr since the request began, for crash reports
-	tail     bytes.Buffer // the end of stderr
+	stderr   ring         // the end of stderr, across requests
+	reqStart int64        // stderr.total when the request began
 	exitErr  error
 	killedBy string // why the parent killed the worker, if it did
+	closed   bool   // Close was called: the worker's output is no longer published
 	nextID   uint64
 	cur      *call // the running request
 }
@@ -264,21 +266,18 @@ func (p *Process) consume(idx int, name string, data []byte) []byte {
 }
 
 func (p *Process) publish(idx int, name, text string) {
+	p.mu.Lock()
 	if idx == 1 {
-		p.mu.Lock()
 		if room := 4<<10 - p.head.Len(); room > 0 {
 			p.head.WriteString(text[:min(room, len(text))])
 		}
-		p.tail.WriteString(text)
-		if p.tail.Len() > 16<<10 {
-			b := p.tail.Bytes()
-			rest := append([]byte(nil), b[len(b)-8<<10:]...)
-			p.tail.Reset()
-			p.tail.Write(rest)
-		}
-		p.mu.Unlock()
+		p.stderr.write(text)
 	}
-	p.opts.Stream(name, text)
+	closed := p.closed
+	p.mu.Unlock()
+	if !closed { // what a worker says while the kernel closes it is for the log only (see Crash)
+		p.opts.Stream(name, text)
+	}
 }
 
 // waitMarks waits until both output pipes have been read up to a sync mark (or closed).
@@ -365,7 +364,7 @@ func (p *Process) Do(r pipe.Request, handle func(pipe.Event)) (pipe.Event, error
 	c.id = r.ID
 	p.cur = c
 	p.head.Reset()
-	p.tail.Reset()
+	p.reqStart = p.stderr.total
 	p.mu.Unlock()
 	defer func() {
 		p.mu.Lock()
@@ -392,21 +391,63 @@ func (p *Process) Do(r pipe.Request, handle func(pipe.Event)) (pipe.Event, error
 // Crash describes a worker that died.
 type Crash struct {
 	Reason string // what happened, in words
-	Detail string // the end of the worker's stderr
+	Status string // how the process ended, as the system says: "exit status 0", "signal: killed"; Reason may not say
+	// Detail is the end of the worker's standard error (at most StderrKept bytes, across requests), which
+	// the kernel has also streamed to the front end as it came.
+	Detail string
+	// Closed reports that the kernel closed the worker (Close): the kernel is shutting down, and the
+	// worker's end is no crash of the cell's making.
+	Closed bool
 }
 
 func (c *Crash) Error() string { return c.Reason }
+
+// StderrKept is how much of the end of a worker's standard error a Crash keeps.
+const StderrKept = 64 << 10
+
+// LastLines returns at most n lines (and about maxBytes) of the end of the worker's standard error, without
+// blank lines at the end; "" if it wrote nothing.
+func (c *Crash) LastLines(n, maxBytes int) string {
+	text := strings.TrimRight(c.Detail, " \t\r\n")
+	if len(text) > maxBytes {
+		text = text[len(text)-maxBytes:]
+		if i := strings.IndexByte(text, '\n'); i >= 0 && i < len(text)-1 {
+			text = text[i+1:] // start at a whole line
+		}
+	}
+	lines := strings.Split(text, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimLeft(strings.Join(lines, "\n"), "\r\n")
+}
+
+// Crash explains why the worker exited; nil while it runs.
+func (p *Process) Crash() *Crash {
+	select {
+	case <-p.exited:
+		return p.crash()
+	default:
+		return nil
+	}
+}
 
 // crash explains why the worker exited.
 func (p *Process) crash() *Crash {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	tail := p.head.String() + "\n" + p.tail.String()
-	c := &Crash{Detail: p.tail.String()}
+	since := p.stderr.since(p.reqStart) // what the worker wrote during the last request
+	tail := p.head.String() + "\n" + since
+	c := &Crash{Detail: p.stderr.String(), Status: "unknown", Closed: p.closed}
+	if p.cmd.ProcessState != nil {
+		c.Status = p.cmd.ProcessState.String()
+	}
 	var exit *exec.ExitError
 	switch {
 	case p.killedBy != "":
 		c.Reason = p.killedBy
+	case p.closed:
+		c.Reason = "the kernel closed the session"
 	case strings.Contains(tail, "stack exceeds") || strings.Contains(tail, "stack overflow"):
 		c.Reason = "stack overflow: a function called itself without end"
 	case strings.Contains(tail, "out of memory"):
@@ -426,17 +467,29 @@ func (p *Process) crash() *Crash {
 		if strings.Contains(line, "concurrent map") {
 			c.Reason += " (goroutines that share a map must take turns: guard it with a sync.Mutex)"
 		}
-	case errors.As(p.exitErr, &exit) && exit.ExitCode() >= 0:
-		c.Reason = fmt.Sprintf("the session exited with status %d (os.Exit in compiled code?)", exit.ExitCode())
+	case strings.Contains(since, workerSays):
+		// The worker said why it stopped (package worker, and golm worker's main for an error).
+		line := since[strings.LastIndex(since, workerSays)+len(workerSays):]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		c.Reason = "the session stopped: " + line
+	case errors.As(p.exitErr, &exit) && exit.ExitCode() > 0:
+		c.Reason = "the session's process exited (os.Exit in compiled code?)"
 	case errors.As(p.exitErr, &exit):
-		c.Reason = fmt.Sprintf("the session was killed (%v); the system may have run out of memory", exit.ProcessState)
+		c.Reason = "the session was killed by a signal; the system may have run out of memory"
 	case p.exitErr != nil:
 		c.Reason = "the session ended: " + p.exitErr.Error()
 	default:
-		c.Reason = "the session ended"
+		// Status 0 without a word from the worker: a C library or compiled code called exit(0).
+		c.Reason = "the session's process exited without saying why (exit(0) in compiled code or a C library?)"
 	}
 	return c
 }
+
+// workerSays starts the line the worker writes on its standard error when it stops because its requests
+// ended (see package worker): "golm worker: " and why.
+const workerSays = "golm worker: "
 
 // Kill ends the worker, recording why, and waits for it to exit.
 func (p *Process) Kill(reason string) {
@@ -452,6 +505,9 @@ func (p *Process) Kill(reason string) {
 
 // Close asks the worker to end by closing its request pipe, and kills it if it has not ended in time.
 func (p *Process) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
 	_ = p.reqW.Close()
 	select {
 	case <-p.exited:
@@ -489,4 +545,29 @@ func FormatBytes(n int64) string {
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	}
 	return fmt.Sprintf("%d MiB", n>>20)
+}
+
+// ring keeps the last StderrKept bytes written to it, and counts all of them.
+type ring struct {
+	buf   []byte
+	total int64 // bytes ever written
+}
+
+func (r *ring) write(s string) {
+	r.total += int64(len(s))
+	r.buf = append(r.buf, s...)
+	if len(r.buf) > 2*StderrKept { // trim now and then, not at every write
+		r.buf = append([]byte(nil), r.buf[len(r.buf)-StderrKept:]...)
+	}
+}
+
+// String returns the last StderrKept bytes.
+func (r *ring) String() string {
+	return string(r.buf[max(0, len(r.buf)-StderrKept):])
+}
+
+// since returns what was written after the total was mark, as far as it is kept.
+func (r *ring) since(mark int64) string {
+	n := min(r.total-mark, int64(len(r.buf)), StderrKept)
+	return string(r.buf[int64(len(r.buf))-n:])
 }

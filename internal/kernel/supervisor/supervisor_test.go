@@ -3,8 +3,10 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +30,7 @@ func TestMain(m *testing.M) {
 		syms["golm.test/exiter/exiter"] = map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)}
 		err := worker.Run(worker.Config{StuckAfter: time.Second, Symbols: syms})
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(os.Stderr, "golm worker:", err) // as golm's main says it
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -165,7 +167,7 @@ func TestCrashes(t *testing.T) {
 		{"panic in a goroutine", "func lose() { panic(\"lost\") }\ngo lose()\ntime.Sleep(2*time.Second)", "panic outside the cell", 0},
 		{"fatal runtime error", "m := map[int]int{}\nfor i := 0; i < 4; i++ { go func() { for j := 0; j < 1000000; j++ { m[j] = j } }() }\ntime.Sleep(3*time.Second)",
 			"concurrent map writes", 0},
-		{"exit from compiled code", "import \"golm.test/exiter\"\nexiter.Exit(3)", "status 3", 0},
+		{"exit from compiled code", "import \"golm.test/exiter\"\nexiter.Exit(3)", "os.Exit", 0},
 		{"out of memory", "var keep [][]byte\nfor i := 0; i < 1000; i++ { b := make([]byte, 8<<20); for j := range b { b[j] = 1 }; keep = append(keep, b) }", "memory", 200 << 20},
 		{"stack overflow", "func down(n int) int { return down(n+1) + 1 }\ndown(0)", "stack overflow", 0},
 	}
@@ -181,5 +183,103 @@ func TestCrashes(t *testing.T) {
 				t.Fatalf("reason %q, want %q", crash.Reason, c.want)
 			}
 		})
+	}
+}
+
+// TestCrashReport checks what a crash says about a worker that ends on its own: the reason, the exit status
+// and the end of its standard error, however the process ends.
+func TestCrashReport(t *testing.T) {
+	type crashCase struct {
+		name   string
+		code   string
+		during func(p *Process) // done while the cell runs
+		reason string
+		status string
+		stderr string // in the kept end of stderr
+	}
+	cases := []crashCase{
+		{name: "exit 0 from compiled code",
+			code:   "import \"golm.test/exiter\"\nfmt.Fprintln(os.Stderr, \"about to leave\")\nexiter.Exit(0)",
+			reason: "exited without saying why", status: "exit status 0", stderr: "about to leave"},
+		{name: "exit 7 from compiled code",
+			code:   "import \"golm.test/exiter\"\nfmt.Fprintln(os.Stderr, \"leaving with 7\")\nexiter.Exit(7)",
+			reason: "os.Exit", status: "exit status 7", stderr: "leaving with 7"},
+		{name: "request pipe closed under a running cell",
+			code:   "fmt.Fprintln(os.Stderr, \"sleeping\")\ntime.Sleep(time.Minute)",
+			during: func(p *Process) { _ = p.reqW.Close() },
+			reason: "the kernel closed the request pipe while request 1 ran", status: "exit status 0", stderr: "sleeping"},
+		{name: "malformed request",
+			code: "time.Sleep(time.Minute)",
+			during: func(p *Process) {
+				p.reqMu.Lock()
+				defer p.reqMu.Unlock()
+				_, _ = p.reqW.(io.Writer).Write([]byte("{not json\n"))
+			},
+			reason: "reading the kernel's requests: invalid character", status: "exit status 1", stderr: "golm worker: reading"},
+	}
+	if runtime.GOOS == "linux" {
+		// Code in the session puts another file on the request pipe's descriptor: the read in progress still
+		// gets the next request (an interrupt), the one after reads the other file.
+		cases = append(cases, crashCase{name: "request pipe replaced",
+			code:   "f, _ := os.Open(\"/dev/null\")\nsyscall.Dup3(int(f.Fd()), 3, 0)\ntime.Sleep(time.Minute)",
+			during: func(p *Process) { _ = p.Interrupt() },
+			reason: "file descriptor 3 was pipe:", status: "exit status 1", stderr: "is now /dev/null"})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, tr := start(t, 0)
+			if c.during != nil {
+				time.AfterFunc(500*time.Millisecond, func() { c.during(p) })
+			}
+			_, err := run(t, p, tr, c.code)
+			crash, ok := err.(*Crash)
+			if !ok {
+				t.Fatalf("want a crash, got %v (%q)", err, tr)
+			}
+			if !strings.Contains(crash.Reason, c.reason) || crash.Status != c.status || !strings.Contains(crash.LastLines(10, 1<<10), c.stderr) {
+				t.Fatalf("crash %+v\nwant reason %q, status %q, stderr with %q", crash, c.reason, c.status, c.stderr)
+			}
+			t.Logf("reason: %s (%s)", crash.Reason, crash.Status)
+			if got := p.Crash(); got == nil || got.Reason != crash.Reason {
+				t.Fatalf("Crash() after the exit: %+v", got)
+			}
+		})
+	}
+}
+
+func TestCrashKeepsTheEndOfStderr(t *testing.T) {
+	p, tr := start(t, 0)
+	// 100 KiB of numbered lines, then an exit: the crash keeps the last StderrKept bytes.
+	_, err := run(t, p, tr, "import \"golm.test/exiter\"\nfor i := 0; i < 10000; i++ { fmt.Fprintf(os.Stderr, \"line %05d\\n\", i) }\nexiter.Exit(0)")
+	crash, ok := err.(*Crash)
+	if !ok {
+		t.Fatalf("want a crash, got %v", err)
+	}
+	if len(crash.Detail) != StderrKept || !strings.HasSuffix(crash.Detail, "line 09999\n") {
+		t.Fatalf("kept %d bytes, ending %q", len(crash.Detail), crash.Detail[max(0, len(crash.Detail)-40):])
+	}
+	if got, want := crash.LastLines(3, 1<<10), "line 09997\nline 09998\nline 09999"; got != want {
+		t.Fatalf("LastLines(3) = %q, want %q", got, want)
+	}
+	if got := crash.LastLines(100, 30); got != "line 09998\nline 09999" {
+		t.Fatalf("LastLines(100, 30 bytes) = %q", got)
+	}
+}
+
+func TestRing(t *testing.T) {
+	var r ring
+	r.write("abc")
+	mark := r.total
+	r.write("def")
+	if r.String() != "abcdef" || r.since(mark) != "def" || r.since(0) != "abcdef" {
+		t.Fatalf("ring %q, since %q", r.String(), r.since(mark))
+	}
+	big := strings.Repeat("x", 3*StderrKept) + "end"
+	r.write(big)
+	if s := r.String(); len(s) != StderrKept || !strings.HasSuffix(s, "end") {
+		t.Fatalf("kept %d bytes", len(s))
+	}
+	if s := r.since(mark); len(s) != StderrKept {
+		t.Fatalf("since an old mark: %d bytes, want the %d kept", len(s), StderrKept)
 	}
 }

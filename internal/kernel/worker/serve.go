@@ -60,9 +60,12 @@ func (c Config) parentPoll() time.Duration {
 }
 
 // Serve runs the worker: it reads requests from in and writes events to out, while cells print to the
-// process's standard output and error. It returns when in reaches end-of-file or fails (the kernel closed
-// the pipe or died), or when the parent process is gone (see Config.ParentPoll), without waiting for a
-// running cell: Serve is the worker process's main loop, and the process should exit when it returns.
+// process's standard output and error. It returns nil when in reaches end-of-file (the kernel closed the
+// pipe or died) or when the parent process is gone (see Config.ParentPoll), and an error when reading in
+// fails or a request is malformed, without waiting for a running cell: Serve is the worker process's main
+// loop, and the process should exit when it returns. If a cell was running, it first says on standard
+// error, in a line that starts with "golm worker: ", why it stops (the kernel shows it if it did not
+// expect the end).
 func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.MemoryLimit > 0 {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
@@ -92,19 +95,23 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if err := w.send(pipe.Event{Kind: pipe.EvReady}, false); err != nil {
 		return err
 	}
+	inFD := fdOf(in)            // what the request pipe is, to tell later whether it was closed or replaced
 	stop := make(chan struct{}) // closed when the kernel is gone
-	var once sync.Once
-	end := func() { once.Do(func() { close(stop) }) }
+	var (
+		once sync.Once
+		why  error // why stop was closed
+	)
+	end := func(err error) { once.Do(func() { why = err; close(stop) }) }
 	if every := cfg.parentPoll(); every > 0 {
-		go watchParent(stop, every, os.Getppid, end)
+		go watchParent(stop, every, os.Getppid, func() { end(errParentGone) })
 	}
 	queue := make(chan pipe.Request, 16)
 	go func() {
-		defer end()
 		dec := json.NewDecoder(bufio.NewReader(in))
 		for {
 			var r pipe.Request
 			if err := dec.Decode(&r); err != nil {
+				end(err)
 				return
 			}
 			switch r.Op {
@@ -135,7 +142,60 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 		}
 	}()
 	<-stop
-	return nil
+	return w.stopped(why, inFD.changed())
+}
+
+// requestFD is the file descriptor of the request pipe and what it was when Serve began.
+type requestFD struct {
+	fd  int // -1: not a file, or the system cannot say
+	was string
+}
+
+// changed says how the file descriptor changed since Serve began ("" if it did not, or nobody can say).
+func (r requestFD) changed() string {
+	if r.fd < 0 {
+		return ""
+	}
+	if now := describeFD(r.fd); now != r.was {
+		return fmt.Sprintf("its file descriptor %d was %s and is now %s: something in the session closed or replaced it", r.fd, r.was, now)
+	}
+	return ""
+}
+
+func fdOf(in io.Reader) requestFD {
+	if f, ok := in.(*os.File); ok {
+		fd := int(f.Fd())
+		if was := describeFD(fd); was != "" && was != fdClosed {
+			return requestFD{fd, was}
+		}
+	}
+	return requestFD{fd: -1}
+}
+
+// fdClosed is what describeFD says of a closed file descriptor.
+const fdClosed = "closed"
+
+// errParentGone is why the worker stops when its parent process is gone.
+var errParentGone = errors.New("the kernel process is gone")
+
+// stopped returns what Serve returns when it stops for why (fd: how the request pipe's file descriptor
+// changed, if it did), and says on standard error why a running cell ends with the process.
+func (w *worker) stopped(why error, fd string) error {
+	var err error
+	switch {
+	case errors.Is(why, io.EOF) && fd == "":
+		why = errors.New("the kernel closed the request pipe")
+	case errors.Is(why, errParentGone):
+	default:
+		if fd != "" {
+			why = fmt.Errorf("%w; %s", why, fd)
+		}
+		err = fmt.Errorf("reading the kernel's requests: %w", why)
+	}
+	if id := w.current(); id != 0 && err == nil {
+		fmt.Fprintf(os.Stderr, "\ngolm worker: %v while request %d ran (kernel pid %d)\n", why, id, os.Getppid())
+	}
+	return err
 }
 
 type worker struct {
