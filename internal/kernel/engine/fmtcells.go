@@ -99,11 +99,13 @@ func (s *Session) fmtArgs(format string, a []any) (string, []any) {
 			b.WriteString("%" + flags + rest + string(verb))
 			continue
 		}
-		if text, ok := s.fmtArg(a[arg], verb, flags); ok {
+		if _, ok := a[arg].(fmt.Formatter); ok && verb != 'T' { // fmt calls its Format for every verb
+			b.WriteString("%" + flags + rest + string(verb))
+		} else if text, ok := s.fmtArg(a[arg], verb, flags); ok {
 			out[arg] = text
 			b.WriteString("%" + strings.NewReplacer("#", "", "+", "").Replace(flags) + rest + "s")
 			changed = true
-		} else if inner, ok := unwrapped(a[arg]); ok && strings.IndexByte("vsxXq", verb) < 0 { // the verbs that call String
+		} else if inner, ok := s.unwrapped(a[arg]); ok && strings.IndexByte("vsxXq", verb) < 0 { // the verbs that call String
 			out[arg] = inner
 			b.WriteString("%" + flags + rest + string(verb))
 			changed = true
@@ -118,8 +120,22 @@ func (s *Session) fmtArgs(format string, a []any) (string, []any) {
 	return b.String(), out
 }
 
-// unwrapped returns the value of a cell's type inside the interpreter's interface wrapper.
-func unwrapped(x any) (any, bool) {
+// unwrapped returns the value of a cell's type inside the interpreter's interface wrapper. The wrapper of a
+// struct value may hold something else than the value (an int): only a value of one of the session's types
+// is returned.
+func (s *Session) unwrapped(x any) (any, bool) {
+	inner, ok := wrappedValue(x)
+	if !ok {
+		return nil, false
+	}
+	if _, own := s.typeName[reflect.TypeOf(inner)]; !own {
+		return nil, false
+	}
+	return inner, true
+}
+
+// wrappedValue returns the value inside the interpreter's interface wrapper x.
+func wrappedValue(x any) (any, bool) {
 	v := reflect.ValueOf(x)
 	if v.Kind() != reflect.Struct || !strings.HasPrefix(v.Type().PkgPath(), "github.com/traefik/yaegi") {
 		return nil, false
@@ -134,7 +150,10 @@ func unwrapped(x any) (any, bool) {
 // fmtArg writes x for verb as Go would when x is of a cell's struct type (or a pointer to one) and verb
 // is %T, %+v or %#v.
 func (s *Session) fmtArg(x any, verb byte, flags string) (string, bool) {
-	if inner, ok := unwrapped(x); ok {
+	if _, ok := x.(fmt.GoStringer); ok && verb == 'v' && strings.Contains(flags, "#") {
+		return "", false // fmt calls its GoString
+	}
+	if inner, ok := s.unwrapped(x); ok {
 		x = inner
 	}
 	v := reflect.ValueOf(x)
