@@ -477,7 +477,7 @@ func (s *Session) runPieces(ctx context.Context, src string, c *cell.Cell, info 
 				continue
 			}
 			if _, err := s.eval(ctx, src, code); err != nil {
-				if !definitionLoop(err) || callMain {
+				if !definitionLoop(err) && !s.genericDefine(err, definedValues(nil, p.Decls)) || callMain {
 					return nil, err
 				}
 				// Nothing ran (the piece failed to compile): go again one declaration at a time, a variable
@@ -728,6 +728,16 @@ func (s *Session) runDeclsSplit(ctx context.Context, src string, p *cell.Piece) 
 		for _, spec := range gd.Specs {
 			vs := spec.(*ast.ValueSpec)
 			line := p.FileSet.Position(vs.Pos()).Line
+			if _, isCall := ast.Unparen(firstValue(vs)).(*ast.CallExpr); isCall && vs.Type == nil && len(vs.Names) == 1 && len(vs.Values) == 1 {
+				// var x = f(...), f generic: as x := f(...) (see runTyped).
+				done, err := s.defineFromValue(ctx, src, line, vs.Names[0].Name, vs.Values[0], p.Text(vs.Values[0]))
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
+				}
+			}
 			if vs.Type == nil || len(vs.Values) == 0 {
 				if _, err := s.eval(ctx, src, pad(line)+"var "+p.Text(vs)); err != nil {
 					return err
@@ -751,6 +761,14 @@ func (s *Session) runDeclsSplit(ctx context.Context, src string, p *cell.Piece) 
 		}
 	}
 	return nil
+}
+
+// firstValue returns a variable declaration's first value, or nil.
+func firstValue(vs *ast.ValueSpec) ast.Expr {
+	if len(vs.Values) == 0 {
+		return nil
+	}
+	return vs.Values[0]
 }
 
 // recordDecls remembers what a declarations piece declared, for completion, inspection and rendering.

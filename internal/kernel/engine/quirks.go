@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"go/ast"
+	"go/token"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -247,6 +249,52 @@ func definitionLoop(err error) bool {
 	return ok && e.Name == "CompileError" &&
 		(strings.Contains(e.Value, "definition loop") || strings.Contains(e.Value, "nil pointer dereference") ||
 			strings.Contains(e.Value, "reflect.Type is nil") || strings.Contains(e.Value, "nil reflect type"))
+}
+
+// genericDefine reports whether err is the interpreter's refusal of x := f[T](...) or var x = f[T](...)
+// at top level, f a generic function of the session (its type arguments written by the cell or by golm,
+// see rewriteGenericCalls), which it runs as the bare call: values are the right-hand sides.
+func (s *Session) genericDefine(err error, values []ast.Expr) bool {
+	e, ok := err.(*Error)
+	if !ok || e.Name != "CompileError" || !strings.Contains(e.Value, "not a generic type: func(") {
+		return false
+	}
+	for _, v := range values {
+		call, ok := ast.Unparen(v).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		var fun ast.Expr
+		switch f := call.Fun.(type) {
+		case *ast.IndexExpr:
+			fun = f.X
+		case *ast.IndexListExpr:
+			fun = f.X
+		}
+		if id, ok := fun.(*ast.Ident); ok && s.genericDecl(nil, id) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// definedValues returns the right-hand sides of the short variable declarations among stmts and of the
+// variable declarations among decls.
+func definedValues(stmts []ast.Stmt, decls []ast.Decl) []ast.Expr {
+	var values []ast.Expr
+	for _, st := range stmts {
+		if a, ok := st.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+			values = append(values, a.Rhs...)
+		}
+	}
+	for _, d := range decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, spec := range gd.Specs {
+				values = append(values, spec.(*ast.ValueSpec).Values...)
+			}
+		}
+	}
+	return values
 }
 
 // undefinedLoopMsg is how the interpreter reports an undefined name in a short variable declaration.

@@ -15,3 +15,18 @@ func TestFmtCellsKeepMethods(t *testing.T) {
 		{code: "fmt.Printf(\"%v %d %x\\n\", level(3), level(3), level(3))", stdout: "L 3 4c\n"},
 	})
 }
+
+// TestGenericDefineAtTop runs x := f(...) and var x = f(...) at a cell's top level with f a generic
+// function of the session whose type arguments are written out, by the cell or by golm (quirk
+// func-result-inference): the interpreter refused them with "not a generic type".
+func TestGenericDefineAtTop(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "func Map[T, U any](xs []T, f func(T) U) []U {\n\tvar out []U\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}\n\ntype point struct{ x int }"},
+		{code: "ys := Map[int, string]([]int{1}, strconv.Itoa)\nfmt.Println(ys)", stdout: "[1]\n"},
+		{code: "zs := Map([]int{1}, strconv.Itoa)\nfmt.Println(zs)", stdout: "[1]\n"},
+		{code: "ws := Map([]int{1}, func(i int) float64 { return 1.5 })\nfmt.Println(ws)", stdout: "[1.5]\n"},
+		{code: "rs := Map([]string{\"a+\"}, regexp.MustCompile)\nfmt.Println(rs[0].MatchString(\"aa\"))", stdout: "true\n"},
+		{code: "ps := Map([]int{3}, func(i int) *point { return &point{i} })\nfmt.Println(ps[0].x)", stdout: "3\n"},
+		{code: "var vs = Map([]int{1}, func(i int) float64 { return 2.5 })\nfmt.Println(vs)", stdout: "[2.5]\n"},
+	})
+}

@@ -91,7 +91,7 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 		}
 		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]
 		if _, err := s.eval(ctx, src, pad(line)+text); err != nil {
-			if !definitionLoop(err) {
+			if !definitionLoop(err) && !s.genericDefine(err, definedValues(stmts[i:j], nil)) {
 				return err
 			}
 			// Nothing ran (the run failed to compile): go again one statement at a time, with types.
