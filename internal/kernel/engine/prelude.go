@@ -338,6 +338,16 @@ func standInPath(pkg string) string {
 	return pkg
 }
 
+// standInPkg is the inverse of standInPath: the package name of a stand-in's import path.
+func standInPkg(path string) string {
+	for pkg, p := range standInPaths {
+		if p == path {
+			return pkg
+		}
+	}
+	return path
+}
+
 // selectorsOf returns the names a cell selects from the unresolved name ref (rand.IntN: IntN).
 func selectorsOf(c *cell.Cell, ref string) []string {
 	var out []string
@@ -487,7 +497,13 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 						}
 					}
 					if _, own := s.names[id.Name]; !own && slices.Contains(std.Generic[path], sel.Sel.Name) {
-						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, noStandIn(id.Name, path, sel.Sel.Name))
+						msg := noStandIn(id.Name, path, sel.Sel.Name)
+						if pkg := standInPkg(path); pkg != id.Name && s.generic[pkg][sel.Sel.Name].sig != "" {
+							// import c "cmp": the stand-ins go by the package's own name only.
+							msg = fmt.Sprintf("%s.%s: golm's stand-in for %s.%s is reached only by the package's own name: "+
+								"import %q without renaming it, and write %s.%s", id.Name, sel.Sel.Name, pkg, sel.Sel.Name, path, pkg, sel.Sel.Name)
+						}
+						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, msg)
 					}
 				}
 				return true

@@ -30,3 +30,13 @@ func TestGenericDefineAtTop(t *testing.T) {
 		{code: "var vs = Map([]int{1}, func(i int) float64 { return 2.5 })\nfmt.Println(vs)", stdout: "[2.5]\n"},
 	})
 }
+
+// TestStandInRenamedImport checks the error for a generic name of the standard library reached through a
+// renamed import: golm has a stand-in, reached by the package's own name, and says so.
+func TestStandInRenamedImport(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "import c \"cmp\"\nfmt.Println(c.Or(\"\", \"z\"))", err: "import \"cmp\" without renaming it, and write cmp.Or"},
+		{code: "import mrand \"math/rand/v2\"\nfmt.Println(mrand.N(1) == 0)", err: "write rand.N"},
+		{code: "fmt.Println(cmp.Or(\"\", \"z\"), rand.N(1))", stdout: "z 0\n"},
+	})
+}
