@@ -40,3 +40,16 @@ func TestStandInRenamedImport(t *testing.T) {
 		{code: "fmt.Println(cmp.Or(\"\", \"z\"), rand.N(1))", stdout: "z 0\n"},
 	})
 }
+
+// TestDeferComputedLast runs a cell whose last statement defers a named function with computed arguments:
+// golm keeps the arguments in session variables declared just before, and the cell failed with a panic of
+// reflect.Set when the deferred call's registration ran apart from them.
+func TestDeferComputedLast(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "func show(s string) { fmt.Println(s) }"},
+		{code: "defer show(strconv.Itoa(1))", stdout: "1\n"},
+		{code: "x := \"a\"\ndefer show(x)\ndefer show(x + \"b\")", stdout: "ab\na\n"},
+		{code: "n := 1\ndefer show(strconv.Itoa(n))\nn = 2\ndefer show(strconv.Itoa(n))", stdout: "2\n1\n"},
+		{code: "for _, w := range []string{\"c\", \"d\"} {\n\tdefer show(w + \"!\")\n}", stdout: "d!\nc!\n"},
+	})
+}

@@ -21,7 +21,7 @@ func (s *Session) resultVar() string { return fmt.Sprintf("__golm_r%d", s.rvar) 
 // expression is assigned to a session variable (the interpreter's own result is unreliable) and rendered.
 func (s *Session) runLastStmts(ctx context.Context, src string, p *cell.Piece) (*Result, error) {
 	last, ok := p.Stmts[len(p.Stmts)-1].(*ast.ExprStmt)
-	if !ok || needsWrapping(last) {
+	if !ok || needsWrapping(last) || deferRegistration(last) {
 		return nil, s.runStmts(ctx, src, p, p.Stmts)
 	}
 	start := p.Offset(last.Pos())
@@ -279,4 +279,17 @@ func (s *Session) declaredMethodResults(name string) (n int, lastErr, ok bool) {
 		n, lastErr, found = m, last, true
 	}
 	return n, lastErr, found
+}
+
+// deferRegistration reports whether st is the engine's registration of a deferred call (see deferCall),
+// which has no value: it runs with the statements before it, which may declare the variables holding the
+// call's arguments (__golm_da3_0 := where; __golmDeferNamed(...)), and which the interpreter cannot use from
+// a separate run of the registration alone.
+func deferRegistration(st *ast.ExprStmt) bool {
+	call, ok := st.X.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && id.Name == "__golmDeferNamed"
 }
