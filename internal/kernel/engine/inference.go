@@ -239,6 +239,8 @@ func (s *Session) argType(ctx context.Context, src string, c *cell.Cell, a ast.E
 		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (intTypes[id.Name] || id.Name == "string" || id.Name == "float64" || id.Name == "float32") {
 			return id
 		}
+	case *ast.IndexExpr: // fs[0], m[k]
+		return elemType(s.argType(ctx, src, c, x.X, depth+1))
 	case *ast.SelectorExpr: // a compiled function (strconv.Itoa) or a session value's field or method
 		return s.valueTypeExpr(ctx, src, x)
 	case *ast.Ident:
@@ -249,6 +251,11 @@ func (s *Session) argType(ctx context.Context, src string, c *cell.Cell, a ast.E
 			return s.valueTypeExpr(ctx, src, x) // a value of the session
 		}
 		switch d := decl.(type) {
+		case *ast.Field: // a parameter or named result: its type is written out
+			if e, ok := d.Type.(*ast.Ellipsis); ok {
+				return &ast.ArrayType{Elt: e.Elt}
+			}
+			return d.Type
 		case *ast.ValueSpec:
 			if d.Type != nil {
 				return d.Type
@@ -259,12 +266,30 @@ func (s *Session) argType(ctx context.Context, src string, c *cell.Cell, a ast.E
 				}
 			}
 		case *ast.AssignStmt:
+			if u, ok := d.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.RANGE && len(d.Lhs) == 2 {
+				// for _, f := range fs: the element of a slice, array or map written out
+				if n, ok := d.Lhs[1].(*ast.Ident); ok && n.Name == x.Name {
+					return elemType(s.argType(ctx, src, c, u.X, depth+1))
+				}
+				return nil
+			}
 			for i, l := range d.Lhs {
 				if n, ok := l.(*ast.Ident); ok && n.Name == x.Name && len(d.Lhs) == len(d.Rhs) {
 					return s.argType(ctx, src, c, d.Rhs[i], depth+1)
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// elemType is the element type of a slice, array or map type expression, or nil.
+func elemType(t ast.Expr) ast.Expr {
+	switch t := t.(type) {
+	case *ast.ArrayType:
+		return t.Elt
+	case *ast.MapType:
+		return t.Value
 	}
 	return nil
 }

@@ -53,3 +53,18 @@ func TestDeferComputedLast(t *testing.T) {
 		{code: "for _, w := range []string{\"c\", \"d\"} {\n\tdefer show(w + \"!\")\n}", stdout: "d!\nc!\n"},
 	})
 }
+
+// TestGenericInferenceParams calls a generic function of the session with a parameter of the calling
+// function as the argument that gives a type parameter (quirk func-result-inference): its type is read from
+// the parameter's declaration, where the interpreter inferred a wrong one.
+func TestGenericInferenceParams(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "func Map[T, U any](xs []T, f func(T) U) []U {\n\tvar out []U\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}"},
+		{code: "f := strconv.Itoa\nxs := []int{1}"},
+		// The parameter f, not the session's f.
+		{code: "func h(f func(int) bool) {\n\tfmt.Println(Map(xs, f))\n}\nh(func(int) bool { return true })", stdout: "[true]\n"},
+		{code: "func all(fs ...func(int) float64) {\n\tfmt.Println(Map(xs, fs[0]))\n}\nall(func(int) float64 { return 0.5 })", stdout: "[0.5]\n"},
+		{code: "func m() {\n\tfor _, f := range []func(int) bool{func(int) bool { return false }} {\n\t\tfmt.Println(Map(xs, f))\n\t}\n}\nm()", stdout: "[false]\n"},
+		{code: "func g() {\n\tf := func(i int) float64 { return 1.5 }\n\tfmt.Println(Map(xs, f))\n}\ng()", stdout: "[1.5]\n"},
+	})
+}
