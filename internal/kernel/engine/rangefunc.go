@@ -261,6 +261,9 @@ func (s *Session) seqArityAt(c *cell.Cell, p *cell.Piece, e ast.Expr, depth int)
 					return s.seqArityAt(c, p, vs.Values[i], depth+1)
 				}
 			}
+			if rhs := cellDefine(c, x.Name); rhs != nil { // seq := f() in another piece of the cell
+				return s.seqArityAt(c, p, rhs, depth+1)
+			}
 			return 0
 		}
 		switch d := x.Obj.Decl.(type) {
@@ -412,6 +415,25 @@ func cellVar(c *cell.Cell, name string) (*ast.ValueSpec, int) {
 		}
 	}
 	return nil, 0
+}
+
+// cellDefine finds the value of a short variable declaration at the top of a statements piece of the cell
+// (seq := slices.Values(xs)), by name, or nil.
+func cellDefine(c *cell.Cell, name string) ast.Expr {
+	for _, p := range c.Pieces {
+		for _, st := range p.Stmts {
+			a, ok := st.(*ast.AssignStmt)
+			if !ok || a.Tok != token.DEFINE || len(a.Lhs) != len(a.Rhs) {
+				continue
+			}
+			for i, l := range a.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name == name {
+					return a.Rhs[i]
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func cellFunc(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {

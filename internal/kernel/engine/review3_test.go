@@ -68,3 +68,14 @@ func TestGenericInferenceParams(t *testing.T) {
 		{code: "func g() {\n\tf := func(i int) float64 { return 1.5 }\n\tfmt.Println(Map(xs, f))\n}\ng()", stdout: "[1.5]\n"},
 	})
 }
+
+// TestRangeOverDefinedInOtherPiece ranges over a sequence declared with := in another piece of the same
+// cell (a function declared between them splits the cell): golm could not tell it is a sequence.
+func TestRangeOverDefinedInOtherPiece(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "func numsSeq() iter.Seq[int] {\n\treturn func(yield func(int) bool) { yield(1) }\n}"},
+		{code: "seq := slices.Values([]int{1, 2})\nfunc double(x int) int { return 2 * x }\nfor v := range seq {\n\tfmt.Print(double(v))\n}\nfmt.Println()", stdout: "24\n"},
+		{code: "mine := numsSeq()\nfunc triple(x int) int { return 3 * x }\nfor v := range mine {\n\tfmt.Println(triple(v))\n}", stdout: "3\n"},
+		{code: "pairs := maps.All(map[string]int{\"a\": 1})\nfunc show(k string, v int) { fmt.Println(k, v) }\nfor k, v := range pairs {\n\tshow(k, v)\n}", stdout: "a 1\n"},
+	})
+}
