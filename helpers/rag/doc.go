@@ -12,8 +12,9 @@
 //
 // # Documents and chunks
 //
-// A Document is plain text, Markdown, or the main text of an HTML page (navigation, scripts and styles
-// dropped, headings kept as Markdown headings). Split cuts it by structure (headings, then paragraphs packed up
+// A Document is plain text, Markdown, the main text of an HTML page (navigation, scripts and styles
+// dropped, headings kept as Markdown headings), or the text of a PDF's pages (LoadDocument reads any of them,
+// the file's extension choosing; a PDF's chunks know their pages, and cite them: "report.pdf p. 3"). Split cuts it by structure (headings, then paragraphs packed up
 // to a token budget, counted with an OpenAI encoding from the tokens package) or into fixed token windows with
 // overlap. Each Chunk keeps its source, heading path, byte range and line range in the document for
 // citations.

@@ -84,6 +84,8 @@ const (
 	metaLine     = "line"
 	metaEndLine  = "end_line"
 	metaTokens   = "tokens"
+	metaPage     = "page"
+	metaEndPage  = "end_page"
 )
 
 // chunkMeta returns the metadata Dense stores for a chunk: its document's metadata and its own fields.
@@ -97,6 +99,9 @@ func chunkMeta(c Chunk) map[string]string {
 	m[metaStart], m[metaEnd] = strconv.Itoa(c.Start), strconv.Itoa(c.End)
 	m[metaLine], m[metaEndLine] = strconv.Itoa(c.Line), strconv.Itoa(c.EndLine)
 	m[metaTokens] = strconv.Itoa(c.Tokens)
+	if c.Page > 0 {
+		m[metaPage], m[metaEndPage] = strconv.Itoa(c.Page), strconv.Itoa(c.EndPage)
+	}
 	return m
 }
 
@@ -111,10 +116,13 @@ func chunkOf(id string, m map[string]string) Chunk {
 	c.Line, _ = strconv.Atoi(m[metaLine])
 	c.EndLine, _ = strconv.Atoi(m[metaEndLine])
 	c.Tokens, _ = strconv.Atoi(m[metaTokens])
+	c.Page, _ = strconv.Atoi(m[metaPage])
+	c.EndPage, _ = strconv.Atoi(m[metaEndPage])
 	var rest map[string]string
 	for k, v := range m {
 		switch k {
-		case metaSource, metaText, metaHeadings, metaStart, metaEnd, metaLine, metaEndLine, metaTokens:
+		case metaSource, metaText, metaHeadings, metaStart, metaEnd, metaLine, metaEndLine, metaTokens, metaPage,
+			metaEndPage:
 		default:
 			if rest == nil {
 				rest = map[string]string{}

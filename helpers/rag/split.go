@@ -24,6 +24,9 @@ type Chunk struct {
 	Start, End int
 	// Line and EndLine are the first and last lines of the chunk in Document.Text, counted from 1.
 	Line, EndLine int
+	// Page and EndPage are the first and last pages of the chunk, counted from 1, for a document made from
+	// pages (a PDF); 0 otherwise.
+	Page, EndPage int
 	// Tokens is the number of tokens of Text in the encoding used to split.
 	Tokens int
 	// Metadata is the document's metadata.
@@ -31,11 +34,20 @@ type Chunk struct {
 }
 
 // Cite returns a short reference to the chunk: its source, line range and heading path, such as
-// "notes.md:12-18 (Money › History)".
+// "notes.md:12-18 (Money › History)"; for a chunk of a PDF its pages instead of lines, such as
+// "report.pdf p. 3" or "report.pdf pp. 3-4".
 func (c Chunk) Cite() string {
-	s := fmt.Sprintf("%s:%d", c.Source, c.Line)
-	if c.EndLine > c.Line {
-		s += fmt.Sprintf("-%d", c.EndLine)
+	var s string
+	switch {
+	case c.Page > 0 && c.EndPage > c.Page:
+		s = fmt.Sprintf("%s pp. %d-%d", c.Source, c.Page, c.EndPage)
+	case c.Page > 0:
+		s = fmt.Sprintf("%s p. %d", c.Source, c.Page)
+	default:
+		s = fmt.Sprintf("%s:%d", c.Source, c.Line)
+		if c.EndLine > c.Line {
+			s += fmt.Sprintf("-%d", c.EndLine)
+		}
 	}
 	if len(c.Headings) > 0 {
 		s += " (" + strings.Join(c.Headings, " › ") + ")"
@@ -292,7 +304,7 @@ func (s *splitter) emit(start, end int, path []string, n int) {
 	s.chunks = append(s.chunks, Chunk{
 		ID: fmt.Sprintf("%s#%d", s.doc.Source, len(s.chunks)+1), Source: s.doc.Source, Headings: path,
 		Text: text, Start: start, End: end, Line: s.line(start), EndLine: s.line(max(start, end-1)), Tokens: n,
-		Metadata: s.doc.Metadata,
+		Page: pageAt(s.doc.Pages, start), EndPage: pageAt(s.doc.Pages, max(start, end-1)), Metadata: s.doc.Metadata,
 	})
 }
 

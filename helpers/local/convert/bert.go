@@ -244,6 +244,7 @@ func setBERTMetadata(w *gguf.Writer, cfg bertConfig, vocab []string, pooling uin
 		{"general.architecture", "bert"},
 		{"general.name", name},
 		{"general.file_type", fileType},
+		{"golm.convert.version", uint32(Version)},
 		{"bert.context_length", uint32(cfg.MaxPositions)},
 		{"bert.embedding_length", uint32(cfg.Hidden)},
 		{"bert.block_count", uint32(cfg.Layers)},
