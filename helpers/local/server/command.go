@@ -16,6 +16,7 @@ import (
 // flag.ErrHelp or an error.
 //
 //	serve [-addr 127.0.0.1:8080] [-ctx 4096] [-gpu-layers -1] [-threads N] [-template NAME] [-name ID]
+//	      [-max-tokens N] [-temperature 0.8]
 //	      [-api-key KEY] [-log] [-verbose] MODEL.gguf
 func Command(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -26,6 +27,8 @@ func Command(ctx context.Context, args []string, stderr io.Writer) error {
 	threads := fs.Int("threads", 0, "CPU threads (default: all cores)")
 	template := fs.String("template", "", "chat template name instead of the model's own (chatml, gemma, llama2, …)")
 	maxTokens := fs.Int("max-tokens", 0, "limit for chat answers whose request sets none (default: until the model stops)")
+	temperature := fs.Float64("temperature", 0.8, "temperature for requests that give none (0: greedy, the most likely "+
+		"token each time, for reproducible answers)")
 	name := fs.String("name", "", "model id to report (default: the file name)")
 	apiKey := fs.String("api-key", "", "require this API key (Authorization: Bearer KEY)")
 	remote := fs.Bool("allow-remote", false, "allow a non-loopback address (set -api-key too)")
@@ -44,15 +47,22 @@ func Command(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.New("serve: give one model file")
 	}
 	opts := Options{
-		Model:            local.Options{ContextSize: *ctxSize, GPULayers: *gpu, Threads: *threads, Verbose: *verbose},
-		ModelName:        *name,
-		Template:         *template,
-		DefaultMaxTokens: *maxTokens,
-		APIKey:           *apiKey,
-		AllowRemote:      *remote,
+		Model:              local.Options{ContextSize: *ctxSize, GPULayers: *gpu, Threads: *threads, Verbose: *verbose},
+		ModelName:          *name,
+		Template:           *template,
+		DefaultMaxTokens:   *maxTokens,
+		DefaultTemperature: *temperature,
+		APIKey:             *apiKey,
+		AllowRemote:        *remote,
 	}
 	if *logReq {
 		opts.Log = log.New(stderr, "", log.LstdFlags)
+	}
+	if *temperature < 0 || *temperature > 2 {
+		return fmt.Errorf("serve: -temperature %v is outside [0, 2]", *temperature)
+	}
+	if *temperature == 0 {
+		opts.DefaultTemperature = -1 // greedy
 	}
 	return Serve(ctx, *addr, fs.Arg(0), opts)
 }

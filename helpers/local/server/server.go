@@ -4,7 +4,8 @@
 //
 // It implements POST /v1/chat/completions (with server-sent-event streaming, log-probabilities, and function
 // calling by prompting: the tools are described in the system prompt and a reply that is a JSON call becomes
-// tool_calls), POST /v1/completions (with echo and logprobs), POST /v1/embeddings, GET /v1/models and
+// tool_calls; a model whose chat template uses the Hermes/Qwen format gets its tools, calls and results in that
+// format, and its <tool_call> blocks become tool_calls), POST /v1/completions (with echo and logprobs), POST /v1/embeddings, GET /v1/models and
 // GET /health. The model named in a request is
 // ignored: the server always answers with its one model, under its own name.
 //
@@ -34,6 +35,7 @@ import (
 
 	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 	"github.com/golm-dev/golm/helpers/local"
+	"github.com/golm-dev/golm/helpers/local/gguf"
 )
 
 // Backend is what the server needs from a model; *local.Model implements it.
@@ -62,8 +64,9 @@ type Options struct {
 	Template string
 	// APIKey, when set, is required as "Authorization: Bearer APIKey".
 	APIKey string
-	// DefaultTemperature applies when a request gives none (default 0.8; OpenAI's clients omit a temperature of
-	// 0, so 0 cannot be told from absent: send a seed, or top_k 1, for reproducible answers).
+	// DefaultTemperature applies when a request gives none (default 0.8; a negative value means 0, greedy
+	// decoding, for reproducible answers: OpenAI's clients omit a temperature of 0, so a request's 0 cannot be
+	// told from absent).
 	DefaultTemperature float64
 	// DefaultMaxTokens applies to chat completions that give no limit (default: until the model stops or the
 	// context is full).
@@ -76,21 +79,35 @@ type Options struct {
 
 // Server answers OpenAI API requests with a Backend. It is an http.Handler.
 type Server struct {
-	b    Backend
-	opts Options
-	name string
-	mux  *http.ServeMux
-	born int64
+	b          Backend
+	opts       Options
+	name       string
+	mux        *http.ServeMux
+	born       int64
+	toolFormat toolFormat
+}
+
+// templated is a Backend that knows its model's chat template (a *local.Model does).
+type templated interface {
+	Metadata() *gguf.Metadata
 }
 
 // New returns a Server for b.
 func New(b Backend, opts Options) *Server {
-	if opts.DefaultTemperature == 0 {
+	switch {
+	case opts.DefaultTemperature == 0:
 		opts.DefaultTemperature = 0.8
+	case opts.DefaultTemperature < 0:
+		opts.DefaultTemperature = 0
 	}
 	s := &Server{b: b, opts: opts, name: opts.ModelName, mux: http.NewServeMux(), born: time.Now().Unix()}
 	if s.name == "" {
 		s.name = b.Name()
+	}
+	if t, ok := b.(templated); ok && opts.Template == "" {
+		if meta := t.Metadata(); meta != nil {
+			s.toolFormat = detectToolFormat(meta.ChatTemplate)
+		}
 	}
 	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	s.mux.HandleFunc("POST /v1/completions", s.completions)
@@ -437,7 +454,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "%v", err)
 		return
 	}
-	msgs := toMessages(req.Messages, tools, req.ResponseFormat != nil && req.ResponseFormat.Type == "json_object")
+	msgs := toMessages(req.Messages, tools, req.ResponseFormat != nil && req.ResponseFormat.Type == "json_object",
+		s.toolFormat)
 	prompt, err := s.b.ChatPrompt(msgs, s.opts.Template)
 	if err != nil {
 		backendError(w, err)
@@ -461,11 +479,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := &openaiwire.Message{Role: "assistant"}
 	finish := finishReason(res)
-	if calls := parseToolCalls(res.Text, tools); calls != nil {
+	content, calls := parseReply(res.Text, tools)
+	if calls != nil {
 		msg.ToolCalls = calls
 		finish = "tool_calls"
-	} else {
-		msg.Content = new(res.Text)
+	}
+	if content != "" || calls == nil {
+		msg.Content = new(content)
 	}
 	u := usageOf(res)
 	choice := openaiwire.ChatChoice{Message: msg, FinishReason: &finish, LogProbs: chatLP(res, opts)}
@@ -503,14 +523,16 @@ func (s *Server) streamChat(w http.ResponseWriter, r *http.Request, req chatRequ
 	}
 	finish := finishReason(res)
 	if tools != nil {
-		if calls := parseToolCalls(res.Text, tools); calls != nil {
+		content, calls := parseReply(res.Text, tools)
+		if content != "" || calls == nil {
+			_ = send(openaiwire.Message{Content: &content})
+		}
+		if calls != nil {
 			for i := range calls {
 				calls[i].Index = new(i)
 			}
 			_ = send(openaiwire.Message{ToolCalls: calls})
 			finish = "tool_calls"
-		} else {
-			_ = send(openaiwire.Message{Content: &res.Text})
 		}
 	}
 	if !ev.Started() {

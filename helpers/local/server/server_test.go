@@ -17,6 +17,8 @@ import (
 	"github.com/golm-dev/golm/helpers/internal/openaiwire"
 	"github.com/golm-dev/golm/helpers/internal/openaiwire/wiretest"
 	"github.com/golm-dev/golm/helpers/local"
+	"github.com/golm-dev/golm/helpers/local/gguf"
+	"github.com/golm-dev/golm/helpers/local/synth"
 	"github.com/golm-dev/golm/helpers/local/templates"
 )
 
@@ -31,6 +33,13 @@ type fake struct {
 }
 
 func (f *fake) Name() string { return "fake-model" }
+
+// setReply changes the script between requests.
+func (f *fake) setReply(reply func(prompt string) string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reply = reply
+}
 
 func (f *fake) Tokenize(text string, addSpecial bool) ([]int, error) {
 	n := len(strings.Fields(text))
@@ -51,9 +60,10 @@ func (f *fake) Stream(ctx context.Context, prompt string, opts local.GenerateOpt
 	f.mu.Lock()
 	f.prompts = append(f.prompts, prompt)
 	f.opts = append(f.opts, opts)
+	reply := f.reply
 	f.mu.Unlock()
 	res := &local.Result{PromptTokens: len(strings.Fields(prompt)) + 1, StopReason: local.StopEOS}
-	text := f.reply(prompt)
+	text := reply(prompt)
 	for _, s := range opts.Stop {
 		if i := strings.Index(text, s); i >= 0 {
 			text = text[:i]
@@ -196,6 +206,18 @@ func TestChatOptions(t *testing.T) {
 	}
 	if resp.Choices[0].FinishReason != openai.FinishReasonLength {
 		t.Errorf("finish %q", resp.Choices[0].FinishReason)
+	}
+	// A negative default temperature is greedy decoding; the default is 0.8.
+	for def, want := range map[float64]float64{-1: 0, 0: 0.8} {
+		g := &fake{reply: answer}
+		c, _ := newClient(t, g, Options{DefaultTemperature: def})
+		if _, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{
+			Messages: []openai.ChatCompletionMessage{{Role: "user", Content: "hi"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := g.opts[0].Temperature; got != want {
+			t.Errorf("DefaultTemperature %v: temperature %v, want %v", def, got, want)
+		}
 	}
 }
 
@@ -482,36 +504,168 @@ func TestToolCalls(t *testing.T) {
 	}
 }
 
-func TestParseToolCalls(t *testing.T) {
+func TestParseReply(t *testing.T) {
 	ts := &toolSet{tools: []openaiwire.Tool{{Type: "function"}}}
 	ts.tools[0].Function.Name = "f"
 	tests := []struct {
-		text string
-		want []string // name(arguments) per call, nil for text
+		text    string
+		want    []string // name(arguments) per call, nil for text
+		content string   // the content beside the calls ("" for none); with no calls, the whole text
 	}{
-		{`{"name": "f", "arguments": {"x": 1}}`, []string{`f({"x": 1})`}},
-		{`{"name": "f", "arguments": "{\"x\": 1}"}`, []string{`f({"x": 1})`}},
-		{`{"name": "f"}`, []string{`f({})`}},
-		{`{"function": {"name": "f", "arguments": {}}}`, []string{`f({})`}},
-		{`[{"name": "f", "arguments": {}}, {"name": "f", "arguments": {"y": 2}}]`, []string{`f({})`, `f({"y": 2})`}},
-		{"{\"name\": \"f\", \"arguments\": {}}\n{\"name\": \"f\", \"arguments\": {}}", []string{`f({})`, `f({})`}},
-		{`{"name": "g", "arguments": {}}`, nil},
-		{`The answer is {"name": "f"}`, nil},
-		{`{"name": "f", "arguments": {}} and more`, nil},
-		{"", nil},
+		{`{"name": "f", "arguments": {"x": 1}}`, []string{`f({"x": 1})`}, ""},
+		{`{"name": "f", "arguments": "{\"x\": 1}"}`, []string{`f({"x": 1})`}, ""},
+		{`{"name": "f"}`, []string{`f({})`}, ""},
+		{`{"function": {"name": "f", "arguments": {}}}`, []string{`f({})`}, ""},
+		{`[{"name": "f", "arguments": {}}, {"name": "f", "arguments": {"y": 2}}]`, []string{`f({})`, `f({"y": 2})`}, ""},
+		{"{\"name\": \"f\", \"arguments\": {}}\n{\"name\": \"f\", \"arguments\": {}}", []string{`f({})`, `f({})`}, ""},
+		{"```json\n{\"name\": \"f\"}\n```", []string{`f({})`}, ""},
+		{`{"name": "g", "arguments": {}}`, nil, ""},
+		{`The answer is {"name": "f"}`, nil, ""},
+		{`{"name": "f", "arguments": {}} and more`, nil, ""},
+		{"", nil, ""},
+		// Hermes and Qwen: <tool_call> blocks, text around them kept as content.
+		{"<tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": 6, \"b\": 3}}\n</tool_call>", []string{`f({"a": 6, "b": 3})`}, ""},
+		{"Let me add them.\n<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>", []string{`f({})`}, "Let me add them."},
+		{"<tool_call>{\"name\": \"f\", \"arguments\": {\"x\": 1}}</tool_call>\n<tool_call>{\"name\": \"f\", \"arguments\": {\"x\": 2}}</tool_call>",
+			[]string{`f({"x": 1})`, `f({"x": 2})`}, ""},
+		{"<tool_call>\n{\"name\": \"f\", \"arguments\": {}}", []string{`f({})`}, ""}, // left open at the end, but whole
+		// Malformed calls are text: the client sees what the model wrote.
+		{"<tool_call>\n{\"name\": \"f\", \"arguments\": {\"a\": 6,", nil, ""},                     // cut off
+		{"<tool_call>\n{\"name\": \"rm\", \"arguments\": {}}\n</tool_call>", nil, ""},             // not offered
+		{"<tool_call>\n</tool_call>", nil, ""},                                                    // empty
+		{"<tool_call>\nf(a=6, b=3)\n</tool_call>", nil, ""},                                       // not JSON
+		{"<tool_call>{\"name\": \"f\"}</tool_call><tool_call>{\"name\": 7}</tool_call>", nil, ""}, // one bad of two
+		{"<tool_call><tool_call>{\"name\": \"f\"}</tool_call>", nil, ""},                          // nested
+		{"</tool_call>{\"name\": \"f\"}", nil, ""},
+		{"<tool_call>[1, 2]</tool_call>", nil, ""},
+		{"<tool_call>{\"name\": \"f\", \"arguments\": [}</tool_call>", nil, ""},
 	}
 	for _, tt := range tests {
-		calls := parseToolCalls(tt.text, ts)
+		content, calls := parseReply(tt.text, ts)
 		var got []string
 		for _, c := range calls {
 			got = append(got, c.Function.Name+"("+c.Function.Arguments+")")
+			if c.ID == "" || c.Type != "function" {
+				t.Errorf("parseReply(%q): call %+v has no id or type", tt.text, c)
+			}
 		}
 		if strings.Join(got, ";") != strings.Join(tt.want, ";") || (tt.want == nil) != (calls == nil) {
-			t.Errorf("parseToolCalls(%q) = %v, want %v", tt.text, got, tt.want)
+			t.Errorf("parseReply(%q) calls = %v, want %v", tt.text, got, tt.want)
+		}
+		wantContent := tt.content
+		if tt.want == nil {
+			wantContent = tt.text
+		}
+		if content != wantContent {
+			t.Errorf("parseReply(%q) content = %q, want %q", tt.text, content, wantContent)
 		}
 	}
-	if parseToolCalls(`{"name": "f"}`, nil) != nil {
+	if content, calls := parseReply(`<tool_call>{"name": "f"}</tool_call>`, nil); calls != nil ||
+		content != `<tool_call>{"name": "f"}</tool_call>` {
 		t.Error("calls without tools")
+	}
+}
+
+func TestDetectToolFormat(t *testing.T) {
+	for tmpl, want := range map[string]toolFormat{
+		"":                                    jsonTools,
+		synth.TinyChatTemplate:                jsonTools,
+		qwenTemplateExcerpt:                   hermesTools,
+		"{{ '<tool_call>' }} only":            jsonTools,
+		"{% for tool in tools %}{% endfor %}": jsonTools,
+	} {
+		if got := detectToolFormat(tmpl); got != want {
+			t.Errorf("detectToolFormat(%.40q) = %v, want %v", tmpl, got, want)
+		}
+	}
+}
+
+// qwenTemplateExcerpt is the part of Qwen 2.5's chat template that lists the tools and says how to call them.
+const qwenTemplateExcerpt = `{%- if tools %}{{- '<|im_start|>system\n' }}{{- "\n\n# Tools\n\nYou may call one or ` +
+	`more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> ` +
+	`XML tags:\n<tools>" }}{%- for tool in tools %}{{- "\n" }}{{- tool | tojson }}{%- endfor %}{{- "\n</tools>\n\nFor ` +
+	`each function call, return a json object with function name and arguments within <tool_call></tool_call> XML ` +
+	`tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n" }}`
+
+// hermesFake is a fake backend whose model's chat template is Qwen 2.5's (the Hermes tool format).
+type hermesFake struct{ fake }
+
+func (h *hermesFake) Metadata() *gguf.Metadata {
+	return &gguf.Metadata{ChatTemplate: qwenTemplateExcerpt}
+}
+
+func TestHermesToolCalls(t *testing.T) {
+	h := &hermesFake{fake{reply: func(p string) string {
+		if strings.Contains(p, "<tool_response>\n9\n</tool_response>") {
+			return "6 + 3 = 9."
+		}
+		return "<tool_call>\n{\"name\": \"sums\", \"arguments\": {\"a\": 6, \"b\": 3}}\n</tool_call>"
+	}}}
+	c, _ := newClient(t, h, Options{})
+	tools := []openai.Tool{{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+		Name: "sums", Description: "Adds a + b",
+		Parameters: json.RawMessage(`{"type":"object","properties":{"a":{"type":"integer"}}}`),
+	}}}
+	msgs := []openai.ChatCompletionMessage{{Role: "user", Content: "What is 6+3?"}}
+	resp, err := c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs, Tools: tools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := resp.Choices[0]
+	if ch.FinishReason != openai.FinishReasonToolCalls || len(ch.Message.ToolCalls) != 1 || ch.Message.Content != "" {
+		t.Fatalf("choice %+v", ch)
+	}
+	if call := ch.Message.ToolCalls[0]; call.Function.Name != "sums" || call.Function.Arguments != `{"a": 6, "b": 3}` {
+		t.Errorf("call %+v", call)
+	}
+	// The tools are listed as Qwen's template lists them, in the system turn.
+	wantSystem := "<|im_start|>system\nYou are a helpful assistant.\n\n# Tools\n\nYou may call one or more functions" +
+		" to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n" +
+		`<tools>` + "\n" + `{"type":"function","function":{"name":"sums","description":"Adds a + b","parameters":` +
+		`{"type":"object","properties":{"a":{"type":"integer"}}}}}` + "\n</tools>\n\nFor each function call, return a " +
+		"json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n" +
+		`{"name": <function-name>, "arguments": <args-json-object>}` + "\n</tool_call><|im_end|>\n"
+	if !strings.HasPrefix(h.prompts[0], wantSystem) {
+		t.Errorf("prompt:\n%s\nwant it to start with:\n%s", h.prompts[0], wantSystem)
+	}
+	// The call and two results go back as Qwen writes them: the call in <tool_call>, the results in one user turn.
+	msgs = append(msgs, ch.Message,
+		openai.ChatCompletionMessage{Role: "tool", Content: "9", ToolCallID: ch.Message.ToolCalls[0].ID},
+		openai.ChatCompletionMessage{Role: "tool", Content: "nine", ToolCallID: "call_other"})
+	resp, err = c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs, Tools: tools})
+	if err != nil || resp.Choices[0].Message.Content != "6 + 3 = 9." || resp.Choices[0].FinishReason != "stop" {
+		t.Fatalf("answer %+v %v", resp, err)
+	}
+	wantTail := "<|im_start|>assistant\n<tool_call>\n{\"name\": \"sums\", \"arguments\": {\"a\": 6, \"b\": 3}}\n" +
+		"</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\n9\n</tool_response>\n<tool_response>\nnine\n" +
+		"</tool_response><|im_end|>\n<|im_start|>assistant\n"
+	if p := h.prompts[len(h.prompts)-1]; !strings.HasSuffix(p, wantTail) {
+		t.Errorf("prompt:\n%s\nwant it to end with:\n%s", p, wantTail)
+	}
+	// Streamed: text before the call arrives as content, then the call.
+	h.setReply(func(string) string {
+		return "I will add them. <tool_call>{\"name\": \"sums\", \"arguments\": {\"a\": 1}}</tool_call>"
+	})
+	var got []openai.ToolCall
+	var text strings.Builder
+	var finish openai.FinishReason
+	for _, r := range chatStream(t, c, openai.ChatCompletionRequest{Messages: msgs[:1], Tools: tools}) {
+		got = append(got, r.Choices[0].Delta.ToolCalls...)
+		text.WriteString(r.Choices[0].Delta.Content)
+		if r.Choices[0].FinishReason != "" {
+			finish = r.Choices[0].FinishReason
+		}
+	}
+	if len(got) != 1 || got[0].Function.Arguments != `{"a": 1}` || text.String() != "I will add them." ||
+		finish != openai.FinishReasonToolCalls {
+		t.Errorf("streamed calls %+v, text %q, finish %q", got, text.String(), finish)
+	}
+	// A malformed call is the model's text, not an error and not a call.
+	h.setReply(func(string) string { return "<tool_call>\n{\"name\": \"sums\", \"arguments\": {\"a\": 6," })
+	resp, err = c.CreateChatCompletion(context.Background(), openai.ChatCompletionRequest{Messages: msgs[:1], Tools: tools})
+	if err != nil || len(resp.Choices[0].Message.ToolCalls) != 0 || resp.Choices[0].FinishReason != "stop" ||
+		!strings.HasPrefix(resp.Choices[0].Message.Content, "<tool_call>") {
+		t.Errorf("malformed call: %+v %v", resp, err)
 	}
 }
 
@@ -544,6 +698,10 @@ func TestCommand(t *testing.T) {
 	}
 	if err := Command(context.Background(), []string{"-bogus"}, &stderr); err == nil {
 		t.Error("unknown flag accepted")
+	}
+	if err := Command(context.Background(), []string{"-temperature", "3", "/missing.gguf"}, &stderr); err == nil ||
+		!strings.Contains(err.Error(), "outside [0, 2]") {
+		t.Errorf("-temperature 3: %v", err)
 	}
 }
 

@@ -64,14 +64,54 @@ func parseToolChoice(tools []openaiwire.Tool, choice json.RawMessage) (*toolSet,
 	return nil, fmt.Errorf("tool_choice names %q, which is not among the tools", named.Function.Name)
 }
 
+// toolFormat is how tools, calls and their results are written into a model's prompt.
+type toolFormat int
+
+const (
+	// jsonTools is for any model: the tools are described in the system prompt, and a reply that is a JSON
+	// function call (or several) is a call.
+	jsonTools toolFormat = iota
+	// hermesTools is the format of Hermes, Qwen 2.5 and the many models tuned like them, whose chat templates
+	// define it: the tools are listed in <tools></tools> in the system prompt, the model writes each call as
+	// <tool_call>{"name": …, "arguments": {…}}</tool_call>, and each result goes back in a user turn as
+	// <tool_response>…</tool_response>.
+	hermesTools
+)
+
+// detectToolFormat returns the tool format a model's chat template (its Jinja text) was trained with.
+func detectToolFormat(chatTemplate string) toolFormat {
+	if strings.Contains(chatTemplate, "<tool_call>") && strings.Contains(chatTemplate, "tools") {
+		return hermesTools
+	}
+	return jsonTools
+}
+
 // toolPrompt describes the tools to the model and how to call them.
-func toolPrompt(ts *toolSet) string {
+func toolPrompt(ts *toolSet, format toolFormat) string {
+	var b strings.Builder
+	if format == hermesTools {
+		// The words of Qwen 2.5's chat template, which Hermes-style models were trained on.
+		b.WriteString("# Tools\n\nYou may call one or more functions to assist with the user query.\n\n" +
+			"You are provided with function signatures within <tools></tools> XML tags:\n<tools>")
+		for _, t := range ts.tools {
+			t.Type = "function"
+			desc, _ := openaiwire.Marshal(t)
+			b.WriteString("\n")
+			b.Write(desc)
+		}
+		b.WriteString("\n</tools>\n\nFor each function call, return a json object with function name and " +
+			"arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n" +
+			`{"name": <function-name>, "arguments": <args-json-object>}` + "\n</tool_call>")
+		if ts.required {
+			b.WriteString("\n\nYou must call one of the functions.")
+		}
+		return b.String()
+	}
 	fns := make([]openaiwire.FunctionDef, len(ts.tools))
 	for i, t := range ts.tools {
 		fns[i] = t.Function
 	}
 	desc, _ := openaiwire.Marshal(fns)
-	var b strings.Builder
 	b.WriteString("You can call these functions:\n")
 	b.Write(desc)
 	b.WriteString("\nTo call a function, reply with only a JSON object of the form " +
@@ -84,29 +124,49 @@ func toolPrompt(ts *toolSet) string {
 	return b.String()
 }
 
+// callJSON writes a call as the models read it: {"name": "f", "arguments": {...}}.
+func callJSON(c openaiwire.ToolCall) string {
+	args := c.Function.Arguments
+	if !json.Valid([]byte(args)) {
+		b, _ := json.Marshal(args)
+		args = string(b)
+	}
+	return fmt.Sprintf(`{"name": %q, "arguments": %s}`, c.Function.Name, args)
+}
+
 // toMessages converts API messages to template messages: tool calls and tool results become text the model can
-// read, and the tool descriptions join the system prompt.
-func toMessages(in []openaiwire.ChatMessage, ts *toolSet, jsonMode bool) []local.Message {
+// read (in the tool format it was trained on), and the tool descriptions join the system prompt.
+func toMessages(in []openaiwire.ChatMessage, ts *toolSet, jsonMode bool, format toolFormat) []local.Message {
 	callNames := map[string]string{}
 	out := make([]local.Message, 0, len(in)+1)
 	for _, m := range in {
 		text := m.Content.Text
+		role := m.Role
 		switch m.Role {
 		case "assistant":
 			if len(m.ToolCalls) > 0 {
 				var calls []string
 				for _, c := range m.ToolCalls {
 					callNames[c.ID] = c.Function.Name
-					args := c.Function.Arguments
-					if !json.Valid([]byte(args)) {
-						b, _ := json.Marshal(args)
-						args = string(b)
+					if format == hermesTools {
+						calls = append(calls, "<tool_call>\n"+callJSON(c)+"\n</tool_call>")
+					} else {
+						calls = append(calls, callJSON(c))
 					}
-					calls = append(calls, fmt.Sprintf(`{"name": %q, "arguments": %s}`, c.Function.Name, args))
 				}
 				text = strings.TrimSpace(text + "\n" + strings.Join(calls, "\n"))
 			}
 		case "tool", "function":
+			if format == hermesTools {
+				// Results go back in a user turn, one <tool_response> each; consecutive results share the turn.
+				text = "<tool_response>\n" + text + "\n</tool_response>"
+				role = "user"
+				if n := len(out); n > 0 && out[n-1].Role == "user" && strings.HasPrefix(out[n-1].Content, "<tool_response>") {
+					out[n-1].Content += "\n" + text
+					continue
+				}
+				break
+			}
 			name := callNames[m.ToolCallID]
 			if name == "" {
 				name = m.Name
@@ -116,11 +176,11 @@ func toMessages(in []openaiwire.ChatMessage, ts *toolSet, jsonMode bool) []local
 			}
 			text = fmt.Sprintf("%s returned: %s", name, text)
 		}
-		out = append(out, local.Message{Role: m.Role, Content: text})
+		out = append(out, local.Message{Role: role, Content: text})
 	}
 	var extra []string
 	if ts != nil {
-		extra = append(extra, toolPrompt(ts))
+		extra = append(extra, toolPrompt(ts, format))
 	}
 	if jsonMode {
 		extra = append(extra, "Reply with a JSON object only.")
@@ -130,18 +190,61 @@ func toMessages(in []openaiwire.ChatMessage, ts *toolSet, jsonMode bool) []local
 		if len(out) > 0 && (out[0].Role == "system" || out[0].Role == "developer") {
 			out[0].Content = strings.TrimSpace(out[0].Content + "\n\n" + add)
 		} else {
+			if format == hermesTools && ts != nil {
+				add = "You are a helpful assistant.\n\n" + add
+			}
 			out = append([]local.Message{{Role: "system", Content: add}}, out...)
 		}
 	}
 	return out
 }
 
-// parseToolCalls returns the calls in a reply that is a JSON function call (or several, one a line, or an
-// array), and nil for any other reply.
-func parseToolCalls(text string, ts *toolSet) []openaiwire.ToolCall {
+// parseReply splits a model's reply into its text and its tool calls (nil when it makes none).
+//
+// A reply with <tool_call>…</tool_call> blocks (the Hermes and Qwen format) makes one call a block (a block may
+// hold several, one JSON object a line, or an array), and the text around the blocks stays the content; a
+// reply that is nothing but JSON function calls makes those calls. A model's text is untrusted: when a call
+// is not valid JSON, names a function that was not offered, or a block is left open with no call in it, the
+// whole reply is returned as plain content, so the client sees what the model wrote, never a broken call.
+func parseReply(text string, ts *toolSet) (string, []openaiwire.ToolCall) {
 	if ts == nil {
-		return nil
+		return text, nil
 	}
+	const openTag, closeTag = "<tool_call>", "</tool_call>"
+	if !strings.Contains(text, openTag) {
+		if calls := decodeCalls(text, ts); calls != nil {
+			return "", calls
+		}
+		return text, nil
+	}
+	var content strings.Builder
+	var calls []openaiwire.ToolCall
+	for rest := text; rest != ""; {
+		i := strings.Index(rest, openTag)
+		if i < 0 {
+			content.WriteString(rest)
+			break
+		}
+		content.WriteString(rest[:i])
+		rest = rest[i+len(openTag):]
+		body := rest
+		if j := strings.Index(rest, closeTag); j >= 0 {
+			body, rest = rest[:j], rest[j+len(closeTag):]
+		} else {
+			rest = "" // left open at the end of the reply: a call only if the rest is one
+		}
+		c := decodeCalls(body, ts)
+		if c == nil {
+			return text, nil
+		}
+		calls = append(calls, c...)
+	}
+	return strings.TrimSpace(content.String()), calls
+}
+
+// decodeCalls returns the calls in a text that is a JSON function call (or several, one a line, or an array,
+// possibly in a Markdown code fence), and nil for any other text.
+func decodeCalls(text string, ts *toolSet) []openaiwire.ToolCall {
 	text = strings.TrimSpace(text)
 	if strings.HasPrefix(text, "```") {
 		text = strings.TrimPrefix(text, "```json")
