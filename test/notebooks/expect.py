@@ -16,7 +16,7 @@ The file maps a notebook's name to a list of expectations, in the order of the n
 * The expectations must follow the notebook's order: each names a later cell than the one before, so a
   listed text printed by the wrong cell (earlier or later) fails.
 * A notebook's name alone lists what it must print against the fake server (--mode=fake); "NAME [MODE]"
-  lists what it must print in another mode of run_notebooks.py (nokey, serve, local), where other servers
+  lists what it must print in another mode of run_notebooks.py (nokey, serve, tools, local), where other servers
   answer, so other texts are asserted:
 
     {"06-fine-tuning [serve]": [{"cell": "var job *finetune.Job", "outputs": ["has no fine-tuning API"]}]}
@@ -33,7 +33,7 @@ class ExpectError(Exception):
     """The expectations file is malformed."""
 
 
-MODES = ("fake", "nokey", "serve", "local")
+MODES = ("fake", "nokey", "serve", "tools", "local")
 
 
 def key(name, mode="fake"):

