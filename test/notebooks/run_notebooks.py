@@ -37,8 +37,9 @@ models that scripts/models.sh fetches from the Python package registry (pinned, 
     answers arrive, a conversation keeps its history, log-probabilities come back; expect.json's
     "NAME [serve]" lists more (lesson 06 must say that the server has no fine-tuning API);
   * tools: lesson 03 against `golm serve` with Qwen2.5-Coder-0.5B-Instruct, a model trained to call tools (its
-    <tool_call> format is parsed by golm serve): the function-calling cells must see a real tool call, run it,
-    and the model must go on with its result (MODE_CHECKS);
+    <tool_call> format is parsed by golm serve): the function-calling cells must see a real tool call with the
+    right arguments, run it, send its result back and get a reply, and the tool loop must run a real call
+    (MODE_CHECKS);
   * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at
     SmolLM2-135M-Instruct instead of the stand-in, so that they show real generated text, a real chat template,
     a real tokenizer and real speed; no cell may fail, and the lessons must show a generation speed
