@@ -97,7 +97,7 @@ ifeq ($(LLAMA),1)
 	GOLM_TEST_MINILM="$$(echo "$$models" | sed -n 's/^MINILM_DIR=//p')" && export GOLM_TEST_MINILM && \
 	GOLM_TEST_SMOLLM="$$(echo "$$models" | sed -n 's/^SMOLLM_GGUF=//p')" && export GOLM_TEST_SMOLLM && \
 	GOLM_TEST_QWEN="$$(echo "$$models" | sed -n 's/^QWEN_GGUF=//p')" && export GOLM_TEST_QWEN && \
-		$(CGOENV) $(GO) test $(TAGS) ./helpers/local/...
+		$(CGOENV) $(GO) test -timeout 30m $(TAGS) ./helpers/local/...
 endif
 
 # helpers/rag/weaviate against a real Weaviate server: scripts/weaviate.sh builds weaviate-server from the Go
