@@ -249,9 +249,7 @@ func (s *Server) run(r *request, x *execution, c wire.Execute, allowStdin bool, 
 	switch {
 	case errors.As(err, &crash) && crash.Closed:
 		// The kernel is shutting down under the cell: no crash, and no fresh session.
-		msg := "the kernel was shut down while the cell ran, which stopped it (the front end asked for a shutdown or a restart; " +
-			"a notebook runner does that when a cell runs past its time limit)"
-		return &pipe.ErrorInfo{Name: "KernelShutdown", Value: msg, Traceback: []string{red("KernelShutdown") + ": " + msg}}, done
+		return shutdownError(), done
 	case errors.As(err, &crash):
 		s.log.Error("the Go session crashed in a cell", crashAttrs(crash)...)
 		s.restartWorker("crashed")
@@ -285,14 +283,28 @@ func crashError(c *supervisor.Crash, when string) *pipe.ErrorInfo {
 	}
 	msg := fmt.Sprintf("%s (%s). The Go session was restarted: variables, functions and types defined so far are gone; run the cells again.",
 		what, c.Status)
-	tb := []string{red("SessionCrashed") + ": " + msg}
-	if last := c.LastLines(crashLines, crashBytes); last != "" {
-		tb = append(tb, "", "The last lines the session wrote to standard error:")
-		for _, l := range strings.Split(last, "\n") {
-			tb = append(tb, "    "+l)
-		}
+	return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: append([]string{red("SessionCrashed") + ": " + msg}, crashStderr(c)...)}
+}
+
+// crashStderr is the part of a crash's traceback that shows the last lines of the worker's standard error
+// (none if it wrote nothing).
+func crashStderr(c *supervisor.Crash) []string {
+	last := c.LastLines(crashLines, crashBytes)
+	if last == "" {
+		return nil
 	}
-	return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: tb}
+	tb := []string{"", "The last lines the session wrote to standard error:"}
+	for _, l := range strings.Split(last, "\n") {
+		tb = append(tb, "    "+l)
+	}
+	return tb
+}
+
+// shutdownError is the error of a cell that the kernel's shutdown stopped.
+func shutdownError() *pipe.ErrorInfo {
+	msg := "the kernel was shut down while the cell ran, which stopped it (the front end asked for a shutdown or a restart; " +
+		"a notebook runner does that when a cell runs past its time limit)"
+	return &pipe.ErrorInfo{Name: "KernelShutdown", Value: msg, Traceback: []string{red("KernelShutdown") + ": " + msg}}
 }
 
 // How much of a dead worker's standard error a cell's error shows (the kernel's log gets all that was kept).

@@ -146,12 +146,17 @@ func (s *Server) switchWorker(r *request, x *execution, cmd []string) *pipe.Erro
 			}
 		})
 		var crash *supervisor.Crash
+		if errors.As(err, &crash) && crash.Closed {
+			return shutdownError() // the kernel is shutting down: no crash, and no fresh session
+		}
 		if errors.As(err, &crash) {
 			s.log.Error("the Go session crashed replaying a cell", crashAttrs(crash)...)
 			s.restartWorker("crashed")
 			msg := fmt.Sprintf("replaying cell %d of %d crashed the session (%s, %s): it was restarted with the new modules, without the earlier state; run the cells again",
 				i+1, len(cells), crash.Reason, crash.Status)
-			return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg, Traceback: []string{red("SessionCrashed") + ": " + msg}}
+			// The replayed cells' output was hidden: the end of the worker's stderr is the only clue to why.
+			return &pipe.ErrorInfo{Name: "SessionCrashed", Value: msg,
+				Traceback: append([]string{red("SessionCrashed") + ": " + msg}, crashStderr(crash)...)}
 		}
 		if err != nil || failure != nil {
 			why := ""
