@@ -149,7 +149,24 @@ func Start(opts Options) (*Process, error) {
 	go func() { defer wg.Done(); p.dispatch() }()
 	go func() {
 		err := cmd.Wait()
-		wg.Wait()
+		// The worker is gone, but a process it started (a server run from a cell) may hold its output pipes
+		// open, and the readers would wait for it: give them a moment to drain what the worker wrote, then
+		// end the worker's process group, then stop reading.
+		read := make(chan struct{})
+		go func() { wg.Wait(); close(read) }()
+		select {
+		case <-read:
+		case <-time.After(drainGrace):
+			killGroup(cmd.Process.Pid)
+			select {
+			case <-read:
+			case <-time.After(drainGrace):
+				for _, f := range []*os.File{outR, errR, evR} {
+					f.Close() // a process outside the group holds them: unblock the readers
+				}
+				<-read
+			}
+		}
 		p.mu.Lock()
 		p.exitErr = err
 		p.mu.Unlock()
@@ -160,6 +177,10 @@ func Start(opts Options) (*Process, error) {
 	}
 	return p, nil
 }
+
+// drainGrace is how long, after the worker exited, its output pipes may stay open (held by a process it
+// started) before that process's group is killed, and then before they are closed.
+const drainGrace = time.Second
 
 // Pid returns the worker's process id.
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
