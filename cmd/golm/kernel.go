@@ -50,6 +50,10 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	spare, err := spareWorker()
+	if err != nil {
+		return err
+	}
 	hist, err := history.Open(history.DefaultPath(), history.KeepOutputs(os.Getenv(history.OutputsEnv) == "1"))
 	if err != nil {
 		log.Warn("history is kept in memory only", "err", err)
@@ -69,6 +73,7 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 		Log:             log,
 		Version:         version,
 		MaxMessageBytes: maxMessage,
+		SpareWorker:     spare,
 	})
 	if err != nil {
 		return err
@@ -166,6 +171,20 @@ func maxMessageBytes() (int64, error) {
 		return 0, fmt.Errorf("GOLM_MAX_MESSAGE_BYTES: want a positive size such as 64MiB, got %q", v)
 	}
 	return n, nil
+}
+
+// spareWorker reads GOLM_SPARE_WORKER: whether the kernel keeps a second worker started and ready, so that
+// %reset and restarts after a crash take no time (on unless 0, false or off; it costs the memory of an idle
+// worker per kernel, which a room of many learners on one machine may rather save).
+func spareWorker() (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(os.Getenv("GOLM_SPARE_WORKER"))); v {
+	case "", "1", "true", "on", "yes":
+		return true, nil
+	case "0", "false", "off", "no":
+		return false, nil
+	default:
+		return false, fmt.Errorf("GOLM_SPARE_WORKER: want 1 or 0, got %q", v)
+	}
 }
 
 // memoryLimit reads GOLM_MEMORY_LIMIT ("8GiB", "512MB", bytes), or takes 80% of the machine's memory (0, no

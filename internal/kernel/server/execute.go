@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -14,7 +15,8 @@ import (
 	"github.com/golm-dev/golm/internal/kernel/wire"
 )
 
-// startWorker starts a worker process unless one is running.
+// startWorker starts a worker process unless one is running: it hands over the spare when there is one,
+// and starts the next spare once the worker is ready.
 func (s *Server) startWorker() *supervisor.Process {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -25,17 +27,22 @@ func (s *Server) startWorker() *supervisor.Process {
 			return s.proc
 		}
 	}
-	opts := s.cfg.Worker
-	opts.Stream = s.stream
-	opts.Background = s.background
-	opts.Log = func(format string, args ...any) { s.log.Warn(fmt.Sprintf(format, args...)) }
-	p, err := supervisor.Start(opts)
-	if err != nil {
-		s.log.Error("starting the worker", "err", err)
-		s.proc = nil
+	if s.closing {
 		return nil
 	}
+	p := s.takeSpare()
+	if p == nil {
+		live := new(atomic.Bool)
+		live.Store(true)
+		var err error
+		if p, err = s.launch(live); err != nil {
+			s.log.Error("starting the worker", "err", err)
+			s.proc = nil
+			return nil
+		}
+	}
 	s.proc = p
+	go s.refillSpare(p)
 	return p
 }
 

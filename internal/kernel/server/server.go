@@ -44,6 +44,10 @@ type Config struct {
 	MaxMessageBytes int64
 	// Modules serves %go (nil: %go is not available).
 	Modules Modules
+	// SpareWorker keeps a second worker started and ready, handed to the session by %reset, a crash or a
+	// restart, which then take no time to start a worker; it costs the memory of an idle worker (see
+	// spare.go). golm reads GOLM_SPARE_WORKER (0 turns it off).
+	SpareWorker bool
 }
 
 // Server is a running kernel.
@@ -66,6 +70,8 @@ type Server struct {
 	mu      sync.Mutex
 	proc    *supervisor.Process
 	lost    *supervisor.Crash // why the last worker ended between cells, for the next cell to report
+	spare   *spare            // a worker started ahead of need (Config.SpareWorker)
+	closing bool              // the kernel is shutting down: no more workers
 	running *execution        // the execute request in progress
 	parent  *wire.Header      // header of the last execute request, for output of background goroutines
 	count   int
@@ -208,12 +214,7 @@ func (s *Server) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case <-s.done:
 	}
-	s.mu.Lock()
-	proc := s.proc
-	s.mu.Unlock()
-	if proc != nil {
-		proc.Close()
-	}
+	s.closeWorkers()
 	// Let the last messages (shutdown_reply, idle) leave before the sockets close.
 	time.Sleep(50 * time.Millisecond)
 	return nil

@@ -24,6 +24,9 @@ import (
 // The test binary doubles as the worker process.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOLM_TEST_WORKER") == "1" {
+		if banner := os.Getenv("GOLM_TEST_WORKER_BANNER"); banner != "" {
+			fmt.Fprintln(os.Stderr, banner) // output of a worker before its first cell (spare_test.go)
+		}
 		syms := interp.Exports{}
 		for k, v := range symbols.Symbols {
 			syms[k] = v
