@@ -80,6 +80,11 @@ c.Spawner.environment = {k: os.environ[k] for k in
                          ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "GOLM_MODEL", "GOLM_CACHE",
                           "JUPYTER_PATH")
                          if k in os.environ}
+# One Go session process per kernel, not two: the spare worker that makes %reset instant (README,
+# GOLM_SPARE_WORKER) costs about 15 MiB and 45 ms of CPU per kernel, and memory and starts are what limit a
+# room (README); %reset then waits for a worker to start (0.1-0.15 s on a busy machine).
+# GOLM_SPARE_WORKER=1 in the hub's environment turns it back on.
+c.Spawner.environment["GOLM_SPARE_WORKER"] = os.environ.get("GOLM_SPARE_WORKER", "0")
 # Idle servers are not stopped: a learner's server and kernels keep their memory until the hub stops (or
 # until stopped from the hub's admin page). To cull idle servers, add jupyterhub-idle-culler as a service.
 
