@@ -9,9 +9,10 @@
 package history
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -37,6 +38,9 @@ type Store struct {
 	entries     []Entry
 	max         int
 	keepOutputs bool
+	loaded      chan struct{} // closed once the file's entries are read (see Open)
+	cutLine     bool          // the file ends in the middle of a line (a write was cut): Add ends it first
+	err         error         // see Err
 }
 
 // OutputsEnv is the environment variable that, set to 1, makes golm keep cell outputs in the history
@@ -52,46 +56,135 @@ func KeepOutputs(on bool) Option { return func(s *Store) { s.keepOutputs = on } 
 // MaxEntries bounds how many past entries a store keeps in memory.
 const MaxEntries = 10000
 
-// Open reads a history file ("" keeps history in memory only) and starts a new session numbered after the
-// last one in it.
+// Open opens a history file ("" keeps history in memory only) and starts a new session numbered after the
+// last one in it. The file's entries are read in the background, so that a kernel's start does not wait for
+// them (a long history took milliseconds per thousand entries, before the kernel could start its worker);
+// every method waits until they are read. Only the last MaxEntries lines are read, and a file more than
+// twice their size is rewritten with them, so that neither the file nor the reading grows without end.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, max: MaxEntries}
+	s := &Store{path: path, max: MaxEntries, loaded: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
-	if path != "" {
-		f, err := os.Open(path)
-		switch {
-		case err == nil:
-			if err := narrow(f); err != nil {
-				f.Close()
-				return nil, err
-			}
-			sc := bufio.NewScanner(f)
-			sc.Buffer(make([]byte, 1<<20), 16<<20)
-			for sc.Scan() {
-				var e Entry
-				if json.Unmarshal(sc.Bytes(), &e) == nil && e.Session > 0 {
-					s.entries = append(s.entries, e)
-					s.session = max(s.session, e.Session)
-				}
-			}
+	if path == "" {
+		s.session = 1
+		close(s.loaded)
+		return s, nil
+	}
+	f, err := os.Open(path)
+	switch {
+	case err == nil:
+		if err := narrow(f); err != nil {
 			f.Close()
-		case os.IsNotExist(err):
-		default:
-			return nil, fmt.Errorf("history: %w", err)
+			return nil, err
 		}
-		if len(s.entries) > s.max {
-			s.entries = s.entries[len(s.entries)-s.max:]
+		go s.load(f)
+	case os.IsNotExist(err):
+		s.session = 1
+		close(s.loaded)
+	default:
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return s, nil
+}
+
+// load reads the entries of the history file f and closes it. A failure to remove the outputs of an earlier
+// session keeps this session's history in memory only (see Err).
+func (s *Store) load(f *os.File) {
+	defer close(s.loaded)
+	lines, begin, err := tailLines(f, s.max)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	if size > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, size-1); err == nil && last[0] != '\n' {
+			s.cutLine = true
 		}
-		if !s.keepOutputs && slices.ContainsFunc(s.entries, func(e Entry) bool { return e.Output != "" }) {
-			if err := s.dropOutputs(); err != nil {
-				return nil, err
-			}
+	}
+	f.Close()
+	if err != nil {
+		s.err = fmt.Errorf("history: reading %s: %w", s.path, err)
+	}
+	for _, line := range lines {
+		var e Entry
+		if json.Unmarshal(line, &e) == nil && e.Session > 0 {
+			s.entries = append(s.entries, e)
+			s.session = max(s.session, e.Session)
 		}
 	}
 	s.session++
-	return s, nil
+	outputs := !s.keepOutputs && slices.ContainsFunc(s.entries, func(e Entry) bool { return e.Output != "" })
+	// Rewritten when it holds outputs it should not, or is more than twice the size of the lines kept.
+	if outputs || (err == nil && begin > size-begin) {
+		if err := s.rewrite(); err != nil {
+			s.err = err
+			if outputs {
+				s.path = "" // do not add to a file that keeps secrets it should not
+			}
+		} else {
+			s.cutLine = false
+		}
+	}
+}
+
+// tailLines returns the last n non-empty lines of f, reading it backwards in blocks of doubling size, and
+// the offset of the first of them (f's size if none).
+func tailLines(f *os.File, n int) (lines [][]byte, begin int64, err error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	size := fi.Size()
+	off := size
+	var buf []byte // f's bytes from off to size
+	for {
+		// The complete lines of buf: after its first newline, or all of it at the file's start.
+		region, regionOff := buf, off
+		if off > 0 {
+			i := bytes.IndexByte(buf, '\n')
+			if i < 0 {
+				i = len(buf)
+			} else {
+				i++
+			}
+			region, regionOff = buf[i:], off+int64(i)
+		}
+		if off == 0 || bytes.Count(region, []byte{'\n'}) > n {
+			var starts []int
+			for pos := 0; pos < len(region); {
+				j := bytes.IndexByte(region[pos:], '\n')
+				if j < 0 {
+					j = len(region) - pos
+				}
+				if l := region[pos : pos+j]; len(bytes.TrimSpace(l)) > 0 {
+					lines, starts = append(lines, l), append(starts, pos)
+				}
+				pos += j + 1
+			}
+			if len(lines) > n {
+				lines, starts = lines[len(lines)-n:], starts[len(starts)-n:]
+			}
+			if len(lines) == 0 {
+				return nil, size, nil
+			}
+			return lines, regionOff + int64(starts[0]), nil
+		}
+		start := max(0, off-max(64<<10, int64(len(buf))))
+		chunk := make([]byte, off-start, off-start+int64(len(buf)))
+		if _, err := f.ReadAt(chunk, start); err != nil && err != io.EOF {
+			return nil, 0, err
+		}
+		buf, off = append(chunk, buf...), start
+	}
+}
+
+// Err waits until the file's entries are read and returns what kept them from being read, or kept this
+// session's entries from the file (nil if nothing did).
+func (s *Store) Err() error {
+	<-s.loaded
+	return s.err
 }
 
 // narrow makes an existing history file private to its owner.
@@ -108,12 +201,14 @@ func narrow(f *os.File) error {
 	return nil
 }
 
-// dropOutputs rewrites the file with the entries read, outputs removed (an earlier session wrote them).
-// The outputs stay in memory.
-func (s *Store) dropOutputs() error {
+// rewrite writes the file anew with the entries read, outputs removed unless KeepOutputs (an earlier
+// session wrote them). The outputs stay in memory.
+func (s *Store) rewrite() error {
 	var buf []byte
 	for _, e := range s.entries {
-		e.Output = ""
+		if !s.keepOutputs {
+			e.Output = ""
+		}
 		line, err := json.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("history: %w", err)
@@ -133,7 +228,7 @@ func (s *Store) dropOutputs() error {
 		return fmt.Errorf("history: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("history: removing outputs from %s: %w", s.path, err)
+		return fmt.Errorf("history: rewriting %s: %w", s.path, err)
 	}
 	return nil
 }
@@ -152,11 +247,15 @@ func DefaultPath() string {
 }
 
 // Session returns the number of this kernel's session.
-func (s *Store) Session() int { return s.session }
+func (s *Store) Session() int {
+	<-s.loaded
+	return s.session
+}
 
 // Add records a cell of this session: input and output in memory, the output in the file only with
 // KeepOutputs. Errors writing the file are returned but the entry is kept in memory.
 func (s *Store) Add(line int, input, output string) error {
+	<-s.loaded
 	e := Entry{Session: s.session, Line: line, Input: input, Output: output}
 	s.mu.Lock()
 	s.entries = append(s.entries, e)
@@ -185,7 +284,14 @@ func (s *Store) Add(line int, input, output string) error {
 	if err := narrow(f); err != nil {
 		return err
 	}
-	if _, err := f.Write(append(data, '\n')); err != nil {
+	data = append(data, '\n')
+	s.mu.Lock()
+	if s.cutLine {
+		data = append([]byte{'\n'}, data...)
+		s.cutLine = false
+	}
+	s.mu.Unlock()
+	if _, err := f.Write(data); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
 	return nil
@@ -193,6 +299,7 @@ func (s *Store) Add(line int, input, output string) error {
 
 // Tail returns the last n entries.
 func (s *Store) Tail(n int) []Entry {
+	<-s.loaded
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n <= 0 || n > len(s.entries) {
@@ -204,6 +311,7 @@ func (s *Store) Tail(n int) []Entry {
 // Range returns the entries of a session with start <= line < stop. A session of 0 or less counts back from
 // this one (0 is this session, -1 the previous); stop 0 means to the end.
 func (s *Store) Range(session, start, stop int) []Entry {
+	<-s.loaded
 	if session <= 0 {
 		session += s.session
 	}
@@ -221,6 +329,7 @@ func (s *Store) Range(session, start, stop int) []Entry {
 // Search returns the entries whose input matches a glob pattern (* and ?), the last n of them (n <= 0:
 // all); with unique, only the latest entry of each input.
 func (s *Store) Search(pattern string, n int, unique bool) []Entry {
+	<-s.loaded
 	re := globRE(pattern)
 	s.mu.Lock()
 	var matches []Entry

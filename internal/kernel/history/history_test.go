@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,6 +136,78 @@ func TestFilePrivacy(t *testing.T) {
 				if got := s.Range(1, 1, 0); len(got) != 1 || got[0].Output != "sk-secret" {
 					t.Errorf("earlier session in memory: %+v", got)
 				}
+			}
+		})
+	}
+}
+
+// TestLongHistory: only the last MaxEntries lines are read, the session follows the last one, and a file
+// of more than twice that is cut to those lines.
+func TestLongHistory(t *testing.T) {
+	line := func(session, n int) string {
+		return fmt.Sprintf(`{"session":%d,"line":%d,"input":"cell %d"}`, session, n, n) + "\n"
+	}
+	cases := []struct {
+		name      string
+		lines     int
+		extra     string // appended after the lines
+		wantLast  string
+		rewritten bool
+	}{
+		{"a few lines", 3, "", "cell 3", false},
+		{"a few lines, the last without newline", 3, strings.TrimSuffix(line(9, 4), "\n"), "cell 4", false},
+		{"blank lines among them", 3, "\n\n  \n", "cell 3", false},
+		{"a little over the limit", MaxEntries + MaxEntries/5, "", fmt.Sprintf("cell %d", MaxEntries+MaxEntries/5), false},
+		{"three times the limit", 3 * MaxEntries, "", fmt.Sprintf("cell %d", 3*MaxEntries), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "history.jsonl")
+			var b strings.Builder
+			for i := 1; i <= c.lines; i++ {
+				b.WriteString(line(1+i/1000, i))
+			}
+			b.WriteString(c.extra)
+			if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Err(); err != nil {
+				t.Fatal(err)
+			}
+			all := s.Tail(0)
+			wantN := min(c.lines, MaxEntries)
+			if c.extra != "" && strings.TrimSpace(c.extra) != "" {
+				wantN++
+			}
+			if len(all) != wantN || all[len(all)-1].Input != c.wantLast {
+				t.Fatalf("%d entries ending with %q; want %d ending with %q", len(all), all[len(all)-1].Input, wantN, c.wantLast)
+			}
+			wantSession := 1 + c.lines/1000 + 1
+			if c.extra != "" && strings.TrimSpace(c.extra) != "" {
+				wantSession = 10
+			}
+			if s.Session() != wantSession {
+				t.Errorf("session %d, want %d", s.Session(), wantSession)
+			}
+			data, _ := os.ReadFile(path)
+			lines := strings.Count(string(data), "\n")
+			if c.rewritten && lines != MaxEntries {
+				t.Errorf("the file holds %d lines, want it cut to %d", lines, MaxEntries)
+			}
+			if !c.rewritten && len(data) != b.Len() {
+				t.Errorf("the file was rewritten (%d bytes, was %d)", len(data), b.Len())
+			}
+			// A later session reads what this one adds after the kept lines.
+			if err := s.Add(1, "next", ""); err != nil {
+				t.Fatal(err)
+			}
+			s2, _ := Open(path)
+			if got := s2.Tail(1); got[0].Input != "next" || got[0].Session != wantSession {
+				t.Errorf("next session sees %+v", got)
 			}
 		})
 	}
