@@ -59,11 +59,6 @@ func runKernel(ctx context.Context, args []string, _, stderr io.Writer) error {
 		log.Warn("history is kept in memory only", "err", err)
 		hist, _ = history.Open("")
 	}
-	go func() { // the file is read in the background
-		if err := hist.Err(); err != nil {
-			log.Warn("history", "err", err)
-		}
-	}()
 	workerCmd := []string{exe, "worker"}
 	mods, startCmd := kernelModules(workerCmd, log)
 	srv, err := server.New(server.Config{

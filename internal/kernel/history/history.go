@@ -38,9 +38,10 @@ type Store struct {
 	entries     []Entry
 	max         int
 	keepOutputs bool
-	loaded      chan struct{} // closed once the file's entries are read (see Open)
-	cutLine     bool          // the file ends in the middle of a line (a write was cut): Add ends it first
-	err         error         // see Err
+	file        *os.File  // the history file, until its entries are read (see Open)
+	load        sync.Once // reads them
+	cutLine     bool      // the file ends in the middle of a line (a write was cut): Add ends it first
+	err         error     // see Err
 }
 
 // OutputsEnv is the environment variable that, set to 1, makes golm keep cell outputs in the history
@@ -57,18 +58,17 @@ func KeepOutputs(on bool) Option { return func(s *Store) { s.keepOutputs = on } 
 const MaxEntries = 10000
 
 // Open opens a history file ("" keeps history in memory only) and starts a new session numbered after the
-// last one in it. The file's entries are read in the background, so that a kernel's start does not wait for
-// them (a long history took milliseconds per thousand entries, before the kernel could start its worker);
-// every method waits until they are read. Only the last MaxEntries lines are read, and a file more than
-// twice their size is rewritten with them, so that neither the file nor the reading grows without end.
+// last one in it. The file's entries are read when first needed (the first cell's entry, a history
+// request), not while a kernel starts (a history of 1300 entries took as long as a tenth of the kernel's
+// start, which waited for it before starting its worker). Only the last MaxEntries lines are read, and a
+// file more than twice their size is rewritten with them, so that neither the file nor the reading grows
+// without end.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, max: MaxEntries, loaded: make(chan struct{})}
+	s := &Store{path: path, max: MaxEntries, session: 1}
 	for _, o := range opts {
 		o(s)
 	}
 	if path == "" {
-		s.session = 1
-		close(s.loaded)
 		return s, nil
 	}
 	f, err := os.Open(path)
@@ -78,20 +78,31 @@ func Open(path string, opts ...Option) (*Store, error) {
 			f.Close()
 			return nil, err
 		}
-		go s.load(f)
+		s.file = f
 	case os.IsNotExist(err):
-		s.session = 1
-		close(s.loaded)
 	default:
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	return s, nil
 }
 
-// load reads the entries of the history file f and closes it. A failure to remove the outputs of an earlier
+// ready reads the file's entries the first time it is called, and returns what went wrong then.
+func (s *Store) ready() (err error) {
+	s.load.Do(func() {
+		if s.file != nil {
+			s.read()
+			err = s.err
+		}
+	})
+	return err
+}
+
+// read reads the entries of the history file and closes it. A failure to remove the outputs of an earlier
 // session keeps this session's history in memory only (see Err).
-func (s *Store) load(f *os.File) {
-	defer close(s.loaded)
+func (s *Store) read() {
+	f := s.file
+	s.file = nil
+	s.session = 0
 	lines, begin, err := tailLines(f, s.max)
 	var size int64
 	if fi, err := f.Stat(); err == nil {
@@ -180,10 +191,10 @@ func tailLines(f *os.File, n int) (lines [][]byte, begin int64, err error) {
 	}
 }
 
-// Err waits until the file's entries are read and returns what kept them from being read, or kept this
-// session's entries from the file (nil if nothing did).
+// Err reads the file's entries if that was not done yet, and returns what kept them from being read, or
+// kept this session's entries from the file (nil if nothing did). The first Add returns it too.
 func (s *Store) Err() error {
-	<-s.loaded
+	s.ready()
 	return s.err
 }
 
@@ -248,14 +259,21 @@ func DefaultPath() string {
 
 // Session returns the number of this kernel's session.
 func (s *Store) Session() int {
-	<-s.loaded
+	s.ready()
 	return s.session
 }
 
 // Add records a cell of this session: input and output in memory, the output in the file only with
-// KeepOutputs. Errors writing the file are returned but the entry is kept in memory.
-func (s *Store) Add(line int, input, output string) error {
-	<-s.loaded
+// KeepOutputs. Errors writing the file (and, from the first Add, reading it) are returned but the entry is
+// kept in memory.
+func (s *Store) Add(line int, input, output string) (err error) {
+	if loadErr := s.ready(); loadErr != nil {
+		defer func() {
+			if err == nil {
+				err = loadErr
+			}
+		}()
+	}
 	e := Entry{Session: s.session, Line: line, Input: input, Output: output}
 	s.mu.Lock()
 	s.entries = append(s.entries, e)
@@ -299,7 +317,7 @@ func (s *Store) Add(line int, input, output string) error {
 
 // Tail returns the last n entries.
 func (s *Store) Tail(n int) []Entry {
-	<-s.loaded
+	s.ready()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n <= 0 || n > len(s.entries) {
@@ -311,7 +329,7 @@ func (s *Store) Tail(n int) []Entry {
 // Range returns the entries of a session with start <= line < stop. A session of 0 or less counts back from
 // this one (0 is this session, -1 the previous); stop 0 means to the end.
 func (s *Store) Range(session, start, stop int) []Entry {
-	<-s.loaded
+	s.ready()
 	if session <= 0 {
 		session += s.session
 	}
@@ -329,7 +347,7 @@ func (s *Store) Range(session, start, stop int) []Entry {
 // Search returns the entries whose input matches a glob pattern (* and ?), the last n of them (n <= 0:
 // all); with unique, only the latest entry of each input.
 func (s *Store) Search(pattern string, n int, unique bool) []Entry {
-	<-s.loaded
+	s.ready()
 	re := globRE(pattern)
 	s.mu.Lock()
 	var matches []Entry

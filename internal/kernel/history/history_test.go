@@ -212,3 +212,25 @@ func TestLongHistory(t *testing.T) {
 		})
 	}
 }
+
+// TestReadWhenNeeded: Open does not read the file's entries (a kernel's start does not wait for them); the
+// first use does.
+func TestReadWhenNeeded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.jsonl")
+	if err := os.WriteFile(path, []byte(`{"session":4,"line":1,"input":"old"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.file == nil || len(s.entries) != 0 {
+		t.Fatalf("Open read the file: %d entries", len(s.entries))
+	}
+	if err := s.Add(1, "new", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := inputs(s.Tail(0)); strings.Join(got, ",") != "old,new" || s.Session() != 5 {
+		t.Fatalf("after the first use: %q, session %d", got, s.Session())
+	}
+}
