@@ -37,12 +37,13 @@ func isStandIn(name string) bool {
 func splitPrelude(body string) (string, map[string]*lazyDecl, error) {
 	const head = "package main\n"
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "prelude.go", head+body, parser.ParseComments)
+	src := head + body
+	f, err := parser.ParseFile(fset, "prelude.go", src, parser.ParseComments)
 	if err != nil {
 		return "", nil, fmt.Errorf("parsing the prelude's body: %w", err)
 	}
 	text := func(n ast.Node) string {
-		return (head + body)[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset]
+		return src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset]
 	}
 	var core strings.Builder
 	lazy := map[string]*lazyDecl{}

@@ -119,6 +119,30 @@ type srcEdit struct {
 // edits at the same position are applied in the order given, each going before the one applied already.
 func applyEdits(src string, edits []srcEdit) string {
 	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	// Edits that do not overlap are written in one pass, last first in the order above (the prelude has
+	// hundreds: copying the source once per edit was a sixth of a worker's start).
+	var b strings.Builder
+	b.Grow(len(src))
+	end := len(src)
+	for _, e := range edits {
+		if e.end > end {
+			return applyEach(src, edits)
+		}
+		end = e.start
+	}
+	cursor := 0
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		b.WriteString(src[cursor:e.start])
+		b.WriteString(e.text)
+		cursor = e.end
+	}
+	b.WriteString(src[cursor:])
+	return b.String()
+}
+
+// applyEach applies edits one by one, in order, each to the result of the ones before.
+func applyEach(src string, edits []srcEdit) string {
 	for _, e := range edits {
 		src = src[:e.start] + e.text + src[e.end:]
 	}
