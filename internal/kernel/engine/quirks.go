@@ -397,8 +397,18 @@ func wrapRich(mapTypes map[reflect.Value][]reflect.Type) (table map[string]refle
 }
 
 // methodSetWrappers are the wrapper types for every non-empty set of display.Methods, largest first, as the
-// interpreter takes the first whose methods the value all has.
+// interpreter takes the first whose methods the value all has. There are 1023 of them: building them with
+// reflect.StructOf was a quarter of a worker's start, so they are declared in zz_wrappers.go
+// (TestStaticWrappers writes it), and built only if display.Methods no longer fits it.
 var methodSetWrappers = sync.OnceValue(func() []reflect.Type {
+	if wrappersMatch(staticWrappers, display.Methods()) {
+		return staticWrappers
+	}
+	return buildWrappers()
+})
+
+// buildWrappers builds methodSetWrappers' types with reflect.StructOf.
+func buildWrappers() []reflect.Type {
 	ms := display.Methods()
 	anyType := reflect.TypeFor[any]()
 	var out []reflect.Type
@@ -413,4 +423,39 @@ var methodSetWrappers = sync.OnceValue(func() []reflect.Type {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].NumField() > out[j].NumField() })
 	return out
-})
+}
+
+// wrappersMatch reports whether types are the wrappers of the methods ms: one per non-empty set, each an
+// IValue field and a W<name> field per method of its set, all of type any, largest first.
+func wrappersMatch(types []reflect.Type, ms []display.Method) bool {
+	if len(types) != 1<<len(ms)-1 {
+		return false
+	}
+	anyType := reflect.TypeFor[any]()
+	seen := make(map[int]bool, len(types))
+	for i, t := range types {
+		if t.Kind() != reflect.Struct || t.NumField() < 2 || t.Field(0).Name != "IValue" || t.Field(0).Type != anyType {
+			return false
+		}
+		if i > 0 && t.NumField() > types[i-1].NumField() {
+			return false
+		}
+		set, next := 0, 0
+		for f := 1; f < t.NumField(); f++ {
+			field := t.Field(f)
+			for next < len(ms) && "W"+ms[next].Name != field.Name {
+				next++
+			}
+			if next == len(ms) || field.Type != anyType {
+				return false
+			}
+			set |= 1 << next
+			next++
+		}
+		if seen[set] {
+			return false
+		}
+		seen[set] = true
+	}
+	return true
+}
