@@ -557,6 +557,15 @@ func (c *Collection) remove(ctx context.Context, uuids []string) (int, error) {
 	return n, nil
 }
 
+// itemIDs returns the items' ids, in order.
+func itemIDs(items []rag.Item) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
 // undoCtx is the context of a rollback: the caller's values, not its cancellation (a cancelled write must
 // still be taken back).
 func undoCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
@@ -582,10 +591,7 @@ func (c *Collection) Add(ctx context.Context, items []rag.Item) error {
 	if err != nil || len(objs) == 0 {
 		return err
 	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
-	}
+	ids := itemIDs(items)
 	old, err := c.fetch(ctx, ids, false)
 	if err != nil {
 		return err
@@ -640,10 +646,7 @@ func (c *Collection) Update(ctx context.Context, items []rag.Item) error {
 	if err != nil || len(objs) == 0 {
 		return err
 	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
-	}
+	ids := itemIDs(items)
 	old, err := c.fetch(ctx, ids, true)
 	if err != nil {
 		return err
