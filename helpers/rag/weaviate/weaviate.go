@@ -429,11 +429,8 @@ func normalized(v []float32, dim int) ([]float32, error) {
 	if len(v) != dim || dim == 0 {
 		return nil, fmt.Errorf("%w: %d, the collection's is %d", rag.ErrDimension, len(v), dim)
 	}
-	if !vec.Finite(v) {
-		return nil, rag.ErrBadVector
-	}
-	out := make([]float32, len(v))
-	if !vec.Normalize(out, v) {
+	out, ok := vec.Unit(v)
+	if !ok {
 		return nil, rag.ErrBadVector
 	}
 	return out, nil

@@ -99,6 +99,19 @@ func Normalize(dst, v []float32) bool {
 	return true
 }
 
+// Unit returns a unit-length copy of v, or false when v has a NaN or an infinity in it or has length zero:
+// what the stores keep of a vector.
+func Unit(v []float32) ([]float32, bool) {
+	if !Finite(v) {
+		return nil, false
+	}
+	out := make([]float32, len(v))
+	if !Normalize(out, v) {
+		return nil, false
+	}
+	return out, true
+}
+
 // Quantize writes v as int8 values into dst (len(dst) == len(v)) and returns the scale that turns them back
 // into floats: v[i] ≈ scale * dst[i]. The largest magnitude maps to ±127.
 func Quantize(dst []int8, v []float32) (scale float32) {
