@@ -394,8 +394,6 @@ func reflectArity(t reflect.Type) int {
 	return y.NumIn()
 }
 
-// cellFunc returns the function declaration a name refers to when the cell declares it (in any piece),
-// else nil.
 // cellVar finds the declaration of a package-level variable of the cell by name, and its index there.
 func cellVar(c *cell.Cell, name string) (*ast.ValueSpec, int) {
 	for _, p := range c.Pieces {
@@ -436,6 +434,8 @@ func cellDefine(c *cell.Cell, name string) ast.Expr {
 	return nil
 }
 
+// cellFunc returns the function declaration a name refers to when the cell declares it (in any piece),
+// else nil.
 func cellFunc(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {
 	if id.Obj != nil {
 		fd, _ := id.Obj.Decl.(*ast.FuncDecl)
