@@ -236,7 +236,11 @@ func __golm_slices_Collect[E any](seq func(yield func(E) bool)) []E {
 
 // Sorted collects the values of an iterator into a new slice, sorts it and returns it.
 func __golm_slices_Sorted[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string](seq func(yield func(E) bool)) []E {
-	out := __golm_slices_Collect(seq)
+	var out []E
+	seq(func(v E) bool {
+		out = append(out, v)
+		return true
+	})
 	__golmsort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
@@ -287,7 +291,11 @@ func __golm_slices_AppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
 // SortedFunc collects the values from seq into a new slice, sorts the slice using the comparison
 // function, and returns it.
 func __golm_slices_SortedFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
-	out := __golm_slices_Collect(seq)
+	var out []E
+	seq(func(v E) bool {
+		out = append(out, v)
+		return true
+	})
 	__golmsort.SliceStable(out, func(i, j int) bool { return cmp(out[i], out[j]) < 0 })
 	return out
 }
@@ -795,7 +803,13 @@ func __golm_slices_Replace[E any](s []E, i, j int, v ...E) []E {
 // SortedStableFunc collects the values from seq into a new slice, sorts the slice using the comparison
 // function while keeping the original order of equal elements, and returns it.
 func __golm_slices_SortedStableFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
-	return __golm_slices_SortedFunc(seq, cmp) // SortedFunc's sort is already stable
+	var out []E
+	seq(func(v E) bool {
+		out = append(out, v)
+		return true
+	})
+	__golmsort.SliceStable(out, func(i, j int) bool { return cmp(out[i], out[j]) < 0 })
+	return out
 }
 
 // EqualFunc is like Equal, but compares values using eq. Keys are still compared with ==.
