@@ -103,7 +103,9 @@ class Client:
     def handshake(self, t0):
         """Sends kernel_info until it is answered on shell and a status of one arrives on IOPub (IOPub messages
         published before the subscription reaches the kernel are lost: once the kernel has answered, the
-        request is sent again every 10 ms until IOPub carries one); returns the time of the first reply."""
+        request is sent again every 10 ms until IOPub carries one); returns the time of the first reply.
+        The wait for the first reply ends when it arrives: a wait that went on for IOPub with the 0.5 s
+        timeout meant for the reply put half a second under about half the starts."""
         ids = {self.send("kernel_info_request", {})}
         replied, iopub = None, False
 
@@ -111,16 +113,18 @@ class Client:
             nonlocal replied, iopub
             if msg["parent_header"].get("msg_id") not in ids:
                 return False
-            if channel == "shell" and replied is None:
-                replied = time.perf_counter()
             if channel == "iopub":
                 iopub = True
+            if channel == "shell" and replied is None:
+                replied = time.perf_counter()
+                return True
             return replied is not None and iopub
 
         while True:
             try:
                 self.wait(until, 0.5 if replied is None else 0.01)
-                return replied
+                if replied is not None and iopub:
+                    return replied
             except TimeoutError:
                 if time.perf_counter() - t0 > TIMEOUT:
                     raise
