@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -269,6 +270,16 @@ func (s *Session) logFuncs() interp.Exports {
 // parsedPrelude is the prelude, parsed once per process (see preludeDecls and splitPrelude): sessions
 // share it, and read it only, but for the stand-ins, of which each gets its own copy.
 var parsedPrelude = sync.OnceValues(func() (*preludeParts, error) {
+	if fmt.Sprintf("%x", sha256.Sum256([]byte(preludeSrc))) == staticPreludeSum {
+		return staticPrelude(), nil
+	}
+	return parsePrelude()
+})
+
+// parsePrelude parses the prelude. A worker does not: parsing took a quarter of its start (8 ms of 30), so
+// the result is written out in zz_prelude.go (TestStaticPrelude keeps it fresh) and used while the
+// prelude's checksum matches the one recorded there.
+func parsePrelude() (*preludeParts, error) {
 	body, g, results, seqs, err := preludeDecls()
 	if err != nil {
 		return nil, err
@@ -278,7 +289,7 @@ var parsedPrelude = sync.OnceValues(func() (*preludeParts, error) {
 		return nil, err
 	}
 	return &preludeParts{core: core, lazy: lazy, generic: g, results: results, seqs: seqs}, nil
-})
+}
 
 // preludeParts is the parsed prelude.
 type preludeParts struct {
