@@ -144,16 +144,17 @@ func New(opts Options) (*Session, error) {
 	}
 	bg := context.Background()
 	s.cellCtx.Store(&bg)
+	stdin := &inputReader{s: s}
 	s.i = interp.New(interp.Options{
 		Stdout:       opts.Stdout,
 		Stderr:       s.stderr,
-		Stdin:        &inputReader{s: s},
+		Stdin:        stdin,
 		Unrestricted: true,
 		Env:          opts.Env,
 	})
 	syms := s.symbols()
 	s.syms = syms
-	if err := s.i.Use(syms); err != nil {
+	if err := s.useSymbols(syms, stdin); err != nil {
 		return nil, fmt.Errorf("loading package symbols: %w", err)
 	}
 	if err := s.i.Use(s.logFuncs()); err != nil {
