@@ -66,6 +66,7 @@ type Session struct {
 	ctxVar         reflect.Value                   // the session variable ctx (a *context.Context), see enterCell
 	stderr         *panicCatcher
 	count          int                     // cells executed, for naming
+	cmd            *cmdLine                // os.Args and package flag's command line
 	imported       map[string]string       // local name → import path
 	pkgNames       map[string]string       // package name → import path, for auto-import
 	pkgs           map[string]string       // import path → package name
@@ -247,6 +248,7 @@ func (s *Session) Execute(ctx context.Context, src string) (*Result, error) {
 	ctx, leave := s.enterCell(ctx)
 	defer leave()
 	s.count++
+	s.cmd.run.Store(uint64(s.count))
 	res, err := s.execute(ctx, src)
 	if err != nil {
 		return nil, s.secrets().error(err) // no secret of the environment in an error
@@ -392,6 +394,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		return nil, err
 	}
 	if err := reparse(s.rewriteMultiDefines(code, c)); err != nil {
+		return nil, err
+	}
+	if err := reparse(s.rewritePkgVarAssigns(code, c)); err != nil {
 		return nil, err
 	}
 	if err := reparse(s.rewriteReturnRecvs(code, c)); err != nil {

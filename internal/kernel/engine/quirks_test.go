@@ -494,6 +494,18 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"pkg-var-assign": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, `import "os"`, `os.Args = []string{"prog", "-v"}`)
+		if v, err := b.eval("len(os.Args)"); err != nil || v.Interface() == 2 {
+			return fmt.Errorf("os.Args has %v elements after the assignment of 2 (%v)", v, err)
+		}
+		b.must(t, `*(&os.Args) = []string{"prog", "-v"}`) // the workaround
+		if v, err := b.eval("len(os.Args)"); err != nil || v.Interface() != 2 {
+			t.Fatalf("the workaround fails: os.Args has %v elements (%v)", v, err)
+		}
+		return nil
+	},
 	"recv-condition": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, `import "time"`, "bc := make(chan bool)", `var got, fixed string`,

@@ -10,6 +10,23 @@ import (
 	"testing"
 )
 
+// flagProgram is a program with flags, parsed from os.Args as a program's are.
+const flagProgram = `package main
+
+import (
+	"flag"
+	"fmt"
+)
+
+func main() {
+	word := flag.String("word", "foo", "a word")
+	var n int
+	flag.IntVar(&n, "n", 1, "a number")
+	flag.Parse()
+	fmt.Println("word:", *word, "n:", n, "tail:", flag.Args())
+}
+`
+
 // TestStdio: what the interpreter's Use would bind when given fmt under its usual key, the session binds
 // itself (stdioFuncs): printing and scanning on the session's streams, flag.CommandLine, os.Args,
 // math/bits.UintSize; and the generic stand-ins that replace yaegi's own generic sources still work.
@@ -44,8 +61,23 @@ func TestStdio(t *testing.T) {
 		{code: "var a string\nvar b int\nfmt.Scanf(\"%s %d\", &a, &b)\nfmt.Sprint(a, b)", result: `"ten11"`},
 		{code: `flag.CommandLine.Parse([]string{"-nope"})`, err: "flag provided but not defined", stderr: "flag provided but not defined: -nope"},
 		{code: `v := flag.CommandLine.Int("v", 1, "verbosity"); flag.CommandLine.Parse([]string{"-v", "3"}); *v`, result: "3"},
-		{code: `len(os.Args) == ` + strconv.Itoa(len(os.Args)) + ` && os.Args[0] == ` + strconv.Quote(os.Args[0]), result: "true"},
-		{code: `os.Args = []string{"prog", "x"}`},
+		// os.Args: the program's name alone, as for a program run without arguments; a cell can set it.
+		{code: `len(os.Args) == 1 && os.Args[0] == ` + strconv.Quote(os.Args[0]), result: "true"},
+		{code: flagProgram, stdout: "word: foo n: 1 tail: []\n"},
+		{code: flagProgram, stdout: "word: foo n: 1 tail: []\n"}, // run again: its flags are defined anew
+		{code: `os.Args = []string{"prog", "-word=opt", "-n", "3", "a1"}` + "\nmain()", stdout: "word: opt n: 3 tail: [a1]\n"},
+		{code: `os.Args[4]`, result: `"a1"`},
+		{code: `os.Args = []string{"prog", "-nope"}` + "\nmain()", err: "os.Exit(2)", stderr: "flag provided but not defined: -nope\nUsage of prog:\n  -n int\n"},
+		{code: `os.Args = []string{"prog", "-h"}` + "\nmain()", stderr: "Usage of prog:"}, // os.Exit(0): no error
+		{code: `flag.Usage = func() { fmt.Fprintln(flag.CommandLine.Output(), "usage: prog [-word w]") }` + "\nos.Args = []string{\"prog\", \"-x\"}\nmain()",
+			err: "os.Exit(2)", stderr: "usage: prog [-word w]"},
+		{code: `flag.Bool("twice", false, "")` + "\n" + `flag.Bool("twice", false, "")`, err: "flag redefined: twice"},
+		{code: `flag.Parsed() && flag.NArg() == 0 && flag.Lookup("n") != nil`, result: "true"},
+		// Assignments to a compiled package's variable hold (quirk pkg-var-assign), in functions and under
+		// another import name too.
+		{code: "func setArgs() { os.Args = []string{\"p\", \"q\"} }\nsetArgs()\nlen(os.Args)", result: "2"},
+		{code: "import o \"os\"\no.Args = []string{\"r\"}\nlen(os.Args)", result: "1"},
+		{code: "os.Args = append(os.Args, \"s\")\nos.Args", result: `[]string{"r", "s"}`},
 		{code: `bits.UintSize`, result: strconv.Itoa(bits.UintSize)},
 		{code: "xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Println(xs, slices.Max(xs), cmp.Compare(1, 2))", stdout: "[1 2 3] 3 -1\n"},
 		{code: "var once = sync.OnceValue(func() int { return 5 })\nonce()", result: "5"},
