@@ -14,6 +14,8 @@
 package pipe
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 )
@@ -99,11 +101,30 @@ type Event struct {
 	Page            *Bundle        `json:"page,omitempty"`
 }
 
-// MarkPrefix starts a sync mark in an output pipe. A mark is NUL, "golm-sync:", a decimal number, NUL.
+// MarkPrefix starts a sync mark in an output pipe. A mark is NUL, "golm-sync:", the worker's key, ":", a
+// decimal number, NUL. The key, random for each worker (see NewKey and KeyEnv), keeps text that a cell
+// prints (a model's output, a file) from passing for a mark: a forged mark with a large number would hold
+// back the cell's output until the worker ended.
 const MarkPrefix = "\x00golm-sync:"
 
-// Mark returns sync mark n, as the worker writes it into its output pipes.
-func Mark(n uint64) []byte { return []byte(MarkPrefix + strconv.FormatUint(n, 10) + "\x00") }
+// KeyEnv is the environment variable that gives a worker its key for sync marks; the worker removes it from
+// its environment when it starts.
+const KeyEnv = "GOLM_SYNC_KEY"
+
+// KeyLen is the length of the keys NewKey makes.
+const KeyLen = 32
+
+// NewKey returns a random key for sync marks.
+func NewKey() string {
+	var b [KeyLen / 2]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail (it panics where the system has no randomness)
+	return hex.EncodeToString(b[:])
+}
+
+// Mark returns sync mark n of a worker with that key, as the worker writes it into its output pipes.
+func Mark(key string, n uint64) []byte {
+	return []byte(MarkPrefix + key + ":" + strconv.FormatUint(n, 10) + "\x00")
+}
 
 // String names the event by kind and request id, for logs.
 func (e Event) String() string { return fmt.Sprintf("%s#%d", e.Kind, e.ID) }

@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,7 @@ type Options struct {
 // Process is a running worker.
 type Process struct {
 	opts   Options
+	mark   []byte // how this worker's sync marks start: pipe.MarkPrefix, its key and ":"
 	cmd    *exec.Cmd
 	reqMu  sync.Mutex
 	req    *json.Encoder
@@ -115,7 +117,12 @@ func Start(opts Options) (*Process, error) {
 		return nil, fmt.Errorf("worker: pipe: %w", err)
 	}
 	cmd := exec.Command(opts.Command[0], opts.Command[1:]...)
+	key := pipe.NewKey()
 	cmd.Env = opts.Env
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(slices.Clone(cmd.Env), pipe.KeyEnv+"="+key)
 	cmd.Dir = opts.Dir
 	cmd.Stdin = nil
 	cmd.Stdout = outW
@@ -133,6 +140,7 @@ func Start(opts Options) (*Process, error) {
 	}
 	p := &Process{
 		opts:   opts,
+		mark:   []byte(pipe.MarkPrefix + key + ":"),
 		cmd:    cmd,
 		req:    json.NewEncoder(reqW),
 		reqW:   reqW,
@@ -240,15 +248,16 @@ func (p *Process) readStream(idx int, name string, r io.Reader) {
 }
 
 // consume publishes the text of data up to its last complete mark (recording the marks), and returns
-// what must wait for more data: an incomplete mark at the end.
+// what must wait for more data: what may be the beginning of a mark at the end. Only this worker's marks
+// count (they carry its key): anything else, a forged mark or text that starts like one, is text.
 func (p *Process) consume(idx int, name string, data []byte) []byte {
 	for {
-		i := bytes.Index(data, []byte(pipe.MarkPrefix))
+		i := bytes.Index(data, p.mark)
 		if i < 0 {
 			// Keep a possible beginning of a mark.
 			keep := 0
-			for k := min(len(pipe.MarkPrefix)-1, len(data)); k > 0; k-- {
-				if bytes.HasSuffix(data, []byte(pipe.MarkPrefix[:k])) {
+			for k := min(len(p.mark)-1, len(data)); k > 0; k-- {
+				if bytes.HasSuffix(data, p.mark[:k]) {
 					keep = k
 					break
 				}
@@ -258,32 +267,49 @@ func (p *Process) consume(idx int, name string, data []byte) []byte {
 			}
 			return append([]byte(nil), data[len(data)-keep:]...)
 		}
-		end := bytes.IndexByte(data[i+len(pipe.MarkPrefix):], 0)
-		if end < 0 {
+		rest := data[i+len(p.mark):]
+		end := bytes.IndexByte(rest, 0)
+		if end < 0 && len(rest) <= maxMarkDigits && allDigits(rest) {
 			if i > 0 {
 				p.publish(idx, name, string(data[:i]))
 			}
-			return append([]byte(nil), data[i:]...)
+			return append([]byte(nil), data[i:]...) // the rest of the mark is still to come
+		}
+		n, err := strconv.ParseUint(string(rest[:max(end, 0)]), 10, 64)
+		if end < 0 || end > maxMarkDigits || err != nil {
+			// Not a mark after all: its first byte is text, and the search goes on after it.
+			p.publish(idx, name, string(data[:i+1]))
+			data = data[i+1:]
+			continue
 		}
 		if i > 0 {
 			p.publish(idx, name, string(data[:i]))
 		}
-		num := data[i+len(pipe.MarkPrefix) : i+len(pipe.MarkPrefix)+end]
-		if n, err := strconv.ParseUint(string(num), 10, 64); err == nil {
-			// Text after the mark must follow the event that comes with it: record the mark, then wait
-			// until that event has been handled.
-			p.mu.Lock()
-			if n > p.seen[idx] {
-				p.seen[idx] = n
-			}
-			p.cond.Broadcast()
-			for p.handled < n && !p.evClosed {
-				p.cond.Wait()
-			}
-			p.mu.Unlock()
+		// Text after the mark must follow the event that comes with it: record the mark, then wait until
+		// that event has been handled.
+		p.mu.Lock()
+		if n > p.seen[idx] {
+			p.seen[idx] = n
 		}
-		data = data[i+len(pipe.MarkPrefix)+end+1:]
+		p.cond.Broadcast()
+		for p.handled < n && !p.evClosed {
+			p.cond.Wait()
+		}
+		p.mu.Unlock()
+		data = rest[end+1:]
 	}
+}
+
+// maxMarkDigits is the most digits a mark's number has (a uint64).
+const maxMarkDigits = 20
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *Process) publish(idx int, name, text string) {

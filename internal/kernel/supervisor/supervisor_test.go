@@ -283,3 +283,52 @@ func TestRing(t *testing.T) {
 		t.Fatalf("since an old mark: %d bytes, want the %d kept", len(s), StderrKept)
 	}
 }
+
+// TestForgedMarks: text a cell prints that looks like a sync mark (a model's output, say) is text: a mark
+// without the worker's key with a large number does not hold back the output, one that never ends is
+// published instead of growing the parent's buffer, and the order of text and displays holds.
+func TestForgedMarks(t *testing.T) {
+	p, tr := start(t, 0)
+	code := `fmt.Print("a\x00golm-sync:99999999999\x00b")
+display.HTML("<b>c</b>")
+fmt.Print("d\x00golm-sync:" + os.Getenv("GOLM_SYNC_KEY") + ":12x\x00e")
+fmt.Print("\x00golm-sync:")
+fmt.Print(strings.Repeat("x", 300000))
+fmt.Fprint(os.Stderr, "\x00golm-sync:" + strings.Repeat("7", 50) + "\x00f")
+display.HTML("<i>g</i>")
+7`
+	done := make(chan error, 1)
+	go func() { _, err := run(t, p, tr, code); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the cell's output was held back: %.300q", tr.String())
+	}
+	// Adjacent pieces of one stream are one text.
+	var merged []string
+	for _, item := range strings.Split(tr.String(), "|") {
+		name, _, _ := strings.Cut(item, ":")
+		if n := len(merged); n > 0 && strings.HasPrefix(merged[n-1], name+":") && (name == "stdout" || name == "stderr") {
+			merged[n-1] += strings.TrimPrefix(item, name+":")
+			continue
+		}
+		merged = append(merged, item)
+	}
+	want := []string{"stdout:a\x00golm-sync:99999999999\x00b", "display:<b>c</b>",
+		"stdout:d\x00golm-sync::12x\x00e\x00golm-sync:" + strings.Repeat("x", 300000),
+		"stderr:\x00golm-sync:" + strings.Repeat("7", 50) + "\x00f", "display:<i>g</i>", "result:7"}
+	if len(merged) != len(want) {
+		t.Fatalf("got %d items, want %d: %.400q", len(merged), len(want), merged)
+	}
+	for i := range want {
+		if merged[i] != want[i] {
+			t.Errorf("item %d: got %.200q, want %.200q", i, merged[i], want[i])
+		}
+	}
+	if os.Getenv(pipe.KeyEnv) != "" {
+		t.Errorf("the test process has %s set", pipe.KeyEnv)
+	}
+}

@@ -74,7 +74,10 @@ func Serve(in io.Reader, out io.Writer, cfg Config) error {
 	if cfg.StuckAfter == 0 {
 		cfg.StuckAfter = 2 * time.Second
 	}
-	w := &worker{enc: json.NewEncoder(out), cfg: cfg, inputs: make(chan pipe.Request, 1)}
+	// The key of this worker's sync marks, given by the kernel; cells do not see it in the environment.
+	key := os.Getenv(pipe.KeyEnv)
+	os.Unsetenv(pipe.KeyEnv)
+	w := &worker{enc: json.NewEncoder(out), cfg: cfg, key: key, inputs: make(chan pipe.Request, 1)}
 	// Creating the interpreter allocates much short-lived data (the prelude's syntax trees, the symbol
 	// tables' wrappers): collecting garbage as it goes took 13 of the worker's 45 ms of processor time to
 	// ready. Collect once, a moment after the worker said it is ready, and give the memory back (settle).
@@ -226,6 +229,7 @@ type worker struct {
 	encMu sync.Mutex
 	enc   *json.Encoder
 	sync  atomic.Uint64
+	key   string // of the sync marks (see pipe.Mark)
 
 	mu     sync.Mutex
 	cur    uint64 // id of the running request
@@ -242,7 +246,7 @@ func (w *worker) send(ev pipe.Event, sync bool) error {
 	defer w.encMu.Unlock()
 	if sync {
 		n := w.sync.Add(1)
-		m := pipe.Mark(n)
+		m := pipe.Mark(w.key, n)
 		_, _ = os.Stdout.Write(m)
 		_, _ = os.Stderr.Write(m)
 		ev.Sync = n
