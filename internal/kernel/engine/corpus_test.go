@@ -61,6 +61,9 @@ func TestCorpus(t *testing.T) {
 		for mode, cells := range map[string][]string{"whole": {string(src)}, "split": splitProgram(t, string(src))} {
 			key := name + "/" + mode
 			t.Run(key, func(t *testing.T) {
+				if bytes.Contains(src, []byte("//go:embed")) {
+					t.Chdir(dir) // the patterns name files of the program's folder, as go build reads them
+				}
 				got, cellErr := runCorpusCells(t, cells)
 				same := got == want.String() && (cellErr == nil) == (runErr == nil)
 				reason, listed := corpusDiffs[key]
@@ -86,7 +89,11 @@ func splitProgram(t *testing.T, src string) []string {
 	}
 	var decls, body strings.Builder
 	for _, d := range f.Decls {
-		text := src[fset.Position(d.Pos()).Offset:fset.Position(d.End()).Offset]
+		start := d.Pos()
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Doc != nil {
+			start = gd.Doc.Pos() // with its comment: //go:embed is one
+		}
+		text := src[fset.Position(start).Offset:fset.Position(d.End()).Offset]
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "main" && fd.Recv == nil {
 			inner := src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset]
 			for _, line := range strings.Split(strings.Trim(inner, "\n"), "\n") {

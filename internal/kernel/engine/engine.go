@@ -396,6 +396,13 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteMultiDefines(code, c)); err != nil {
 		return nil, err
 	}
+	next, err = s.rewriteEmbeds(code, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := reparse(next); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewritePkgVarAssigns(code, c)); err != nil {
 		return nil, err
 	}

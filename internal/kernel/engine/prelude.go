@@ -234,6 +234,9 @@ func (s *Session) symbols() interp.Exports {
 	} {
 		rt[k] = v
 	}
+	for k, v := range embedFuncs() {
+		rt[k] = v
+	}
 	out[runtimePkg+"/rt"] = rt
 	return out
 }

@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEmbed: variables under //go:embed hold the files of the working folder (the notebook's), as in a
+// program; what go build refuses is refused in its words.
+func TestEmbed(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"hello.txt": "hello, file\n", "site/index.html": "<h1>hi</h1>", "site/css/a.css": "h1{}"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	s, out, _ := newSession(t)
+	cases := []struct {
+		code, result, stdout, err string
+	}{
+		{code: "import _ \"embed\"\n\n//go:embed hello.txt\nvar greeting string\n\nfmt.Print(greeting)", stdout: "hello, file\n"},
+		{code: "//go:embed hello.txt\nvar raw []byte\nlen(raw)", result: "12"},
+		{code: "import \"embed\"\n\n//go:embed site\nvar site embed.FS\n\ndata, _ := site.ReadFile(\"site/css/a.css\")\nstring(data)", result: `"h1{}"`},
+		{code: "entries, _ := fs.ReadDir(site, \"site\")\nfor _, e := range entries { fmt.Println(e.Name(), e.IsDir()) }", stdout: "css true\nindex.html false\n"},
+		{code: "var (\n\t//go:embed site/index.html\n\tpage string\n\tother int\n)\npage", result: `"<h1>hi</h1>"`},
+		{code: "//go:embed missing.txt\nvar m string", err: "cell line 1: pattern missing.txt: no matching files found"},
+		{code: "x := 1\n//go:embed site\nvar many string", err: "cell line 2: invalid go:embed: multiple files for type string"},
+		{code: "//go:embed hello.txt\nvar n int", err: "go:embed cannot apply to var of type int"},
+		{code: "//go:embed hello.txt\nvar a, b string", err: "go:embed cannot apply to multiple vars"},
+		{code: "//go:embed hello.txt\nvar w string = \"x\"", err: "go:embed cannot apply to var with initializer"},
+		{code: "//go:embed ../secret\nvar up string", err: "pattern ../secret: invalid pattern syntax"},
+	}
+	for _, c := range cases {
+		out.Reset()
+		r, err := s.Execute(context.Background(), c.code)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want one with %q", c.code, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", c.code, err)
+			continue
+		}
+		got := ""
+		if r != nil && r.Value != nil {
+			got = text(r)
+		}
+		if got != c.result || out.String() != c.stdout {
+			t.Errorf("%q: result %q, printed %q; want %q and %q", c.code, got, out.String(), c.result, c.stdout)
+		}
+	}
+}
