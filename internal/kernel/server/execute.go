@@ -74,6 +74,7 @@ func (s *Server) worker() (*supervisor.Process, error) {
 		s.mu.Unlock()
 		return nil, fmt.Errorf("the Go session did not start: %w", err)
 	}
+	s.primeEnv(p)
 	return p, nil
 }
 
@@ -193,6 +194,7 @@ func (s *Server) execute(r *request) {
 			s.mu.Lock()
 			s.cells = append(s.cells, c.Code)
 			s.mu.Unlock()
+			s.recordEnv(c.Code)
 		}
 	}
 	reply := wire.ExecuteResultReply{Status: wire.StatusOK, ExecutionCount: count, Payload: []any{}, UserExpressions: map[string]any{}}

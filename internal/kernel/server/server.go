@@ -79,6 +79,10 @@ type Server struct {
 	// %go switches workers; replaying hides the worker's output meanwhile.
 	cells     []string
 	replaying bool
+	// envs are the %env settings of the session's cells, given to each new worker (primed) before its
+	// first cell (see env.go).
+	envs   []envLine
+	primed *supervisor.Process
 }
 
 // execution is an execute request in progress.

@@ -82,8 +82,9 @@ func mustFail(t *testing.T, c *client, code, want string) {
 }
 
 // TestSpareResetIsolation: %reset hands the session the spare worker, which holds nothing of the session
-// before (variables, functions, types, what %env set there) and has the kernel's environment; each reset
-// hands over a spare started meanwhile.
+// before (variables, functions, types, what a cell's os.Setenv set there) and has the kernel's
+// environment and the session's %env settings (kept across %reset, as IPython does); each reset hands
+// over a spare started meanwhile.
 func TestSpareResetIsolation(t *testing.T) {
 	c, srv := startKernel(t, 0, withSpare("GOLM_SPARE_FROM_KERNEL=kernel-env"))
 	for round, name := range []string{"first", "second"} {
@@ -91,6 +92,7 @@ func TestSpareResetIsolation(t *testing.T) {
 		if out := mustOK(t, c, "%env GOLM_SPARE_SET_IN_SESSION="+name); !strings.Contains(out, name) {
 			t.Fatalf("%%env: %q", out)
 		}
+		mustOK(t, c, `os.Setenv("GOLM_SPARE_SETENV_IN_CELL", "`+name+`")`)
 		spare := readySpare(t, srv)
 		old := session(srv)
 		start := time.Now()
@@ -110,8 +112,11 @@ func TestSpareResetIsolation(t *testing.T) {
 			mustFail(t, c, "helper"+gone+"()", "undefined")
 			mustFail(t, c, "T"+gone+"{}", "undefined")
 		}
-		if out := mustOK(t, c, "%env GOLM_SPARE_SET_IN_SESSION"); !strings.Contains(out, "is not set") {
-			t.Fatalf("round %d: %%env of the session before %%reset reached the spare: %q", round, out)
+		if out := mustOK(t, c, "%env GOLM_SPARE_SET_IN_SESSION"); !strings.Contains(out, name) {
+			t.Fatalf("round %d: %%env of the session before %%reset was not kept: %q", round, out)
+		}
+		if out := mustOK(t, c, `os.Getenv("GOLM_SPARE_SETENV_IN_CELL") == ""`); !strings.Contains(out, "true") {
+			t.Fatalf("round %d: a cell's os.Setenv survived %%reset: %q", round, out)
 		}
 		if out := mustOK(t, c, `os.Getenv("GOLM_SPARE_FROM_KERNEL")`); !strings.Contains(out, "kernel-env") {
 			t.Fatalf("round %d: the kernel's environment did not reach the spare: %q", round, out)
