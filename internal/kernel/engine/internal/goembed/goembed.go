@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -57,14 +58,16 @@ func Patterns(args string) ([]string, error) {
 // folder brings the files under it, but for names starting with . or _ (unless the pattern starts with
 // all:) and folders of other modules; every pattern must match something embeddable.
 func Resolve(dir string, patterns []string) ([]string, error) {
+	dir = filepath.Clean(dir)
 	seen := map[string]bool{}
+	dirOK := map[string]bool{}
 	var files []string
 	for _, pattern := range patterns {
 		glob, all := strings.CutPrefix(pattern, "all:")
 		if _, err := path.Match(glob, ""); err != nil || !validPattern(glob) {
 			return nil, fmt.Errorf("pattern %s: invalid pattern syntax", pattern)
 		}
-		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(glob)))
+		matches, err := filepath.Glob(quoteGlob(strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator)) + filepath.FromSlash(glob))
 		if err != nil {
 			return nil, fmt.Errorf("pattern %s: %w", pattern, err)
 		}
@@ -77,6 +80,28 @@ func Resolve(dir string, patterns []string) ([]string, error) {
 			info, err := os.Lstat(m)
 			if err != nil {
 				return nil, fmt.Errorf("pattern %s: %w", pattern, err)
+			}
+			// As the go command: no file under a symbolic link, another module or a name a module cannot hold.
+			what := "file"
+			if info.IsDir() {
+				what = "directory"
+			}
+			for d := m; len(d) > len(dir)+1 && !dirOK[d]; d = filepath.Dir(d) {
+				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+					return nil, fmt.Errorf("pattern %s: cannot embed %s %s: in different module", pattern, what, filepath.ToSlash(rel))
+				}
+				if d != m {
+					if info, err := os.Lstat(d); err == nil && !info.IsDir() {
+						return nil, fmt.Errorf("pattern %s: cannot embed %s %s: in non-directory %s", pattern, what, filepath.ToSlash(rel), filepath.ToSlash(d[len(dir)+1:]))
+					}
+				}
+				dirOK[d] = true
+				if elem := filepath.Base(d); isBadEmbedName(elem) {
+					if d == m {
+						return nil, fmt.Errorf("pattern %s: cannot embed %s %s: invalid name %s", pattern, what, filepath.ToSlash(rel), elem)
+					}
+					return nil, fmt.Errorf("pattern %s: cannot embed %s %s: in invalid directory %s", pattern, what, filepath.ToSlash(rel), elem)
+				}
 			}
 			switch {
 			case info.Mode().IsRegular():
@@ -92,11 +117,16 @@ func Resolve(dir string, patterns []string) ([]string, error) {
 						return err
 					}
 					name := d.Name()
-					if p != m && !all && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-						if d.IsDir() {
+					hidden := strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+					if p != m && (isBadEmbedName(name) || hidden && !all) {
+						switch {
+						case d.IsDir():
 							return filepath.SkipDir
+						case hidden:
+							return nil
 						}
-						return nil
+						r, _ := filepath.Rel(dir, p)
+						return fmt.Errorf("cannot embed file %s: invalid name %s", filepath.ToSlash(r), name)
 					}
 					if d.IsDir() {
 						if p != m {
@@ -134,6 +164,51 @@ func Resolve(dir string, patterns []string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
+}
+
+// quoteGlob escapes the glob characters of a folder's name (the go command's str.QuoteGlob).
+func quoteGlob(s string) string {
+	if !strings.ContainsAny(s, `*?[]`) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		switch c {
+		case '*', '?', '[', ']':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// isBadEmbedName reports whether a file or folder name cannot be embedded, as the go command decides: a
+// name that a module cannot hold (golang.org/x/mod/module.CheckFilePath) or a version control folder.
+func isBadEmbedName(name string) bool {
+	switch name {
+	case "", ".bzr", ".hg", ".git", ".svn":
+		return true
+	}
+	if !utf8.ValidString(name) || strings.Count(name, ".") == len(name) || strings.HasSuffix(name, ".") {
+		return true
+	}
+	for _, r := range name {
+		if r < utf8.RuneSelf {
+			if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || strings.ContainsRune("!#$%&()+,-.=@[]^_{}~ ", r)) {
+				return true
+			}
+		} else if !unicode.IsLetter(r) {
+			return true
+		}
+	}
+	short, _, _ := strings.Cut(name, ".")
+	for _, bad := range []string{"CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+		"COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"} {
+		if strings.EqualFold(bad, short) {
+			return true
+		}
+	}
+	return false
 }
 
 // validPattern reports whether a pattern is a clean relative path, as the go command requires.

@@ -138,3 +138,43 @@ func TestFS(t *testing.T) {
 		t.Error("Open of a missing file succeeded")
 	}
 }
+
+// TestResolveAsGoBuild: cases where go build (Go 1.26) was run on the same tree: a folder whose name has glob
+// characters, a symbolic link to a folder outside (go build refuses files under it), version control
+// folders under all:, names a module cannot hold.
+func TestResolveAsGoBuild(t *testing.T) {
+	outside := tree(t, map[string]string{"secret.txt": "secret"})
+	root := tree(t, map[string]string{"w[1]/hello.txt": "hi", "w/hello.txt": "hi", "w/static/.git/config": "g",
+		"w/static/sub/s.txt": "s", "w/odd/it's.txt": "q"})
+	dir := filepath.Join(root, "w")
+	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		dir      string
+		patterns []string
+		want     []string
+		err      string
+	}{
+		{dir: "w[1]", patterns: []string{"hello.txt"}, want: []string{"hello.txt"}},
+		{dir: "w[1]", patterns: []string{"*.txt"}, want: []string{"hello.txt"}},
+		{dir: "w", patterns: []string{"all:static"}, want: []string{"static/sub/s.txt"}},
+		{dir: "w", patterns: []string{"link/secret.txt"}, err: "pattern link/secret.txt: cannot embed file link/secret.txt: in non-directory link"},
+		{dir: "w", patterns: []string{"link/*"}, err: "cannot embed file link/secret.txt: in non-directory link"},
+		{dir: "w", patterns: []string{"link"}, err: "cannot embed irregular file link"},
+		{dir: "w", patterns: []string{"odd"}, err: "pattern odd: cannot embed file odd/it's.txt: invalid name it's.txt"},
+		{dir: "w", patterns: []string{"odd/*"}, err: "pattern odd/*: cannot embed file odd/it's.txt: invalid name it's.txt"},
+	}
+	for _, c := range cases {
+		got, err := Resolve(filepath.Join(root, c.dir), c.patterns)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("Resolve(%s, %q): %q, %v; want an error with %q", c.dir, c.patterns, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("Resolve(%s, %q) = %q, %v; want %q", c.dir, c.patterns, got, err, c.want)
+		}
+	}
+}
