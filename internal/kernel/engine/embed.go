@@ -28,6 +28,48 @@ func (s *Session) rewriteEmbeds(src string, c *cell.Cell) (string, error) {
 		return "", &Error{Name: "CompileError", Value: fmt.Sprintf("go:embed: the working folder: %v", err)}
 	}
 	var edits []srcEdit
+	// directive returns the //go:embed lines above a variable of a var declaration.
+	directive := func(p *cell.Piece, gd *ast.GenDecl, vs *ast.ValueSpec) (int, []string, bool) {
+		if !gd.Lparen.IsValid() {
+			return embedDirective(src, p.Start+p.Offset(gd.Pos()))
+		}
+		line, args, ok := embedDirective(src, p.Start+p.Offset(vs.Pos()))
+		if !ok && len(gd.Specs) == 1 {
+			return embedDirective(src, p.Start+p.Offset(gd.Pos()))
+		}
+		return line, args, ok
+	}
+	var inFunc error
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			var body *ast.BlockStmt
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				body = n.Body
+			case *ast.FuncLit:
+				body = n.Body
+			}
+			if body == nil || inFunc != nil {
+				return inFunc == nil
+			}
+			ast.Inspect(body, func(n ast.Node) bool {
+				if ds, ok := n.(*ast.DeclStmt); ok && inFunc == nil {
+					if gd, ok := ds.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+						for _, spec := range gd.Specs {
+							if line, _, ok := directive(p, gd, spec.(*ast.ValueSpec)); ok {
+								inFunc = compileError(src, line, 1, "go:embed cannot apply to var inside func")
+							}
+						}
+					}
+				}
+				return inFunc == nil
+			})
+			return false
+		}
+	})
+	if inFunc != nil {
+		return "", inFunc
+	}
 	for i := range c.Pieces {
 		p := &c.Pieces[i]
 		for _, d := range p.Decls {
@@ -37,11 +79,7 @@ func (s *Session) rewriteEmbeds(src string, c *cell.Cell) (string, error) {
 			}
 			for _, spec := range gd.Specs {
 				vs := spec.(*ast.ValueSpec)
-				doc := vs.Doc
-				if doc == nil && len(gd.Specs) == 1 {
-					doc = gd.Doc
-				}
-				line, args, ok := embedDirective(p, doc)
+				line, lines, ok := directive(p, gd, vs)
 				if !ok {
 					continue
 				}
@@ -54,9 +92,13 @@ func (s *Session) rewriteEmbeds(src string, c *cell.Cell) (string, error) {
 				case vs.Type == nil:
 					return "", fail("go:embed cannot apply to var without type")
 				}
-				patterns, err := goembed.Patterns(args)
-				if err != nil {
-					return "", fail(err.Error())
+				var patterns []string
+				for _, args := range lines {
+					more, err := goembed.Patterns(args)
+					if err != nil {
+						return "", fail(err.Error())
+					}
+					patterns = append(patterns, more...)
 				}
 				fn := ""
 				switch t := vs.Type.(type) {
@@ -96,17 +138,27 @@ func (s *Session) rewriteEmbeds(src string, c *cell.Cell) (string, error) {
 	return applyEdits(src, edits), nil
 }
 
-// embedDirective finds a //go:embed line in a declaration's doc comment: its cell line and arguments.
-func embedDirective(p *cell.Piece, doc *ast.CommentGroup) (line int, args string, ok bool) {
-	if doc == nil {
-		return 0, "", false
+// embedDirective finds the //go:embed lines above a declaration that starts at byte off of the cell's
+// source: as for the compiler, those among the lines right above it that are blank or // comments. It
+// returns the first one's cell line and the arguments of each.
+func embedDirective(src string, off int) (line int, args []string, ok bool) {
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	if strings.TrimSpace(src[start:off]) != "" {
+		return 0, nil, false // the declaration does not start its line
 	}
-	for _, c := range doc.List {
-		if rest, found := strings.CutPrefix(c.Text, "//go:embed"); found && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
-			return p.FileSet.Position(c.Pos()).Line, rest, true
+	for start > 0 {
+		prev := strings.LastIndexByte(src[:start-1], '\n') + 1
+		text := strings.TrimSpace(src[prev : start-1])
+		if text != "" && !strings.HasPrefix(text, "//") {
+			break
 		}
+		if rest, found := strings.CutPrefix(text, "//go:embed"); found && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			args = append([]string{rest}, args...)
+			line = strings.Count(src[:prev], "\n") + 1
+		}
+		start = prev
 	}
-	return 0, "", false
+	return line, args, len(args) > 0
 }
 
 // pkgPathIn returns the import path of a package name as a cell uses it: its own import, or the

@@ -37,6 +37,11 @@ func TestEmbed(t *testing.T) {
 		{code: "//go:embed hello.txt\nvar a, b string", err: "go:embed cannot apply to multiple vars"},
 		{code: "//go:embed hello.txt\nvar w string = \"x\"", err: "go:embed cannot apply to var with initializer"},
 		{code: "//go:embed ../secret\nvar up string", err: "pattern ../secret: invalid pattern syntax"},
+		// As for go build: the directive's lines add up, blank lines and comments may come between it and
+		// the variable, and a variable in a function cannot have one.
+		{code: "//go:embed hello.txt\n//go:embed site/index.html\nvar two embed.FS\n_, err1 := two.ReadFile(\"hello.txt\")\n_, err2 := two.ReadFile(\"site/index.html\")\nerr1 == nil && err2 == nil", result: "true"},
+		{code: "//go:embed hello.txt\n\n// A greeting.\nvar spaced string\nspaced", result: `"hello, file\n"`},
+		{code: "func inFunc() string {\n\t//go:embed hello.txt\n\tvar in string\n\treturn in\n}", err: "cell line 2: go:embed cannot apply to var inside func"},
 	}
 	for _, c := range cases {
 		out.Reset()
