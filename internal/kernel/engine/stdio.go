@@ -132,7 +132,11 @@ func (c *cmdLine) define(name string) *flag.FlagSet {
 	defer c.mu.Unlock()
 	run := c.run.Load()
 	if old, ok := c.defs[name]; ok && old != run && c.set.Lookup(name) != nil {
-		set := c.newSet()
+		// The new set is as the old one was made and set up (a cell may have set its Usage or output, or
+		// replaced it), but for the flag.
+		set := flag.NewFlagSet(c.set.Name(), c.set.ErrorHandling())
+		set.SetOutput(c.set.Output())
+		set.Usage = c.set.Usage
 		c.set.VisitAll(func(f *flag.Flag) {
 			if f.Name != name {
 				set.Var(f.Value, f.Name, f.Usage)
@@ -158,7 +162,8 @@ func (c *cmdLine) parse() {
 				err = e
 			}
 		}()
-		return set.Parse(c.args[min(1, len(c.args)):])
+		_ = set.Parse(c.args[min(1, len(c.args)):]) // a ContinueOnError set's error is ignored, as by flag.Parse
+		return nil
 	}()
 	switch {
 	case errors.Is(err, flag.ErrHelp):

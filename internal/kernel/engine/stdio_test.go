@@ -73,6 +73,15 @@ func TestStdio(t *testing.T) {
 			err: "os.Exit(2)", stderr: "usage: prog [-word w]"},
 		{code: `flag.Bool("twice", false, "")` + "\n" + `flag.Bool("twice", false, "")`, err: "flag redefined: twice"},
 		{code: `flag.Parsed() && flag.NArg() == 0 && flag.Lookup("n") != nil`, result: "true"},
+		// A cell run again keeps what an earlier cell set on flag.CommandLine (its Usage, output), and needs no
+		// os.Args[0]; flag.Parse ignores the error of a ContinueOnError CommandLine, as in Go.
+		{code: "flag.CommandLine.Usage = func() { fmt.Fprintln(flag.CommandLine.Output(), \"custom usage\") }\nvar nm = flag.String(\"name\", \"\", \"a name\")"},
+		{code: "flag.CommandLine.Usage = func() { fmt.Fprintln(flag.CommandLine.Output(), \"custom usage\") }\nvar nm = flag.String(\"name\", \"\", \"a name\")"},
+		{code: "os.Args = []string{\"prog\", \"-bad\"}\nflag.Parse()", err: "os.Exit(2)", stderr: "flag provided but not defined: -bad\ncustom usage\n"},
+		{code: "os.Args = []string{}\n_ = flag.Int(\"noname\", 1, \"\")"},
+		{code: "os.Args = []string{}\n_ = flag.Int(\"noname\", 1, \"\")"},
+		{code: "flag.CommandLine = flag.NewFlagSet(\"p\", flag.ContinueOnError)\nflag.CommandLine.SetOutput(io.Discard)\nflag.Int(\"k\", 1, \"\")\nos.Args = []string{\"p\", \"-zz\"}\nflag.Parse()\nfmt.Println(\"after parse\")",
+			stdout: "after parse\n"},
 		// Assignments to a compiled package's variable hold (quirk pkg-var-assign), in functions and under
 		// another import name too.
 		{code: "func setArgs() { os.Args = []string{\"p\", \"q\"} }\nsetArgs()\nlen(os.Args)", result: "2"},
