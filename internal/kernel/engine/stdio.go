@@ -162,6 +162,13 @@ func (c *cmdLine) parse() {
 				err = e
 			}
 		}()
+		if set.ErrorHandling() == flag.ExitOnError {
+			// A set a cell made (flag.NewFlagSet(os.Args[0], flag.ExitOnError)) would end the worker's
+			// process: it ends the cell instead, as the program.
+			set.Init(set.Name(), flag.ContinueOnError)
+			defer set.Init(set.Name(), flag.ExitOnError)
+			return set.Parse(c.args[min(1, len(c.args)):])
+		}
 		_ = set.Parse(c.args[min(1, len(c.args)):]) // a ContinueOnError set's error is ignored, as by flag.Parse
 		return nil
 	}()

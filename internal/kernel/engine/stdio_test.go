@@ -82,6 +82,12 @@ func TestStdio(t *testing.T) {
 		{code: "os.Args = []string{}\n_ = flag.Int(\"noname\", 1, \"\")"},
 		{code: "flag.CommandLine = flag.NewFlagSet(\"p\", flag.ContinueOnError)\nflag.CommandLine.SetOutput(io.Discard)\nflag.Int(\"k\", 1, \"\")\nos.Args = []string{\"p\", \"-zz\"}\nflag.Parse()\nfmt.Println(\"after parse\")",
 			stdout: "after parse\n"},
+		// An ExitOnError CommandLine (flag.NewFlagSet(os.Args[0], flag.ExitOnError), as Go tests reset their
+		// flags) ends the cell as os.Exit(2) would end the program, instead of the worker's process.
+		{code: "flag.CommandLine = flag.NewFlagSet(\"p\", flag.ExitOnError)\nflag.CommandLine.SetOutput(io.Discard)\nflag.Int(\"k\", 1, \"\")\nos.Args = []string{\"p\", \"-zz\"}\nflag.Parse()",
+			err: "os.Exit(2)"},
+		{code: "os.Args = []string{\"p\", \"-h\"}\nflag.Parse()\nfmt.Println(\"not reached\")"},
+		{code: "flag.CommandLine.ErrorHandling() == flag.ExitOnError && flag.CommandLine.Name() == \"p\"", result: "true"},
 		// Assignments to a compiled package's variable hold (quirk pkg-var-assign), in functions and under
 		// another import name too.
 		{code: "func setArgs() { os.Args = []string{\"p\", \"q\"} }\nsetArgs()\nlen(os.Args)", result: "2"},
