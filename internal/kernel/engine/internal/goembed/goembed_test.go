@@ -145,7 +145,7 @@ func TestFS(t *testing.T) {
 func TestResolveAsGoBuild(t *testing.T) {
 	outside := tree(t, map[string]string{"secret.txt": "secret"})
 	root := tree(t, map[string]string{"w[1]/hello.txt": "hi", "w/hello.txt": "hi", "w/static/.git/config": "g",
-		"w/static/sub/s.txt": "s", "w/odd/it's.txt": "q"})
+		"w/static/sub/s.txt": "s", "w/odd/it's.txt": "q", "w/other/go.mod": "module y", "w/other/c.txt": "c"})
 	dir := filepath.Join(root, "w")
 	if err := os.Symlink(outside, filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
@@ -163,6 +163,8 @@ func TestResolveAsGoBuild(t *testing.T) {
 		{dir: "w", patterns: []string{"link/*"}, err: "cannot embed file link/secret.txt: in non-directory link"},
 		{dir: "w", patterns: []string{"link"}, err: "cannot embed irregular file link"},
 		{dir: "w", patterns: []string{"odd"}, err: "pattern odd: cannot embed file odd/it's.txt: invalid name it's.txt"},
+		{dir: "w", patterns: []string{"other/c.txt"}, err: "pattern other/c.txt: cannot embed file other/c.txt: in different module"},
+		{dir: "w", patterns: []string{"other"}, err: "pattern other: cannot embed directory other: in different module"},
 		{dir: "w", patterns: []string{"odd/*"}, err: "pattern odd/*: cannot embed file odd/it's.txt: invalid name it's.txt"},
 	}
 	for _, c := range cases {
