@@ -170,8 +170,8 @@ func atTopLevel(code string) bool {
 	if strings.TrimSpace(code) == "" {
 		return true
 	}
-	depth, _, last := scan(code)
-	return depth <= 0 && !continues(last)
+	depth, unterminated, last := scan(code)
+	return depth <= 0 && !unterminated && !continues(last) // a line in a raw string or comment is not a magic
 }
 
 // scan returns the bracket depth at the end of Go code, whether a raw string or comment is left open, and

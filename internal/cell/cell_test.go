@@ -42,6 +42,8 @@ func TestParse(t *testing.T) {
 		{"cell magic", "%%time\nx := 1", "%%time  | statements@2:x := 1"},
 		{"not a magic inside an expression", "ok := true &&\n!false", "statements@1:ok := true &&\n!false"},
 		{"not a magic inside braces", "if true {\n!x\n}", "statements@1:if true {\n!x\n}"},
+		{"not a magic inside a raw string", "tmpl := `\n%s is %d\n!done\n`", "statements@1:tmpl := `\n%s is %d\n!done\n`"},
+		{"not a magic inside a block comment", "/*\n%env X=1\n*/\nx := 1", "statements@1:/*\n%env X=1\n*/\nx := 1"},
 		{"semicolons", "a := 1; b := 2", "statements@1:a := 1; b := 2"},
 		{"switch", "switch x := 2; x {\ncase 1:\n\tfmt.Println(1)\n}", "statements@1:switch x := 2; x {\ncase 1:\n\tfmt.Println(1)\n}"},
 	}

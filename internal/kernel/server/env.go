@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 
+	"github.com/golm-dev/golm/internal/cell"
 	"github.com/golm-dev/golm/internal/kernel/pipe"
 	"github.com/golm-dev/golm/internal/kernel/supervisor"
 )
@@ -30,9 +31,18 @@ func envSetting(line string) (string, bool) {
 	return name, true
 }
 
-// recordEnv keeps the %env settings of a cell that ran without error, the last one for each name.
+// recordEnv keeps the %env settings of a cell that ran without error, the last one for each name: its magic
+// lines as the engine reads them (not a line of a raw string or of a cell magic's body).
 func (s *Server) recordEnv(code string) {
-	for _, line := range strings.Split(code, "\n") {
+	c, err := cell.Parse(code)
+	if err != nil || c.CellMagic != "" {
+		return
+	}
+	for _, p := range c.Pieces {
+		if p.Kind != cell.Magic || p.Shell {
+			continue
+		}
+		line := "%" + p.Src
 		name, ok := envSetting(line)
 		if !ok {
 			continue

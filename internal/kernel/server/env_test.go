@@ -10,6 +10,7 @@ func TestEnvKeptAcrossWorkers(t *testing.T) {
 	mustOK(t, c, "%env GOLM_ENV_A=1")
 	mustOK(t, c, "%env GOLM_ENV_A=2\n%env GOLM_ENV_B three")
 	mustFail(t, c, "%env GOLM_ENV_C=set-by-a-failing-cell\nundefinedName", "undefined")
+	mustOK(t, c, "s := `\n%env GOLM_ENV_C=in-a-raw-string\n`\n_ = s")
 	for _, restart := range []string{"%reset", "crash"} {
 		if restart == "%reset" {
 			mustOK(t, c, "%reset")
