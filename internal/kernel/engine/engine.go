@@ -683,7 +683,35 @@ func (s *Session) declSource(p *cell.Piece, info cell.Info) (string, bool) {
 			code = applyEdits(code, edits)
 		}
 	}
-	return pad(p.Line) + code, callMain
+	return pad(p.Line) + code + selfMethods(p.Decls), callMain
+}
+
+// selfMethod is the name of the method golm declares on each of a cell's struct types, which returns the
+// value: compiled code finds it in the interpreter's wrapper of the value, whose IValue field holds the last
+// field of a struct, not the struct (quirk wrapper-struct-value; see methodwrap.go).
+const selfMethod = "__golmSelf"
+
+// selfMethods declares selfMethod for the struct types of decls (not generic; the wrapper of a value of
+// another kind holds the value), on one line after the declarations, so that no line number moves.
+func selfMethods(decls []ast.Decl) string {
+	var b strings.Builder
+	for _, d := range decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts := spec.(*ast.TypeSpec)
+			if _, isStruct := ts.Type.(*ast.StructType); !isStruct || ts.TypeParams != nil || ts.Assign.IsValid() || ts.Name.Name == "_" {
+				continue
+			}
+			fmt.Fprintf(&b, "; func (x %s) %s() any { return x }", ts.Name.Name, selfMethod)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\n" + b.String()[2:]
 }
 
 // reservedPrefix starts the names golm declares in a session for itself (the prelude's stand-ins, the
@@ -733,7 +761,7 @@ func (s *Session) runDeclsSplit(ctx context.Context, src string, p *cell.Piece) 
 		line := p.FileSet.Position(d.Pos()).Line
 		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.VAR {
-			if _, err := s.eval(ctx, src, pad(line)+p.Text(d)); err != nil {
+			if _, err := s.eval(ctx, src, pad(line)+p.Text(d)+selfMethods([]ast.Decl{d})); err != nil {
 				return err
 			}
 			continue

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // fmt's Printf, Sprintf and Fprintf see a value of a cell's struct type as the interpreter's reflect type of
@@ -23,41 +22,157 @@ import (
 // with explicit argument indexes (%[1]T), cell types inside slices and maps, Print and Println (whose %v
 // is right already), Errorf.
 
-// fmtFuncs returns the session's Printf, Sprintf and Fprintf, with the interface mappings of the
-// originals, for the interpreter's Use (after its own, which binds Printf to the session's stdout).
+// fmtFuncs returns the session's versions of fmt's printing functions, for the interpreter's Use (after
+// its own, which binds Print, Printf and Println to the session's stdout). Their arguments of a cell's types
+// arrive in the wrappers of methodwrap.go (the MapTypes given here), which keep Error, GoString and String,
+// and are given to fmt with the methods Go's method set of the value has (printArgs); Printf's formats are
+// rewritten as fmtArgs says.
 func (s *Session) fmtFuncs() interp.Exports {
 	out := s.opts.Stdout
 	funcs := map[string]reflect.Value{
+		"Print": reflect.ValueOf(func(a ...any) (int, error) {
+			return fmt.Fprint(out, s.printArgs(a)...)
+		}),
+		"Println": reflect.ValueOf(func(a ...any) (int, error) {
+			return fmt.Fprintln(out, s.printArgs(a)...)
+		}),
 		"Printf": reflect.ValueOf(func(format string, a ...any) (int, error) {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Fprintf(out, format, a...)
+		}),
+		"Sprint": reflect.ValueOf(func(a ...any) string {
+			return fmt.Sprint(s.printArgs(a)...)
+		}),
+		"Sprintln": reflect.ValueOf(func(a ...any) string {
+			return fmt.Sprintln(s.printArgs(a)...)
 		}),
 		"Sprintf": reflect.ValueOf(func(format string, a ...any) string {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Sprintf(format, a...)
 		}),
+		"Fprint": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
+			return fmt.Fprint(w, s.printArgs(a)...)
+		}),
+		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
+			return fmt.Fprintln(w, s.printArgs(a)...)
+		}),
 		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, a ...any) (int, error) {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Fprintf(w, format, a...)
 		}),
+		"Append": reflect.ValueOf(func(b []byte, a ...any) []byte {
+			return fmt.Append(b, s.printArgs(a)...)
+		}),
+		"Appendln": reflect.ValueOf(func(b []byte, a ...any) []byte {
+			return fmt.Appendln(b, s.printArgs(a)...)
+		}),
+		"Appendf": reflect.ValueOf(func(b []byte, format string, a ...any) []byte {
+			format, a = s.fmtArgs(format, a)
+			return fmt.Appendf(b, format, a...)
+		}),
 	}
 	mapped := map[reflect.Value][]reflect.Type{}
-	if m, ok := stdlib.Symbols["."]["MapTypes"]; ok {
-		orig := m.Interface().(map[reflect.Value][]reflect.Type)
-		for name, v := range funcs {
-			if types, ok := orig[stdlib.Symbols["fmt/fmt"][name]]; ok {
-				mapped[v] = types
-			}
-		}
+	for _, v := range funcs {
+		mapped[v] = fmtMapTypes()
 	}
 	// The key names package fmt (Use takes the path's directory, cleaned, and its last element) without
 	// being "fmt/fmt", which would make Use bind fmt's and log's functions to the interpreter's own again.
 	return interp.Exports{"fmt/./fmt": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
 }
 
+// printArgs gives fmt the arguments of Print, Println and the like: a cell's value in a wrapper with the
+// methods its type has in Go (see methodSet).
+func (s *Session) printArgs(a []any) []any {
+	var out []any
+	for i, x := range a {
+		if y, changed := s.methodSet(x); changed {
+			if out == nil {
+				out = append([]any(nil), a...)
+			}
+			out[i] = y
+		}
+	}
+	if out == nil {
+		return a
+	}
+	return out
+}
+
+// methodSet returns x, a wrapper of a cell's value that is not a pointer, without the methods declared on
+// the pointer, which the value's method set lacks in Go (fmt.Println(v) does not call a String of *T): as a
+// smaller wrapper, or the bare value when none is left, and true. Anything else is returned as it is, and
+// false.
+func (s *Session) methodSet(x any) (any, bool) {
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Struct || !isWrapper(v.Type()) {
+		return x, false
+	}
+	inner, ok := wrappedValue(x)
+	if !ok {
+		return x, false
+	}
+	it := reflect.TypeOf(inner)
+	if it.Kind() == reflect.Pointer {
+		return x, false
+	}
+	ti := s.types[s.typeName[it]]
+	if ti == nil {
+		return x, false
+	}
+	kept := map[string]reflect.Value{}
+	dropped := false
+	for i := 1; i < v.NumField(); i++ {
+		m := v.Type().Field(i).Name[1:]
+		if m == selfMethod {
+			kept[m] = v.Field(i)
+			continue
+		}
+		text, ok := ti.methods[m]
+		if !ok {
+			return x, false // not this type's wrapper after all (two types of one shape)
+		}
+		if ptrReceiver(text) {
+			dropped = true
+			continue
+		}
+		kept[m] = v.Field(i)
+	}
+	if !dropped {
+		return x, false
+	}
+	if _, self := kept[selfMethod]; len(kept) == 0 || self && len(kept) == 1 {
+		return inner, true
+	}
+	for _, w := range fmtWrappers {
+		if w.NumField() != len(kept)+1 {
+			continue
+		}
+		nw := reflect.New(w).Elem()
+		nw.Field(0).Set(v.Field(0))
+		match := true
+		for i := 1; i < w.NumField() && match; i++ {
+			m, ok := kept[w.Field(i).Name[1:]]
+			if match = ok; ok {
+				nw.Field(i).Set(m)
+			}
+		}
+		if match {
+			return nw.Interface(), true
+		}
+	}
+	return inner, true
+}
+
+// ptrReceiver reports whether a method's declaration text has a pointer receiver: func (p *T) M().
+func ptrReceiver(text string) bool {
+	recv, _, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "func")), ")")
+	return ok && strings.HasPrefix(recv, "(") && strings.Contains(recv, "*")
+}
+
 // fmtArgs rewrites a format and its arguments (see above). A format with explicit argument indexes
 // (%[1]d) is left as it is.
 func (s *Session) fmtArgs(format string, a []any) (string, []any) {
+	a = s.printArgs(a)
 	if !strings.Contains(format, "%") || len(a) == 0 {
 		return format, a
 	}
@@ -105,7 +220,7 @@ func (s *Session) fmtArgs(format string, a []any) (string, []any) {
 			out[arg] = text
 			b.WriteString("%" + strings.NewReplacer("#", "", "+", "").Replace(flags) + rest + "s")
 			changed = true
-		} else if inner, ok := s.unwrapped(a[arg]); ok && strings.IndexByte("vsxXq", verb) < 0 { // the verbs that call String
+		} else if inner, ok := s.unwrapped(a[arg]); ok && strings.IndexByte("vsxXqw", verb) < 0 { // the verbs that call Error or String
 			out[arg] = inner
 			b.WriteString("%" + flags + rest + string(verb))
 			changed = true
@@ -128,30 +243,86 @@ func (s *Session) unwrapped(x any) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if _, own := s.typeName[reflect.TypeOf(inner)]; !own {
-		return nil, false
+	t := reflect.TypeOf(inner)
+	if _, own := s.typeName[t]; !own {
+		if t == nil || t.Kind() != reflect.Pointer {
+			return nil, false
+		}
+		if _, own := s.typeName[t.Elem()]; !own {
+			return nil, false
+		}
 	}
 	return inner, true
 }
 
-// wrappedValue returns the value inside the interpreter's interface wrapper x.
+// wrappedValue returns the value inside the interpreter's interface wrapper x: its selfMethod's result if
+// the wrapper has it (IValue holds a struct's last field, see methodwrap.go), else IValue.
 func wrappedValue(x any) (any, bool) {
 	v := reflect.ValueOf(x)
-	if v.Kind() != reflect.Struct || !strings.HasPrefix(v.Type().PkgPath(), "github.com/traefik/yaegi") {
+	if v.Kind() != reflect.Struct || !isWrapper(v.Type()) {
 		return nil, false
 	}
 	f := v.FieldByName("IValue")
-	if !f.IsValid() || !f.CanInterface() || f.IsNil() {
+	if !f.IsValid() || !f.CanInterface() {
+		return nil, false
+	}
+	if m := v.FieldByName("W" + selfMethod); m.IsValid() {
+		if _, ok := m.Interface().(func() any); ok {
+			return selfValue(m.Interface(), f.Interface()), true
+		}
+	}
+	if f.IsNil() {
 		return nil, false
 	}
 	return f.Interface(), true
 }
+
+// fromLastField reports whether p is what the interpreter puts in a wrapper's IValue for the struct value
+// sv: its last field that holds something (quirk wrapper-struct-value), here a pointer to sv's type (the
+// next node of a list), rather than a pointer to sv.
+func fromLastField(sv any, p reflect.Value) bool {
+	v := reflect.ValueOf(sv)
+	for i := v.NumField() - 1; i >= 0; i-- {
+		f := v.Field(i)
+		if f.Kind() == reflect.Interface {
+			f = f.Elem()
+		}
+		if f.IsValid() {
+			return f.Kind() == reflect.Pointer && f.Type() == p.Type() && f.Pointer() == p.Pointer()
+		}
+	}
+	return false
+}
+
+// isWrapper reports whether t is the type of a wrapper of a cell's value: the interpreter's or the
+// engine's (methodwrap.go).
+func isWrapper(t reflect.Type) bool {
+	if ownWrappers[t] {
+		return true
+	}
+	return strings.HasPrefix(t.PkgPath(), "github.com/traefik/yaegi") && t.NumField() > 1 && t.Field(0).Name == "IValue"
+}
+
+// ownWrappers are the engine's wrapper types.
+var ownWrappers = func() map[reflect.Type]bool {
+	m := map[reflect.Type]bool{}
+	for _, t := range append(append([]reflect.Type(nil), errWrappers...), fmtWrappers...) {
+		m[t] = true
+	}
+	return m
+}()
 
 // fmtArg writes x for verb as Go would when x is of a cell's struct type (or a pointer to one) and verb
 // is %T, %+v or %#v.
 func (s *Session) fmtArg(x any, verb byte, flags string) (string, bool) {
 	if _, ok := x.(fmt.GoStringer); ok && verb == 'v' && strings.Contains(flags, "#") {
 		return "", false // fmt calls its GoString
+	}
+	switch x.(type) {
+	case error, fmt.Stringer:
+		if verb == 'v' && !strings.Contains(flags, "#") {
+			return "", false // fmt calls its Error or String for %+v too
+		}
 	}
 	if inner, ok := s.unwrapped(x); ok {
 		x = inner

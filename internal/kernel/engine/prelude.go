@@ -185,7 +185,19 @@ func (s *Session) symbols() interp.Exports {
 	// and errors.As then find it behind the wrapper (see errorsAs).
 	combined[reflect.ValueOf(fmt.Errorf)] = append([]reflect.Type{reflect.TypeOf((*error)(nil)).Elem()},
 		combined[reflect.ValueOf(fmt.Errorf)]...)
-	out[twinsPath+"/"+path.Base(twinsPath)] = wrapRich(combined)
+	// errors.Join's variadic errors: the interpreter would pass a cell's error unwrapped (and Call panic).
+	combined[reflect.ValueOf(errors.Join)] = []reflect.Type{reflect.TypeOf((*error)(nil)).Elem()}
+	twins := wrapRich(combined)
+	// A cell's error seen by compiled code keeps its Unwrap, Is and As methods, and fmt sees Error and
+	// GoString (see methodwrap.go). The interpreter's key of its error wrapper is in its table of package "".
+	wrapTypes, twinSyms := methodWrappers(s.i.Symbols("")[""]["_error"])
+	for k, v := range wrapTypes {
+		combined[k] = v
+	}
+	for k, v := range twinSyms {
+		twins[k] = v
+	}
+	out[twinsPath+"/"+path.Base(twinsPath)] = twins
 	out["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(combined)}
 	for p := range shimmed {
 		delete(out, p+"/"+p) // empty tables: their generic functions come from the prelude
@@ -714,13 +726,14 @@ func errorsAs(err error, target any) (found bool) {
 	walk = func(e error) bool {
 		for e != nil {
 			v := reflect.ValueOf(e)
-			if v.Kind() == reflect.Struct || (v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct) {
-				if f := reflect.Indirect(v).FieldByName("IValue"); f.IsValid() && f.CanInterface() && f.Interface() != nil {
-					v = reflect.ValueOf(f.Interface()) // the interpreter's wrapper of a cell's error
-				}
+			if inner, ok := wrappedValue(e); ok && inner != nil {
+				v = reflect.ValueOf(inner) // the interpreter's wrapper of a cell's error
 			}
 			if v.Type() == want || (want.Kind() != reflect.Interface && v.Type().AssignableTo(want)) {
 				tv.Elem().Set(v)
+				return true
+			}
+			if as, ok := e.(interface{ As(any) bool }); ok && as.As(target) {
 				return true
 			}
 			switch u := e.(type) {
