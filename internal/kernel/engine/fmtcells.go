@@ -75,6 +75,15 @@ func (s *Session) fmtFuncs() interp.Exports {
 	for _, v := range funcs {
 		mapped[v] = fmtMapTypes()
 	}
+	// Errorf sees a cell's error through the error interface first, so that %w wraps it with its Unwrap, Is
+	// and As (see methodwrap.go); its arguments keep every method (Go refuses a value whose Error is the
+	// pointer's).
+	errorf := reflect.ValueOf(func(format string, a ...any) error {
+		format, a = s.formatArgs(format, a)
+		return fmt.Errorf(format, a...)
+	})
+	funcs["Errorf"] = errorf
+	mapped[errorf] = append([]reflect.Type{reflect.TypeFor[error]()}, fmtMapTypes()...)
 	// The key names package fmt (Use takes the path's directory, cleaned, and its last element) without
 	// being "fmt/fmt", which would make Use bind fmt's and log's functions to the interpreter's own again.
 	return interp.Exports{"fmt/./fmt": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
@@ -172,7 +181,11 @@ func ptrReceiver(text string) bool {
 // fmtArgs rewrites a format and its arguments (see above). A format with explicit argument indexes
 // (%[1]d) is left as it is.
 func (s *Session) fmtArgs(format string, a []any) (string, []any) {
-	a = s.printArgs(a)
+	return s.formatArgs(format, s.printArgs(a))
+}
+
+// formatArgs is fmtArgs without printArgs.
+func (s *Session) formatArgs(format string, a []any) (string, []any) {
 	if !strings.Contains(format, "%") || len(a) == 0 {
 		return format, a
 	}
@@ -214,7 +227,15 @@ func (s *Session) fmtArgs(format string, a []any) (string, []any) {
 			b.WriteString("%" + flags + rest + string(verb))
 			continue
 		}
-		if _, ok := a[arg].(fmt.Formatter); ok && verb != 'T' { // fmt calls its Format for every verb
+		if nm, ok := a[arg].(named); ok { // see rewriteTypeNames
+			out[arg] = nm.v
+			if verb == 'T' {
+				out[arg] = nm.name
+				verb = 's'
+			}
+			b.WriteString("%" + flags + rest + string(verb))
+			changed = true
+		} else if _, ok := a[arg].(fmt.Formatter); ok && verb != 'T' { // fmt calls its Format for every verb
 			b.WriteString("%" + flags + rest + string(verb))
 		} else if text, ok := s.fmtArg(a[arg], verb, flags); ok {
 			out[arg] = text

@@ -236,6 +236,7 @@ func (s *Session) symbols() interp.Exports {
 		"RandN":     reflect.ValueOf(randN),
 		"ErrorsAs":  reflect.ValueOf(errorsAs),
 		"StdLogger": reflect.ValueOf(cellog.Std),
+		"Named":     reflect.ValueOf(func(name string, v any) any { return named{name, v} }),
 		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
 			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
 				v := reflect.ValueOf(p).Elem()
