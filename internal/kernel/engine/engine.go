@@ -21,7 +21,9 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"reflect"
 	"runtime"
@@ -342,6 +344,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 		s.exitMu.Unlock()
 	}()
 	if err := reservedNames(src, c); err != nil {
+		return nil, err
+	}
+	if err := s.checkFuncIndex(src, c); err != nil {
 		return nil, err
 	}
 	info := c.Analyze()
@@ -735,6 +740,74 @@ func reservedNames(src string, c *cell.Cell) error {
 		}
 	})
 	return err
+}
+
+// checkFuncIndex refuses, with Go's message, a function that is not generic written with type arguments
+// (plain[int](1)): the interpreter ignored them.
+func (s *Session) checkFuncIndex(src string, c *cell.Cell) error {
+	var err error
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			if err != nil {
+				return false
+			}
+			var x ast.Expr
+			var lbrack token.Pos
+			switch ix := n.(type) {
+			case *ast.IndexExpr:
+				x, lbrack = ix.X, ix.Lbrack
+			case *ast.IndexListExpr:
+				x, lbrack = ix.X, ix.Lbrack
+			default:
+				return true
+			}
+			id, ok := x.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if fd := s.plainFunc(c, id); fd != nil {
+				pos := p.FileSet.Position(lbrack)
+				err = compileError(src, pos.Line, pos.Column, fmt.Sprintf("cannot index %s (value of type %s)", id.Name, types.ExprString(fd.Type)))
+			}
+			return true
+		}
+	})
+	return err
+}
+
+// plainFunc returns the declaration of the function id names, declared by the cell or the session, when
+// it has no type parameters; nil for anything else.
+func (s *Session) plainFunc(c *cell.Cell, id *ast.Ident) *ast.FuncDecl {
+	var fd *ast.FuncDecl
+	if id.Obj != nil {
+		fd, _ = id.Obj.Decl.(*ast.FuncDecl)
+	} else {
+		for _, p := range c.Pieces {
+			for _, d := range p.Decls {
+				if f, ok := d.(*ast.FuncDecl); ok && f.Recv == nil && f.Name.Name == id.Name {
+					fd = f
+				}
+			}
+		}
+		if fd == nil {
+			if cellDecl(c, id.Name) != nil {
+				return nil
+			}
+			info, ok := s.names[id.Name]
+			if !ok || info.kind != kindFunc {
+				return nil
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+info.src, 0)
+			if err != nil || len(f.Decls) != 1 {
+				return nil
+			}
+			fd, _ = f.Decls[0].(*ast.FuncDecl)
+		}
+	}
+	if fd == nil || fd.Recv != nil || fd.Type.TypeParams != nil {
+		return nil
+	}
+	return fd
 }
 
 // genericTypedVar reports whether a declarations piece declares a variable of an instantiated generic type
