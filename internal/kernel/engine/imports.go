@@ -40,6 +40,9 @@ func (s *Session) importAll(ctx context.Context, src string, c *cell.Cell, info 
 			name = dotAlias(path) // its names are rewritten to alias.Name (see rewriteDotNames)
 		}
 		if shimmed[path] {
+			if name != path {
+				s.imported[name] = path // import s "slices": the stand-ins by that name too (see rewriteShims)
+			}
 			continue // provided by the prelude
 		}
 		if name == "_" {

@@ -461,25 +461,35 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 				cellImports[name] = path
 			}
 		}
-		isShim := func(sel *ast.SelectorExpr) bool {
+		// shimPkg returns the package of the stand-in a selector names (slices for slices.Sort, and for s.Sort
+		// after import s "slices").
+		shimPkg := func(sel *ast.SelectorExpr) (string, bool) {
 			id, ok := sel.X.(*ast.Ident)
 			if !ok || !unresolved[id] || declared[id.Name] {
-				return false
-			}
-			if _, standIn := s.generic[id.Name][sel.Sel.Name]; !shimmed[id.Name] && !standIn {
-				return false
+				return "", false
 			}
 			if _, ok := s.names[id.Name]; ok {
-				return false
+				return "", false
 			}
 			// The package the name stands for: imported by the cell, by the session, or imported for it.
-			path, ok := cellImports[id.Name]
-			if !ok {
-				if path, ok = s.imported[id.Name]; !ok {
+			path, imported := cellImports[id.Name]
+			if !imported {
+				if path, imported = s.imported[id.Name]; !imported {
 					path = s.autoImportPath(c, id.Name)
 				}
 			}
-			return path == standInPath(id.Name) || (shimmed[id.Name] && path == "")
+			pkg := id.Name
+			if imported && path != "" {
+				pkg = standInPkg(path)
+			}
+			if _, standIn := s.generic[pkg][sel.Sel.Name]; !shimmed[pkg] && !standIn {
+				return "", false
+			}
+			return pkg, path == standInPath(pkg) || (shimmed[pkg] && path == "")
+		}
+		isShim := func(sel *ast.SelectorExpr) bool {
+			_, ok := shimPkg(sel)
+			return ok
 		}
 		return func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && unresolved[id] && builtinShims[id.Name] != "" && !declared[id.Name] {
@@ -492,7 +502,8 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 			if call, ok := n.(*ast.CallExpr); ok {
 				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isShim(sel) {
 					// cmp.Or(vals...), slices.Concat(parts...): the stand-in taking the slice (see the prelude).
-					spread := "__golmSpread_" + sel.X.(*ast.Ident).Name + "_" + sel.Sel.Name
+					pkg, _ := shimPkg(sel)
+					spread := "__golmSpread_" + pkg + "_" + sel.Sel.Name
 					if _, ok := s.preludeResults[spread]; ok && call.Ellipsis.IsValid() {
 						spreads[sel] = spread
 						off := p.Start + p.Offset(call.Ellipsis)
@@ -524,27 +535,22 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 						}
 					}
 					if _, own := s.names[id.Name]; !own && slices.Contains(std.Generic[path], sel.Sel.Name) {
-						msg := noStandIn(id.Name, path, sel.Sel.Name)
-						if pkg := standInPkg(path); pkg != id.Name && s.generic[pkg][sel.Sel.Name].sig != "" {
-							// import c "cmp": the stand-ins go by the package's own name only.
-							msg = fmt.Sprintf("%s.%s: golm's stand-in for %s.%s is reached only by the package's own name: "+
-								"import %q without renaming it, and write %s.%s", id.Name, sel.Sel.Name, pkg, sel.Sel.Name, path, pkg, sel.Sel.Name)
-						}
-						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, msg)
+						problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, noStandIn(id.Name, path, sel.Sel.Name))
 					}
 				}
 				return true
 			}
 			id := sel.X.(*ast.Ident)
-			if _, ok := s.generic[id.Name][sel.Sel.Name]; !ok {
+			pkg, _ := shimPkg(sel)
+			if _, ok := s.generic[pkg][sel.Sel.Name]; !ok {
 				if problem == nil {
 					problem = compileError(src, p.FileSet.Position(sel.Pos()).Line, 0, fmt.Sprintf(
 						"%s.%s is not available in golm's interpreter, which has: %s",
-						id.Name, sel.Sel.Name, strings.Join(s.shimNames(id.Name), ", ")))
+						id.Name, sel.Sel.Name, strings.Join(s.shimNames(pkg), ", ")))
 				}
 				return true
 			}
-			name := "__golm_" + id.Name + "_" + sel.Sel.Name
+			name := "__golm_" + pkg + "_" + sel.Sel.Name
 			if spread, ok := spreads[sel]; ok {
 				name = spread
 			}
