@@ -382,6 +382,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteTypeNames(ctx, code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteTypeSwitches(ctx, code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
 		return nil, err
 	}

@@ -190,7 +190,9 @@ func (s *Session) symbols() interp.Exports {
 	twins := wrapRich(combined)
 	// A cell's error seen by compiled code keeps its Unwrap, Is and As methods, and fmt sees Error and
 	// GoString (see methodwrap.go). The interpreter's key of its error wrapper is in its table of package "".
-	wrapTypes, twinSyms := methodWrappers(s.i.Symbols("")[""]["_error"])
+	errKey := s.i.Symbols("")[""]["_error"]
+	wrapTypes, twinSyms := methodWrappers(errKey)
+	twinSyms["_"+switchErrorType.Name()] = errKey // a type switch's case error (see typeswitch.go)
 	for k, v := range wrapTypes {
 		combined[k] = v
 	}
@@ -237,6 +239,8 @@ func (s *Session) symbols() interp.Exports {
 		"ErrorsAs":  reflect.ValueOf(errorsAs),
 		"StdLogger": reflect.ValueOf(cellog.Std),
 		"Named":     reflect.ValueOf(func(name string, v any) any { return named{name, v} }),
+		"Error":     reflect.ValueOf((*switchError)(nil)),
+		"SwitchOn":  reflect.ValueOf(switchOn),
 		"ZeroUnless": reflect.ValueOf(func(ok bool, p any) bool {
 			if !ok { // a failed comma-ok: its value is the zero value (see rewriteCommaOKZero)
 				v := reflect.ValueOf(p).Elem()

@@ -573,6 +573,19 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"type-switch-cases": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func kind(v any) string {\n\tswitch v.(type) {\n\tcase error:\n\t\treturn \"error\"\n\t}\n\treturn \"other\"\n}",
+			"type rect struct{ w int }",
+			"func gen[T any](v T) string {\n\tswitch any(v).(type) {\n\tcase int:\n\t\treturn \"int\"\n\tcase rect:\n\t\treturn \"rect\"\n\t}\n\treturn \"other\"\n}")
+		v1, err1 := b.eval("kind(errors.New(\"x\"))")
+		b.must(t, "_ = gen(1)")
+		v2, err2 := b.eval("gen(rect{})")
+		if err1 != nil || err2 != nil || v1.Interface() == "error" || v2.Interface() == "rect" {
+			return fmt.Errorf("kind gave %v (%v), gen %v (%v)", v1, err1, v2, err2)
+		}
+		return nil
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")

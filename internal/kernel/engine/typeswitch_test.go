@@ -1,0 +1,27 @@
+package engine
+
+import "testing"
+
+// TestTypeSwitches runs type switches the interpreter got wrong (quirk type-switch-cases): case error with
+// a compiled error in an any; a switch on an error with cases of a cell's types (value and pointer), case
+// error and case nil; and switch any(v).(type) in a generic function instantiated with int first, then a
+// cell's type. The outputs are go run's.
+func TestTypeSwitches(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "type rect struct{ w int }\n\ntype myErr struct{}\n\nfunc (*myErr) Error() string { return \"mine\" }\n\n" +
+			"func describe(v any) string {\n\tswitch x := v.(type) {\n\tcase nil:\n\t\treturn \"nil\"\n\tcase error:\n\t\treturn \"error \" + x.Error()\n" +
+			"\tcase fmt.Stringer:\n\t\treturn \"stringer \" + x.String()\n\t}\n\treturn \"other\"\n}\n\n" +
+			"func mine(err error) string {\n\tswitch e := err.(type) {\n\tcase *myErr:\n\t\treturn \"myErr\"\n\tcase error:\n\t\treturn \"error \" + e.Error()\n\t}\n\treturn \"nil\"\n}\n\n" +
+			"func kind[T any](v T) string {\n\tswitch any(v).(type) {\n\tcase int:\n\t\treturn \"int\"\n\tcase rect:\n\t\treturn \"rect\"\n\t}\n\treturn \"other\"\n}"},
+		{code: "fmt.Println(describe(errors.New(\"boom\")), describe(time.Second), describe(nil), describe(3))",
+			stdout: "error boom stringer 1s nil other\n"},
+		{code: "fmt.Println(mine(&myErr{}), mine(errors.New(\"x\")), mine(fmt.Errorf(\"w: %w\", &myErr{})), mine(nil))",
+			stdout: "myErr error x error w: mine nil\n"},
+		{code: "fmt.Println(kind(1), kind(rect{}), kind(\"s\"))", stdout: "int rect other\n"},
+		{code: "type valErr struct{ code int }\n\nfunc (v valErr) Error() string { return \"val\" }\n\n" +
+			"func which(err error) string {\n\tswitch e := err.(type) {\n\tcase valErr:\n\t\treturn fmt.Sprint(\"val \", e.code)\n" +
+			"\tcase *myErr:\n\t\treturn \"ptr \" + e.Error()\n\tcase nil:\n\t\treturn \"nil\"\n\tdefault:\n\t\treturn \"other \" + e.Error()\n\t}\n}\n" +
+			"fmt.Println(which(valErr{3}), which(&myErr{}), which(nil), which(errors.New(\"z\")))", stdout: "val 3 ptr mine nil other z\n"},
+		{code: "var err error = fmt.Errorf(\"w: %w\", &myErr{})\nswitch e := err.(type) {\ncase error:\n\tfmt.Println(\"top\", e)\n}", stdout: "top w: mine\n"},
+	})
+}
