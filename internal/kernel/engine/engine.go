@@ -385,6 +385,12 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteTypeSwitches(ctx, code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteMethodExprs(code, c)); err != nil {
+		return nil, err
+	}
+	if err := reparse(s.rewriteMethodValues(ctx, code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
 		return nil, err
 	}

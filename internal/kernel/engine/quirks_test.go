@@ -586,6 +586,23 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"method-expression": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type N int", "func (n N) Double() int { return int(n) * 2 }", "func f() int {\n\td := N.Double\n\treturn d(3)\n}")
+		if v, err := b.eval("f()"); err == nil {
+			return fmt.Errorf("f() gave %v", v)
+		}
+		return nil
+	},
+	"method-value-copy": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type acc struct{ n int }", "func (a acc) get() int { return a.n }",
+			"func f() int {\n\tx := acc{1}\n\tg := x.get\n\tx.n = 9\n\treturn g()\n}")
+		if v, err := b.eval("f()"); err != nil || v.Interface() != 9 {
+			return fmt.Errorf("f() gave %v, %v", v, err)
+		}
+		return nil
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")
