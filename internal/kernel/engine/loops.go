@@ -163,6 +163,20 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 				name := fmt.Sprintf("__golm_a%d", i)
 				names, values, args = append(names, name), append(values, p.Text(a)), append(args, name)
 			}
+			if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok && len(names) == 0 {
+				// defer func() { ... }(): the interpreter makes the literal when the call runs, so that it sees
+				// the variables' last values (a loop's i); made at the defer, in a function of its own (a
+				// function made in the deferring one would deadlock when called by its defers).
+				n++
+				dn := fmt.Sprintf("__golm_d%d", n)
+				edits = append(edits, srcEdit{
+					start: p.Start + p.Offset(d.Pos()),
+					end:   p.Start + p.Offset(d.End()),
+					text: dn + " := func() func() { return func() { " + p.Text(lit) + "(" + strings.Join(args, ", ") +
+						") } }(); defer " + dn + "()",
+				})
+				return true
+			}
 			if len(names) == 0 {
 				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 					if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil && s.pkgPath(id.Name) != "" {
@@ -198,10 +212,12 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 			switch x := node.(type) {
 			case *ast.FuncDecl:
 				if x.Body != nil {
+					edits = append(edits, deferredLiterals(p, x.Body)...)
 					ast.Inspect(x.Body, visit)
 				}
 				return false
 			case *ast.FuncLit:
+				edits = append(edits, deferredLiterals(p, x.Body)...)
 				ast.Inspect(x.Body, visit)
 				return false
 			}
@@ -209,6 +225,61 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 		}
 	})
 	return applyEdits(src, edits)
+}
+
+// deferredLiterals makes the function literals that a function body keeps in a variable it defers (f :=
+// func() {...}; defer f()) in a function of their own: f := func() func() { return func() {...} }(). The
+// interpreter holds a function's frame locked while it runs its deferred calls, and a function literal
+// made in that frame locks it when it returns: the cell hung (quirk defer-closure-deadlock).
+func deferredLiterals(p *cell.Piece, body *ast.BlockStmt) []srcEdit {
+	deferred := map[*ast.Object]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false // its own body, its own frame
+		case *ast.DeferStmt:
+			if id, ok := ast.Unparen(x.Call.Fun).(*ast.Ident); ok && id.Obj != nil && id.Obj.Kind == ast.Var {
+				deferred[id.Obj] = true
+			}
+		}
+		return true
+	})
+	if len(deferred) == 0 {
+		return nil
+	}
+	var edits []srcEdit
+	wrap := func(lit *ast.FuncLit) {
+		start, end := p.Start+p.Offset(lit.Pos()), p.Start+p.Offset(lit.End())
+		edits = append(edits, srcEdit{start: start, end: start, text: "func() " + p.Text(lit.Type) + " { return "},
+			srcEdit{start: end, end: end, text: " }()"})
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			for i, l := range x.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || i >= len(x.Rhs) || id.Obj == nil && x.Tok == token.DEFINE {
+					continue
+				}
+				obj := id.Obj
+				if lit, isLit := x.Rhs[i].(*ast.FuncLit); isLit && obj != nil && deferred[obj] && !strings.Contains(p.Text(lit.Type), "\n") {
+					wrap(lit)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range x.Names {
+				if i < len(x.Values) && deferred[id.Obj] {
+					if lit, isLit := x.Values[i].(*ast.FuncLit); isLit && !strings.Contains(p.Text(lit.Type), "\n") {
+						wrap(lit)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return edits
 }
 
 // recovers reports whether a deferred function is a named function or a method whose body calls recover:

@@ -603,6 +603,29 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"defer-literal-late": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "var got []int", "func f() {\n\tfor i := 0; i < 2; i++ {\n\t\ti := i\n\t\tdefer func() { got = append(got, i) }()\n\t}\n}", "f()")
+		if v, err := b.eval("got[0] == got[1]"); err != nil || v.Interface() != true {
+			return fmt.Errorf("the deferred literals saw %v (%v)", v, err)
+		}
+		return nil
+	},
+	"defer-closure-deadlock": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "func f() int {\n\tg := func() {}\n\tdefer g()\n\treturn 1\n}")
+		done := make(chan error, 1)
+		go func() { // left blocked while the interpreter deadlocks
+			_, err := b.eval("f()")
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return fmt.Errorf("f() returned (%v)", err)
+		case <-time.After(2 * time.Second):
+			return nil
+		}
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")
