@@ -391,6 +391,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteMethodValues(ctx, code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewritePromotedCalls(ctx, code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
 		return nil, err
 	}

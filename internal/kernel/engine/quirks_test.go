@@ -626,6 +626,16 @@ var quirkProbes = map[string]func(t *testing.T) error{
 			return nil
 		}
 	},
+	"embedded-interface-method": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type greeter interface{ greet() string }", "type animal struct{ name string }",
+			"func (a animal) greet() string { return a.name }", "type service struct {\n\tgreeter\n\tid int\n}",
+			"func f() string {\n\ts := service{greeter: animal{\"rex\"}, id: 1}\n\treturn s.greet()\n}")
+		if v, err := b.eval("f()"); err == nil {
+			return fmt.Errorf("f() gave %v", v)
+		}
+		return nil
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")
