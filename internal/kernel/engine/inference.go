@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"github.com/golm-dev/golm/internal/cell"
@@ -32,7 +33,7 @@ func (s *Session) rewriteGenericCalls(ctx context.Context, src string, c *cell.C
 				return true
 			}
 			fd := s.genericDecl(c, id)
-			if fd == nil || !funcResultParam(fd) {
+			if fd == nil || !funcResultParam(fd) && !variadicTypeParam(fd) {
 				return true
 			}
 			names, bind, ok := s.inferTypeArgs(ctx, src, c, fd, call)
@@ -64,20 +65,38 @@ func (s *Session) inferTypeArgs(ctx context.Context, src string, c *cell.Cell, f
 		}
 	}
 	var params []ast.Expr
+	var variadic ast.Expr // the element type of a final ...T parameter
 	for _, f := range fd.Type.Params.List {
-		if _, variadic := f.Type.(*ast.Ellipsis); variadic {
-			return nil, nil, false
+		if e, ok := f.Type.(*ast.Ellipsis); ok {
+			variadic = e.Elt
+			continue
 		}
 		for range max(1, len(f.Names)) {
 			params = append(params, f.Type)
 		}
 	}
-	if len(params) != len(call.Args) || call.Ellipsis.IsValid() {
+	if call.Ellipsis.IsValid() || len(call.Args) < len(params) || variadic == nil && len(call.Args) != len(params) {
 		return nil, nil, false
 	}
+	for len(params) < len(call.Args) {
+		params = append(params, variadic)
+	}
+	// Untyped literals bind last, the one of the largest kind first (Sum(1, 2.5) is Sum[float64], as in Go).
+	args := make([]int, len(call.Args))
+	for i := range args {
+		args[i] = i
+	}
+	rank := func(a ast.Expr) int {
+		if lit, ok := ast.Unparen(a).(*ast.BasicLit); ok {
+			return map[token.Token]int{token.IMAG: 4, token.FLOAT: 3, token.CHAR: 2, token.INT: 1}[lit.Kind]
+		}
+		return 0
+	}
+	sort.SliceStable(args, func(i, j int) bool { return rank(call.Args[args[i]]) > rank(call.Args[args[j]]) })
 	bind := map[string]string{}
-	for _, untyped := range []bool{false, true} { // an untyped literal's default type binds last
-		for i, a := range call.Args {
+	for _, untyped := range []bool{false, true} {
+		for _, i := range args {
+			a := call.Args[i]
 			if isUntyped(a) != untyped {
 				continue
 			}
@@ -210,6 +229,31 @@ func funcResultParam(fd *ast.FuncDecl) bool {
 	return false
 }
 
+// variadicTypeParam reports whether a generic function's final parameter is ...T with T a type parameter
+// (the interpreter cannot infer T from the arguments: undefined type for T).
+func variadicTypeParam(fd *ast.FuncDecl) bool {
+	list := fd.Type.Params.List
+	if len(list) == 0 {
+		return false
+	}
+	e, ok := list[len(list)-1].Type.(*ast.Ellipsis)
+	if !ok {
+		return false
+	}
+	id, ok := e.Elt.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	for _, f := range fd.Type.TypeParams.List {
+		for _, n := range f.Names {
+			if n.Name == id.Name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // isUntyped reports whether an argument is an untyped constant literal (its default type binds only where
 // no other argument does).
 func isUntyped(a ast.Expr) bool {
@@ -239,11 +283,21 @@ func (s *Session) argType(ctx context.Context, src string, c *cell.Cell, a ast.E
 		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (intTypes[id.Name] || id.Name == "string" || id.Name == "float64" || id.Name == "float32") {
 			return id
 		}
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (id.Obj == nil || id.Obj.Kind == ast.Typ) {
+			if ts := s.typeSpec(c, id.Name); ts != nil && ts.TypeParams == nil {
+				return id // a conversion to a type of the cell or the session: Celsius(20)
+			}
+		}
 	case *ast.IndexExpr: // fs[0], m[k]
 		return elemType(s.argType(ctx, src, c, x.X, depth+1))
 	case *ast.SelectorExpr: // a compiled function (strconv.Itoa) or a session value's field or method
 		return s.valueTypeExpr(ctx, src, x)
 	case *ast.Ident:
+		if (x.Name == "true" || x.Name == "false") && x.Obj == nil && cellDecl(c, x.Name) == nil {
+			if _, own := s.names[x.Name]; !own {
+				return ast.NewIdent("bool")
+			}
+		}
 		var decl any
 		if x.Obj != nil {
 			decl = x.Obj.Decl
