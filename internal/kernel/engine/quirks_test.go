@@ -636,6 +636,16 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"generic-literal-flow": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type pair[K comparable, V any] struct {\n\tkey K\n\tval V\n}", "var got []string",
+			"func a() {\n\tp := pair[string, int]{\"a\", 1}\n\tgot = append(got, \"a1 \"+p.key)\n\tq := pair[string, int]{\"b\", 2}\n\tgot = append(got, \"a2 \"+q.key)\n}",
+			"a()")
+		if v, err := b.eval("len(got)"); err != nil || v.Interface() == 2 {
+			return fmt.Errorf("a() ran %v statements (%v)", v, err)
+		}
+		return nil
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")
