@@ -24,8 +24,8 @@ import (
 //     cell's value out of the wrapper when it has one of those types (its variable is made an error again
 //     in the clauses where Go gives it the switch's type, default and a case of several types, none of them
 //     a cell's; not in case nil, where it is nil);
-//   - gives a switch on any(v) in a generic function a variable, which it then uses in each case, as Go
-//     requires.
+//   - gives a switch on any(v) in a generic function, and one through SwitchOn, a variable, which it then
+//     uses in each case, as Go requires (without one, the interpreter matches neither).
 
 // switchError is the interface a type switch's case error becomes.
 type switchError interface{ Error() string }
@@ -103,7 +103,7 @@ func (s *Session) rewriteTypeSwitches(ctx context.Context, src string, c *cell.C
 						edits = append(edits, srcEdit{start: start, end: start, text: "__golm.SwitchOn("},
 							srcEdit{start: end, end: end, text: ", " + strings.Join(vals, ", ") + ")"})
 					}
-					if es, ok := x.Assign.(*ast.ExprStmt); ok && generic && anyConversion(es.X) {
+					if es, ok := x.Assign.(*ast.ExprStmt); ok && (generic && anyConversion(es.X) || onError) {
 						off := p.Start + p.Offset(es.Pos())
 						edits = append(edits, srcEdit{start: off, end: off, text: switchVar + " := "})
 						for _, cc := range x.Body.List {

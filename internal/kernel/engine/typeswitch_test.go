@@ -22,6 +22,7 @@ func TestTypeSwitches(t *testing.T) {
 			"func which(err error) string {\n\tswitch e := err.(type) {\n\tcase valErr:\n\t\treturn fmt.Sprint(\"val \", e.code)\n" +
 			"\tcase *myErr:\n\t\treturn \"ptr \" + e.Error()\n\tcase nil:\n\t\treturn \"nil\"\n\tdefault:\n\t\treturn \"other \" + e.Error()\n\t}\n}\n" +
 			"fmt.Println(which(valErr{3}), which(&myErr{}), which(nil), which(errors.New(\"z\")))", stdout: "val 3 ptr mine nil other z\n"},
+		{code: "func t2() {\n\tvar e error = &myErr{}\n\tswitch e.(type) {\n\tcase *myErr:\n\t\tfmt.Println(\"ptr\")\n\tdefault:\n\t\tfmt.Println(\"other\")\n\t}\n}\nt2()", stdout: "ptr\n"},
 		{code: "var err error = fmt.Errorf(\"w: %w\", &myErr{})\nswitch e := err.(type) {\ncase error:\n\tfmt.Println(\"top\", e)\n}", stdout: "top w: mine\n"},
 	})
 }
