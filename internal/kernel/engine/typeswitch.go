@@ -20,7 +20,8 @@ import (
 //     method, which the interpreter matches for compiled errors and the engine's wrappers, not for a cell's
 //     value in an any (nor does a case listing both, case error, Error, match either): so only in a switch
 //     without a case of a cell's type, where the errors are likely compiled ones, or on an error (below);
-//   - gives a switch on an error with cases of a cell's types the value through SwitchOn, which takes the
+//   - gives a switch on an error with cases of a cell's types, and an assertion of an error to a cell's
+//     type (e.(NotFound), which panicked for a struct value), the value through SwitchOn, which takes the
 //     cell's value out of the wrapper when it has one of those types (its variable is made an error again
 //     in the clauses where Go gives it the switch's type, default and a case of several types, none of them
 //     a cell's; not in case nil, where it is nil);
@@ -41,6 +42,15 @@ func (s *Session) rewriteTypeSwitches(ctx context.Context, src string, c *cell.C
 		visit = func(generic bool) func(ast.Node) bool {
 			return func(n ast.Node) bool {
 				switch x := n.(type) {
+				case *ast.TypeAssertExpr:
+					// e.(NotFound), e an error: the same defect as a switch's case, the same remedy.
+					if x.Type != nil && s.namesCellType(c, x.Type) {
+						if id, ok := s.argType(ctx, src, c, x.X, 0).(*ast.Ident); ok && id.Name == "error" && !s.declares(c, "error") {
+							start, end := p.Start+p.Offset(x.X.Pos()), p.Start+p.Offset(x.X.End())
+							edits = append(edits, srcEdit{start: start, end: start, text: "__golm.SwitchOn("},
+								srcEdit{start: end, end: end, text: ", *new(" + p.Text(x.Type) + "))"})
+						}
+					}
 				case *ast.FuncDecl:
 					if x.Body != nil {
 						ast.Inspect(x.Body, visit(x.Type.TypeParams != nil))
@@ -140,14 +150,15 @@ func switchGuard(x *ast.TypeSwitchStmt) ast.Expr {
 
 // switchOn is the runtime package's SwitchOn: the value a type switch on an error sees, the value of a
 // cell's type inside the interpreter's wrapper where it has the type of one of the cases (given as values
-// of those types), else err.
-func switchOn(err error, cases ...any) any {
+// of those types), else err. It takes an any: the interpreter holds a cell's struct value in an error
+// bare, and could not pass it as an error.
+func switchOn(err any, cases ...any) any {
 	if err == nil {
 		return nil
 	}
 	inner, ok := wrappedValue(err)
 	if !ok || inner == nil {
-		return err
+		inner = err // a struct value of a cell's type is held bare
 	}
 	for _, c := range cases {
 		if reflect.TypeOf(c) == reflect.TypeOf(inner) {

@@ -4,7 +4,7 @@ import "testing"
 
 // TestTypeSwitches runs type switches the interpreter got wrong (quirk type-switch-cases): case error with
 // a compiled error in an any; a switch on an error with cases of a cell's types (value and pointer), case
-// error and case nil; and switch any(v).(type) in a generic function instantiated with int first, then a
+// error and case nil; assertions of an error to a cell's types; and switch any(v).(type) in a generic function instantiated with int first, then a
 // cell's type. The outputs are go run's.
 func TestTypeSwitches(t *testing.T) {
 	runCells(t, []cellCase{
@@ -23,6 +23,9 @@ func TestTypeSwitches(t *testing.T) {
 			"\tcase *myErr:\n\t\treturn \"ptr \" + e.Error()\n\tcase nil:\n\t\treturn \"nil\"\n\tdefault:\n\t\treturn \"other \" + e.Error()\n\t}\n}\n" +
 			"fmt.Println(which(valErr{3}), which(&myErr{}), which(nil), which(errors.New(\"z\")))", stdout: "val 3 ptr mine nil other z\n"},
 		{code: "func t2() {\n\tvar e error = &myErr{}\n\tswitch e.(type) {\n\tcase *myErr:\n\t\tfmt.Println(\"ptr\")\n\tdefault:\n\t\tfmt.Println(\"other\")\n\t}\n}\nt2()", stdout: "ptr\n"},
+		{code: "type notFound struct {\n\tname string\n\tn    int\n}\n\nfunc (e notFound) Error() string { return e.name + \" not found\" }\n\n" +
+			"func t3() {\n\tvar e error = notFound{\"x\", 1}\n\tn, ok := e.(notFound)\n\tfmt.Println(n, ok, n.name, e.(notFound).n)\n\tvar e2 error = &myErr{}\n\t_, ok2 := e2.(notFound)\n\tm, ok3 := e2.(*myErr)\n\tfmt.Println(ok2, ok3, m)\n}\nt3()",
+			stdout: "x not found true x 1\nfalse true mine\n"},
 		{code: "var err error = fmt.Errorf(\"w: %w\", &myErr{})\nswitch e := err.(type) {\ncase error:\n\tfmt.Println(\"top\", e)\n}", stdout: "top w: mine\n"},
 	})
 }
