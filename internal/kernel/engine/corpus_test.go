@@ -21,10 +21,8 @@ import (
 // cell, the body of main in the next), with the reason. A listed program that matches fails the test, so
 // that the entry goes when the difference does.
 var corpusDiffs = map[string]string{
-	// README, "Known limits", lists what golm still does differently.
-	"labels/split": "goto to a label of a cell's top-level statement (retry: i++ ... goto retry): golm runs a " +
-		"cell's top-level statements in pieces, and the interpreter finds no label across them; in a function " +
-		"(the program whole) it works",
+	// None now: every program prints what go run prints, whole and split (README, "Known limits", lists
+	// what golm still does differently).
 }
 
 // TestCorpus runs each program of testdata/corpus (one per topic of a Go tutorial) with go run's toolchain

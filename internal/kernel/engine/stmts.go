@@ -45,9 +45,24 @@ func needsWrapping(st ast.Stmt) bool {
 // runStmts evaluates top-level statements of a piece in order: runs of simple statements together, and each
 // statement that needs it in a function of its own.
 func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts []ast.Stmt) error {
+	gotoRuns := gotoRuns(stmts)
 	for i := 0; i < len(stmts); {
 		st := stmts[i]
 		line := p.FileSet.Position(st.Pos()).Line
+		if end, ok := gotoRuns[i]; ok {
+			// A goto and its label among the top-level statements: they run in one function.
+			s.blocks++
+			name := fmt.Sprintf("__golm_b%d", s.blocks)
+			text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[end].End())]
+			if _, err := s.eval(ctx, src, pad(line-1)+"func "+name+"() {\n"+text+"\n}"); err != nil {
+				return err
+			}
+			if _, err := s.eval(ctx, src, pad(line)+name+"()"); err != nil {
+				return err
+			}
+			i = end + 1
+			continue
+		}
 		if r, ok := st.(*ast.ReturnStmt); ok { // a return ends the cell (see body.go)
 			if len(r.Results) > 0 {
 				pos := p.FileSet.Position(r.Pos())
@@ -86,7 +101,7 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 			continue
 		}
 		j := i + 1
-		for j < len(stmts) && !needsWrapping(stmts[j]) && !commaOK(stmts[j]) && !isReturn(stmts[j]) {
+		for j < len(stmts) && !needsWrapping(stmts[j]) && !commaOK(stmts[j]) && !isReturn(stmts[j]) && !isRunStart(gotoRuns, j) {
 			j++
 		}
 		text := p.Src[p.Offset(st.Pos()):p.Offset(stmts[j-1].End())]
@@ -102,6 +117,76 @@ func (s *Session) runStmts(ctx context.Context, src string, p *cell.Piece, stmts
 		i = j
 	}
 	return nil
+}
+
+// gotoRuns finds the runs of top-level statements that hold a label and a goto to it (retry: i++; if i <
+// 3 { goto retry }), which the interpreter cannot join when they run apart: by the index of the first, the
+// index of the last. A run that declares a variable at its top (which later statements would not see, run
+// in a function) or returns is left out: golm then says the label is undefined, as before.
+func gotoRuns(stmts []ast.Stmt) map[int]int {
+	labels := map[string]int{}
+	for i, st := range stmts {
+		if l, ok := st.(*ast.LabeledStmt); ok {
+			labels[l.Label.Name] = i
+		}
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	type run struct{ first, last int }
+	var runs []run
+	for i, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO && b.Label != nil {
+				if at, ok := labels[b.Label.Name]; ok && at != i {
+					runs = append(runs, run{min(at, i), max(at, i)})
+				}
+			}
+			return true
+		})
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].first < runs[j].first })
+	out := map[int]int{}
+	cur := runs[0]
+	flush := func() {
+		for _, st := range stmts[cur.first : cur.last+1] {
+			if isReturn(st) || hasReturn(st) {
+				return
+			}
+			switch x := st.(type) {
+			case *ast.AssignStmt:
+				if x.Tok == token.DEFINE {
+					return
+				}
+			case *ast.DeclStmt:
+				return
+			case *ast.LabeledStmt:
+				if a, ok := x.Stmt.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+					return
+				}
+			}
+		}
+		out[cur.first] = cur.last
+	}
+	for _, r := range runs[1:] {
+		if r.first <= cur.last {
+			cur.last = max(cur.last, r.last)
+			continue
+		}
+		flush()
+		cur = r
+	}
+	flush()
+	return out
+}
+
+// isRunStart reports whether statement i starts one of gotoRuns' runs.
+func isRunStart(runs map[int]int, i int) bool {
+	_, ok := runs[i]
+	return ok
 }
 
 func isReturn(st ast.Stmt) bool {
