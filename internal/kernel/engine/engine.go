@@ -397,6 +397,9 @@ func (s *Session) run(ctx context.Context, src string, c *cell.Cell) (*Result, e
 	if err := reparse(s.rewriteGenericLiterals(code, c)); err != nil {
 		return nil, err
 	}
+	if err := reparse(s.rewriteErrorValues(ctx, code, c)); err != nil {
+		return nil, err
+	}
 	if err := reparse(s.rewriteRangeFuncs(ctx, code, c)); err != nil {
 		return nil, err
 	}

@@ -646,6 +646,14 @@ var quirkProbes = map[string]func(t *testing.T) error{
 		}
 		return nil
 	},
+	"error-var-struct": func(t *testing.T) error {
+		b := newBare(t)
+		b.must(t, "type nf struct{ a, b int }", "func (e nf) Error() string { return \"nf\" }", "var e error = nf{1, 2}")
+		if v, err := b.eval("errors.Is(e, e)"); err == nil {
+			return fmt.Errorf("errors.Is(e, e) gave %v", v)
+		}
+		return nil
+	},
 	"not-case": func(t *testing.T) error {
 		b := newBare(t)
 		b.must(t, "func nc() string {\n\tswitch {\n\tcase !q.Yes:\n\t\treturn \"taken\"\n\t}\n\treturn \"not taken\"\n}")

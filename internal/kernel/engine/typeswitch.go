@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"go/ast"
+	"go/token"
 	"reflect"
 	"strings"
 
@@ -226,3 +227,51 @@ func (s *Session) declares(c *cell.Cell, name string) bool {
 
 // switchErrorType is switchError's reflect type, for the runtime package's table.
 var switchErrorType = reflect.TypeFor[switchError]()
+
+// rewriteErrorValues writes a struct value of a cell's type given to a variable of type error (var e error =
+// NotFound{...}, e = NotFound{...}) as returned by a function, func() error { return NotFound{...} }(): the
+// interpreter held the struct bare in the variable, and compiled code given it panicked (Call using struct
+// as type error) or printed its fields, where a function's result of type error is wrapped (quirk
+// error-var-struct).
+func (s *Session) rewriteErrorValues(ctx context.Context, src string, c *cell.Cell) string {
+	var edits []srcEdit
+	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
+		wrap := func(v ast.Expr) {
+			lit, ok := v.(*ast.CompositeLit)
+			if !ok || lit.Type == nil || !s.namesCellType(c, lit.Type) {
+				return
+			}
+			if _, plain := lit.Type.(*ast.Ident); !plain {
+				return
+			}
+			start, end := p.Start+p.Offset(lit.Pos()), p.Start+p.Offset(lit.End())
+			edits = append(edits, srcEdit{start: start, end: start, text: "func() error { return "},
+				srcEdit{start: end, end: end, text: " }()"})
+		}
+		isError := func(e ast.Expr) bool {
+			id, ok := e.(*ast.Ident)
+			return ok && id.Name == "error" && !s.declares(c, "error")
+		}
+		return func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.ValueSpec:
+				if x.Type != nil && isError(x.Type) {
+					for _, v := range x.Values {
+						wrap(v)
+					}
+				}
+			case *ast.AssignStmt:
+				if x.Tok != token.ASSIGN || len(x.Lhs) != len(x.Rhs) {
+					return true
+				}
+				for i, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok && isError(s.argType(ctx, src, c, id, 0)) {
+						wrap(x.Rhs[i])
+					}
+				}
+			}
+			return true
+		}
+	})
+	return applyEdits(src, edits)
+}

@@ -29,3 +29,13 @@ func TestTypeSwitches(t *testing.T) {
 		{code: "var err error = fmt.Errorf(\"w: %w\", &myErr{})\nswitch e := err.(type) {\ncase error:\n\tfmt.Println(\"top\", e)\n}", stdout: "top w: mine\n"},
 	})
 }
+
+// TestErrorVarStruct gives a struct value with value-receiver methods to a variable of type error and the
+// variable to compiled code (quirk error-var-struct): it panicked or printed the fields.
+func TestErrorVarStruct(t *testing.T) {
+	runCells(t, []cellCase{
+		{code: "type notFound struct {\n\tname string\n\tn    int\n}\n\nfunc (e notFound) Error() string { return e.name + \" not found\" }"},
+		{code: "var e error = notFound{\"x\", 1}\nfmt.Println(e, errors.Is(e, e))", stdout: "x not found true\n"},
+		{code: "func g() {\n\tvar e2 error\n\te2 = notFound{\"y\", 2}\n\tfmt.Println(e2, fmt.Errorf(\"w: %w\", e2))\n}\ng()", stdout: "y not found w: y not found\n"},
+	})
+}
