@@ -86,6 +86,10 @@ func TestCellTypesMethods(t *testing.T) {
 			{code: "s := fmt.Sprint(codeErr{1}) + fmt.Sprintln(both{2})\nfmt.Print(s)", stdout: "code 1both-error\n"},
 			{code: "n := node{1, &node{2, nil}}\nfmt.Printf(\"%v %T %T %v\\n\", n, n, &n, *n.next)", stdout: "n1 main.node *main.node n2\n"},
 		},
+		"log": {
+			{code: "var buf strings.Builder\nlog.SetOutput(&buf)\nlog.SetFlags(0)\nlog.Println(codeErr{3}, &pathErr{\"x\"}, both{1})\nlog.Print(codeErr{4})\nfmt.Print(buf.String())",
+				stdout: "code 3 bad x both-error\ncode 4\n"},
+		},
 		"errors": {
 			{code: "err := fmt.Errorf(\"lookup: %w\", NotFound{\"x\"})\nvar nf NotFound\nfmt.Println(errors.As(err, &nf), nf.Name)", stdout: "true x\n"},
 			{code: "err2 := fmt.Errorf(\"ctx: %w\", &wrapErr{\"mid\", &opErr{\"w\"}})\nvar oe *opErr\nvar we *wrapErr\nfmt.Println(errors.As(err2, &oe), oe.op, errors.As(err2, &we), we.msg)", stdout: "true w true mid\n"},

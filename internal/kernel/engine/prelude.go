@@ -276,12 +276,9 @@ func (s *Session) logFuncs() interp.Exports {
 		"Writer": reflect.ValueOf(l.Writer), "SetOutput": reflect.ValueOf(l.SetOutput), "Output": reflect.ValueOf(l.Output),
 	}
 	mapped := map[reflect.Value][]reflect.Type{}
-	if m, ok := stdlib.Symbols["."]["MapTypes"]; ok {
-		orig := m.Interface().(map[reflect.Value][]reflect.Type)
-		for name, v := range funcs {
-			if types, ok := orig[stdlib.Symbols["log/log"][name]]; ok {
-				mapped[v] = types
-			}
+	for name, v := range funcs {
+		if strings.HasPrefix(name, "Fatal") || strings.HasPrefix(name, "Panic") || strings.HasPrefix(name, "Print") {
+			mapped[v] = fmtMapTypes() // Error, String and GoString, as fmt's printing functions (methodwrap.go)
 		}
 	}
 	return interp.Exports{"log/log": funcs, ".": {"MapTypes": reflect.ValueOf(mapped)}}
