@@ -31,40 +31,40 @@ func (s *Session) fmtFuncs() interp.Exports {
 	out := s.opts.Stdout
 	funcs := map[string]reflect.Value{
 		"Print": reflect.ValueOf(func(a ...any) (int, error) {
-			return fmt.Fprint(out, s.printArgs(a)...)
+			return fmt.Fprint(out, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Println": reflect.ValueOf(func(a ...any) (int, error) {
-			return fmt.Fprintln(out, s.printArgs(a)...)
+			return fmt.Fprintln(out, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Printf": reflect.ValueOf(func(format string, a ...any) (int, error) {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Fprintf(out, format, a...)
 		}),
 		"Sprint": reflect.ValueOf(func(a ...any) string {
-			return fmt.Sprint(s.printArgs(a)...)
+			return fmt.Sprint(plainGoStringers(s.printArgs(a))...)
 		}),
 		"Sprintln": reflect.ValueOf(func(a ...any) string {
-			return fmt.Sprintln(s.printArgs(a)...)
+			return fmt.Sprintln(plainGoStringers(s.printArgs(a))...)
 		}),
 		"Sprintf": reflect.ValueOf(func(format string, a ...any) string {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Sprintf(format, a...)
 		}),
 		"Fprint": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
-			return fmt.Fprint(w, s.printArgs(a)...)
+			return fmt.Fprint(w, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) {
-			return fmt.Fprintln(w, s.printArgs(a)...)
+			return fmt.Fprintln(w, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Fprintf": reflect.ValueOf(func(w io.Writer, format string, a ...any) (int, error) {
 			format, a = s.fmtArgs(format, a)
 			return fmt.Fprintf(w, format, a...)
 		}),
 		"Append": reflect.ValueOf(func(b []byte, a ...any) []byte {
-			return fmt.Append(b, s.printArgs(a)...)
+			return fmt.Append(b, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Appendln": reflect.ValueOf(func(b []byte, a ...any) []byte {
-			return fmt.Appendln(b, s.printArgs(a)...)
+			return fmt.Appendln(b, plainGoStringers(s.printArgs(a))...)
 		}),
 		"Appendf": reflect.ValueOf(func(b []byte, format string, a ...any) []byte {
 			format, a = s.fmtArgs(format, a)
@@ -99,6 +99,27 @@ func (s *Session) printArgs(a []any) []any {
 				out = append([]any(nil), a...)
 			}
 			out[i] = y
+		}
+	}
+	if out == nil {
+		return a
+	}
+	return out
+}
+
+// plainGoStringers gives Print, Println and the like, which never call GoString, the value inside a
+// wrapper whose only method is GoString, rather than the wrapper.
+func plainGoStringers(a []any) []any {
+	var out []any
+	for i, x := range a {
+		if !goStringOnly(x) {
+			continue
+		}
+		if inner, ok := wrappedValue(x); ok {
+			if out == nil {
+				out = append([]any(nil), a...)
+			}
+			out[i] = inner
 		}
 	}
 	if out == nil {
@@ -226,6 +247,12 @@ func (s *Session) formatArgs(format string, a []any) (string, []any) {
 		if arg >= len(a) {
 			b.WriteString("%" + flags + rest + string(verb))
 			continue
+		}
+		if goStringOnly(a[arg]) && (verb != 'v' || !strings.Contains(flags, "#")) {
+			if inner, ok := wrappedValue(a[arg]); ok { // fmt calls GoString for %#v only
+				out[arg] = inner
+				changed = true
+			}
 		}
 		if nm, ok := a[arg].(named); ok { // see rewriteTypeNames
 			out[arg] = nm.v

@@ -86,6 +86,11 @@ func TestCellTypesMethods(t *testing.T) {
 			{code: "s := fmt.Sprint(codeErr{1}) + fmt.Sprintln(both{2})\nfmt.Print(s)", stdout: "code 1both-error\n"},
 			{code: "n := node{1, &node{2, nil}}\nfmt.Printf(\"%v %T %T %v\\n\", n, n, &n, *n.next)", stdout: "n1 main.node *main.node n2\n"},
 		},
+		"GoString alone": {
+			{code: "type gs struct{ a, b int }\n\nfunc (g gs) GoString() string { return \"gs!\" }\n\ntype gp struct{ n int }\n\nfunc (g *gp) GoString() string { return \"gp!\" }"},
+			{code: "fmt.Printf(\"%#v|%v|%+v|%T|%d\\n\", gs{1, 2}, gs{1, 2}, gs{1, 2}, gs{1, 2}, gs{1, 2})\nfmt.Println(gs{3, 4}, fmt.Sprint(gs{5, 6}))\nfmt.Printf(\"%#v %v\\n\", &gp{1}, gp{2})",
+				stdout: "gs!|{1 2}|{a:1 b:2}|main.gs|{1 2}\n{3 4} {5 6}\ngp! {2}\n"},
+		},
 		"log": {
 			{code: "var buf strings.Builder\nlog.SetOutput(&buf)\nlog.SetFlags(0)\nlog.Println(codeErr{3}, &pathErr{\"x\"}, both{1})\nlog.Print(codeErr{4})\nfmt.Print(buf.String())",
 				stdout: "code 3 bad x both-error\ncode 4\n"},

@@ -23,7 +23,7 @@ import (
 // wrappers come with and without it (W__golmSelf). The types are in zz_methodwrap.go (written by
 // TestMethodWrapperTypes): for error, a wrapper for each set of Unwrap, Is and As, all with Error and Is;
 // for fmt, called first with Format (the interpreter's own wrapper, first in the MapTypes list), then
-// GoString for %#v, Error, String: one for each set of GoString, Error and String but GoString alone.
+// GoString for %#v, Error, String: one for each set of GoString, Error and String.
 
 // selfValue returns the value a wrapper holds, from its selfMethod (self) and IValue: IValue where the
 // wrapper has no selfMethod or the value is a pointer to the struct (whose method gave a copy), else
@@ -94,18 +94,27 @@ func callString(f, v any) string {
 	return fmt.Sprint(v)
 }
 
-// Twins of error and fmt.Stringer for the MapTypes lists of fmt's printing functions: the interpreter finds
-// a twin's wrappers under the twin's name in the twins' package, which both lead to fmtWrappers. A type
-// whose only method of these is GoString gets no wrapper: the wrapper of a struct value holds the struct's
-// last field, not the value (quirk wrapper-struct-value), so fmt could write it only through GoString,
-// for %#v; without a wrapper, %v writes the value's fields.
+// Twins of fmt.GoStringer, error and fmt.Stringer for the MapTypes lists of fmt's printing functions: the
+// interpreter finds a twin's wrappers under the twin's name in the twins' package, which all lead to
+// fmtWrappers. A wrapper whose only method is GoString is given to fmt as the value it holds but for %#v
+// (see plainGoStringers and formatArgs), as fmt would write it.
 type (
-	twinError    interface{ Error() string }
-	twinStringer interface{ String() string }
+	twinGoStringer interface{ GoString() string }
+	twinError      interface{ Error() string }
+	twinStringer   interface{ String() string }
 )
 
 // fmtTwins are the twins, in the order fmt calls their methods.
-var fmtTwins = []reflect.Type{reflect.TypeFor[twinError](), reflect.TypeFor[twinStringer]()}
+var fmtTwins = []reflect.Type{reflect.TypeFor[twinGoStringer](), reflect.TypeFor[twinError](), reflect.TypeFor[twinStringer]()}
+
+// goStringOnly reports whether x is one of the engine's wrappers whose only method is GoString.
+func goStringOnly(x any) bool {
+	switch x.(type) {
+	case fmtWG, fmtWGSelf:
+		return true
+	}
+	return false
+}
 
 // fmtTwinKey keys fmtWrappers in the interpreter's MapTypes.
 type fmtTwinKey struct{}

@@ -16,7 +16,7 @@ type wrapMethod struct {
 
 // methodWrapperSource writes zz_methodwrap.go: for error, a wrapper for each set of Unwrap, Is and As, with
 // Error and Is always (Is compares the values, see wrappedIs); for fmt, one for each set of GoString, Error
-// and String but GoString alone; each with and without the cell's selfMethod; largest first.
+// and String; each with and without the cell's selfMethod; largest first.
 func methodWrapperSource() []byte {
 	self := "selfValue(w.W" + selfMethod + ", w.IValue)"
 	errMs := []wrapMethod{
@@ -40,7 +40,7 @@ func methodWrapperSource() []byte {
 		var out []wrapper
 		for _, withSelf := range []bool{true, false} {
 			for set := (1 << len(ms)) - 1; set >= 0; set-- {
-				if !errors && (set == 0 || set == 1) { // none, GoString alone
+				if !errors && set == 0 {
 					continue
 				}
 				name := family

@@ -283,6 +283,16 @@ type fmtWESelf struct {
 
 func (w fmtWESelf) Error() string { return callString(w.WError, selfValue(w.W__golmSelf, w.IValue)) }
 
+type fmtWGSelf struct {
+	IValue      any
+	WGoString   any
+	W__golmSelf any
+}
+
+func (w fmtWGSelf) GoString() string {
+	return callString(w.WGoString, selfValue(w.W__golmSelf, w.IValue))
+}
+
 type fmtWGES struct {
 	IValue    any
 	WGoString any
@@ -340,6 +350,13 @@ type fmtWE struct {
 
 func (w fmtWE) Error() string { return callString(w.WError, w.IValue) }
 
+type fmtWG struct {
+	IValue    any
+	WGoString any
+}
+
+func (w fmtWG) GoString() string { return callString(w.WGoString, w.IValue) }
+
 // errWrappers are the wrappers of a cell's error, largest first.
 var errWrappers = []reflect.Type{
 	reflect.TypeFor[errWUIASelf](),
@@ -369,9 +386,11 @@ var fmtWrappers = []reflect.Type{
 	reflect.TypeFor[fmtWGES](),
 	reflect.TypeFor[fmtWSSelf](),
 	reflect.TypeFor[fmtWESelf](),
+	reflect.TypeFor[fmtWGSelf](),
 	reflect.TypeFor[fmtWES](),
 	reflect.TypeFor[fmtWGS](),
 	reflect.TypeFor[fmtWGE](),
 	reflect.TypeFor[fmtWS](),
 	reflect.TypeFor[fmtWE](),
+	reflect.TypeFor[fmtWG](),
 }
