@@ -75,6 +75,7 @@ type Session struct {
 	names          map[string]nameInfo     // names declared by cells
 	types          map[string]*typeInfo    // declared types
 	typeName       map[reflect.Type]string // reflect type of a declared type → its name
+	ptrMethods     map[string]bool         // names of the methods declared with a pointer receiver (see methodSet)
 	generic        generic                 // the prelude's stand-ins for generic standard functions
 	preludeResults map[string]int          // number of results of the prelude's functions, by name
 	lazy           map[string]*lazyDecl    // the prelude's stand-ins, evaluated when a cell first uses them (see lazy.go)
@@ -931,6 +932,12 @@ func (s *Session) recordDecls(p *cell.Piece) {
 				if ti := s.types[cell.ReceiverName(d.Recv.List[0].Type)]; ti != nil {
 					if _, ok := ti.methods[d.Name.Name]; !ok {
 						ti.methods[d.Name.Name] = text
+						if ptrReceiver(text) {
+							if s.ptrMethods == nil {
+								s.ptrMethods = map[string]bool{}
+							}
+							s.ptrMethods[d.Name.Name] = true
+						}
 					}
 				}
 				continue

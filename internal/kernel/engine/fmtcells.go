@@ -137,6 +137,13 @@ func (s *Session) methodSet(x any) (any, bool) {
 	if v.Kind() != reflect.Struct || !isWrapper(v.Type()) {
 		return x, false
 	}
+	ptr := false // a method of the wrapper is declared on a pointer by some type (else nothing to drop)
+	for i := 1; i < v.NumField(); i++ {
+		ptr = ptr || s.ptrMethods[v.Type().Field(i).Name[1:]]
+	}
+	if !ptr {
+		return x, false
+	}
 	inner, ok := wrappedValue(x)
 	if !ok {
 		return x, false
