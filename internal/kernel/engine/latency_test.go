@@ -43,3 +43,21 @@ func BenchmarkCellLatency(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrivialCells measures cells that print nothing of the session's types: what every cell pays for
+// golm's rewrites and the interpreter's compile.
+func BenchmarkTrivialCells(b *testing.B) {
+	s, err := New(Options{Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	cells := []string{"x := 41\nx + 1", "fmt.Println(\"hi\", 3)", "s := []int{3, 1, 2}\nsort.Ints(s)\nlen(s)"}
+	for b.Loop() {
+		for _, c := range cells {
+			if _, err := s.Execute(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
