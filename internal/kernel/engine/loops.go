@@ -228,7 +228,8 @@ func (s *Session) rewriteFuncDefers(src string, c *cell.Cell) string {
 }
 
 // deferredLiterals makes the function literals that a function body keeps in a variable it defers (f :=
-// func() {...}; defer f()) in a function of their own: f := func() func() { return func() {...} }(). The
+// func() {...}; defer f()), or names in a deferred call (defer func() { f() }()), in a function of their
+// own: f := func() func() { return func() {...} }(). The
 // interpreter holds a function's frame locked while it runs its deferred calls, and a function literal
 // made in that frame locks it when it returns: the cell hung (quirk defer-closure-deadlock).
 func deferredLiterals(p *cell.Piece, body *ast.BlockStmt) []srcEdit {
@@ -238,9 +239,14 @@ func deferredLiterals(p *cell.Piece, body *ast.BlockStmt) []srcEdit {
 		case *ast.FuncLit:
 			return false // its own body, its own frame
 		case *ast.DeferStmt:
-			if id, ok := ast.Unparen(x.Call.Fun).(*ast.Ident); ok && id.Obj != nil && id.Obj.Kind == ast.Var {
-				deferred[id.Obj] = true
-			}
+			// The variables the deferred call names, in a deferred literal's body too (defer func() {
+			// cleanup() }()): any of them may hold a literal that the deferred calls run.
+			ast.Inspect(x.Call, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && id.Obj != nil && id.Obj.Kind == ast.Var {
+					deferred[id.Obj] = true
+				}
+				return true
+			})
 		}
 		return true
 	})
