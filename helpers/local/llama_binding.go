@@ -14,8 +14,8 @@ import (
 	"sync"
 	"unsafe"
 
-	_ "github.com/ollama/ollama/llama/llama.cpp/src"      // llama.cpp, compiled with cgo
-	_ "github.com/ollama/ollama/ml/backend/ggml/ggml/src" // ggml and its CPU backend
+	_ "github.com/golm-dev/golm/helpers/local/internal/llamacpp" // llama.cpp (ollama's sources, patched for training)
+	_ "github.com/ollama/ollama/ml/backend/ggml/ggml/src"        // ggml and its CPU backend
 )
 
 // Built reports whether this program was built with llama.cpp (the llama build tag).

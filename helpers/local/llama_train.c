@@ -24,7 +24,7 @@ struct golm_trainer {
 	uint32_t n_ctx_train; // the model's own, restored by golm_train_free
 	float lr;
 	int64_t n_params;     // trained weights
-	bool last_layer;      // train the last layer too, not only the output norm and matrix
+	int32_t layers;       // the number of top layers trained with the output head
 	const uint8_t * mask; // the mask of the step in progress; NULL outside a step
 	float * row;          // n_vocab floats: one soft label
 };
@@ -77,32 +77,20 @@ static struct ggml_opt_optimizer_params golm_opt_pars(void * data) {
 	return p;
 }
 
-// golm_param_filter chooses the weights to train: the output norm and matrix, and with last_layer the last
-// layer's, except those that compute its keys and values. llama.cpp (the version ollama v0.17.4 carries) writes keys and values
-// into the KV cache with GGML_OP_SET_ROWS, which ggml's backward pass refuses ("inplace operations are currently
-// not supported"; llama.cpp issues 16258 and 18805): no weight may lie upstream of a layer's keys and values,
-// which leaves these.
+// golm_param_choose chooses the weights to train: the output norm and matrix, and the weights of the top
+// t->layers layers. The token embeddings never train (llama.cpp skips them).
+// Gradients reach a layer's keys and values because golm's llama.cpp (helpers/local/internal/llamacpp) lets
+// a training graph bypass the KV cache, whose GGML_OP_SET_ROWS has no backward pass.
 static bool golm_param_choose(const struct ggml_tensor * tensor, golm_trainer * t) {
 	const char * name = tensor->name;
 	if (strncmp(name, "output.", 7) == 0 || strncmp(name, "output_norm.", 12) == 0) {
 		return true;
 	}
-	if (!t->last_layer) {
+	int layer;
+	if (sscanf(name, "blk.%d.", &layer) != 1) {
 		return false;
 	}
-	char last[32];
-	snprintf(last, sizeof(last), "blk.%d.", llama_model_n_layer(t->model) - 1);
-	if (strncmp(name, last, strlen(last)) != 0) {
-		return false;
-	}
-	name += strlen(last);
-	static const char * upstream[] = {"attn_k", "attn_v", "attn_norm", "attn_qkv", NULL};
-	for (int i = 0; upstream[i] != NULL; i++) {
-		if (strncmp(name, upstream[i], strlen(upstream[i])) == 0) {
-			return false;
-		}
-	}
-	return true;
+	return layer >= llama_model_n_layer(t->model) - t->layers;
 }
 
 // golm_unmark clears a weight's trainable mark: llama_opt_init only ever sets marks, and a weight marked by an
@@ -147,14 +135,16 @@ static struct llama_context * golm_train_context(struct llama_model * model, uin
 	return c;
 }
 
-golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, bool last_layer) {
+golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers) {
 	golm_trainer * t = calloc(1, sizeof(golm_trainer));
 	t->model = model;
-	t->last_layer = last_layer;
+	t->layers = layers;
 	t->lr = 1e-4f;
 	t->n_ctx_train = llama_model_n_ctx_train(model);
 	t->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+	golm_llama_training(true); // the training context's graphs hold a backward pass too
 	t->tctx = golm_train_context(model, n_ctx, n_ctx, threads);
+	golm_llama_training(false);
 	if (t->tctx == NULL) {
 		golm_train_free(t);
 		return NULL;
@@ -205,7 +195,9 @@ golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_
 		lab[i] = fill;
 	}
 	golm_capturing = t;
+	golm_llama_training(true);
 	GOLM_GUARDED_OK(ok, llama_opt_epoch(t->tctx, t->ds, NULL, t->res, 0, NULL, golm_capture_opt));
+	golm_llama_training(false);
 	golm_capturing = NULL;
 	ggml_opt_result_reset(t->res);
 	if (!ok || t->opt == NULL) {
@@ -252,7 +244,9 @@ int32_t golm_train_step(golm_trainer * t, const int32_t * tokens, const int32_t 
 	memcpy(ggml_opt_dataset_labels(t->ds)->data, labels, sizeof(int32_t) * (size_t) t->n_ctx);
 	t->mask = mask;
 	bool ok;
+	golm_llama_training(true);
 	GOLM_GUARDED_OK(ok, llama_opt_epoch(t->tctx, t->ds, t->res, NULL, 1, NULL, NULL));
+	golm_llama_training(false);
 	t->mask = NULL;
 	ggml_opt_result_reset(t->res);
 	return ok ? 0 : -1;

@@ -17,16 +17,16 @@
 // distributions, and the loss, come from a forward pass on a second context (ictx) with the same weights.
 typedef struct golm_trainer golm_trainer;
 
-// golm_train_new prepares training (see golm_param_filter for the weights trained; a training and a forward context of n_ctx tokens, rounded up by llama.cpp;
-// see golm_train_n_ctx). It returns NULL when a context cannot be created or a check fails (the reason is in
+// golm_train_new prepares training of the output head and of the top `layers` layers (all of them when layers
+// is at least the model's number of layers): a training and a forward context of n_ctx tokens, rounded up by llama.cpp (see
+// golm_train_n_ctx). It returns NULL when a context cannot be created or a check fails (the reason is in
 // golm_last_error).
-golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, bool last_layer);
+golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers);
 
 // golm_train_n_ctx returns the window length in tokens.
 int32_t golm_train_n_ctx(const golm_trainer * t);
 
-// golm_train_params returns the number of weights trained: the output norm and matrix, and with last_layer the
-// last layer's, except those that compute its keys and values (see golm_param_filter).
+// golm_train_params returns the number of weights trained (see golm_train_new; token embeddings never train).
 int64_t golm_train_params(const golm_trainer * t);
 
 // golm_train_set_lr sets the learning rate of the next steps.
@@ -54,5 +54,10 @@ int32_t golm_save_model(const struct llama_model * model, const char * src, cons
 // golm_convert_f32 writes the GGUF model in to out with every weight matrix in F32 (dequantized). It returns 0
 // on success.
 uint32_t golm_convert_f32(const char * in, const char * out, int32_t threads);
+
+// golm_llama_training tells golm's llama.cpp (helpers/local/internal/llamacpp, llama-graph.cpp) that the
+// calling thread builds graphs for training: their attention then reads the window's own keys and values
+// instead of the KV cache's, so that gradients reach every layer.
+void golm_llama_training(bool on);
 
 #endif

@@ -1,0 +1,5 @@
+//go:build llama
+
+// Compiles llama.cpp's src/llama-hparams.cpp as github.com/ollama/ollama carries it (found through the include
+// folder that cgoflags.sh gives the preprocessor).
+#include "../src/llama-hparams.cpp"
