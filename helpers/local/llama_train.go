@@ -64,7 +64,7 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 	}
 	if !m.trainable {
 		// A model llama.cpp cannot train fails here already, before a conversion to F32 that takes minutes.
-		probe, err := m.newTrainer(n, o.LastLayer)
+		probe, err := m.newTrainer(n, o.layers())
 		if err != nil {
 			return res, err
 		}
@@ -73,7 +73,7 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 			return res, err
 		}
 	}
-	t, err := m.newTrainer(n, o.LastLayer)
+	t, err := m.newTrainer(n, o.layers())
 	if err != nil {
 		return res, err
 	}
@@ -162,9 +162,9 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 }
 
 // newTrainer prepares llama.cpp's training of the model on windows of n tokens (rounded up by llama.cpp).
-func (m *Model) newTrainer(n int, lastLayer bool) (*C.golm_trainer, error) {
+func (m *Model) newTrainer(n int, layers int) (*C.golm_trainer, error) {
 	lastError() // clear
-	t := C.golm_train_new(m.model, C.uint32_t(n), C.int32_t(m.threads), C.bool(lastLayer))
+	t := C.golm_train_new(m.model, C.uint32_t(n), C.int32_t(m.threads), C.int32_t(layers))
 	if t != nil {
 		return t, nil
 	}
@@ -172,7 +172,7 @@ func (m *Model) newTrainer(n int, lastLayer bool) (*C.golm_trainer, error) {
 	if strings.Contains(reason, "backward pass") || strings.Contains(reason, "inplace operations") {
 		return nil, fmt.Errorf("local: Train: llama.cpp cannot train %s (architecture %s): its graph uses an "+
 			"operation without a backward pass in this llama.cpp version (llama.cpp says: %s); train the output "+
-			"head only (TrainOptions.LastLayer false)", m.Name(), m.meta.Architecture, reason)
+			"head alone (TrainOptions.Layers 0)", m.Name(), m.meta.Architecture, reason)
 	}
 	err := fmt.Errorf("local: Train: preparing llama.cpp's training of %s for windows of %d tokens failed "+
 		"(out of memory? try a smaller ContextLength)", m.Name(), n)

@@ -200,6 +200,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"negative epochs", ok, []TrainOptions{{Epochs: -1}}, "Epochs is -1"},
 		{"negative learning rate", ok, []TrainOptions{{LearningRate: -1}}, "LearningRate is -1"},
 		{"negative batch", ok, []TrainOptions{{BatchSize: -2}}, "BatchSize is -2"},
+		{"negative layers", ok, []TrainOptions{{Layers: -1}}, "Layers is -1"},
 		{"two options", ok, []TrainOptions{{}, {}}, "at most one"},
 		{"longer than the window", long, []TrainOptions{{ContextLength: 64}}, "more than ContextLength (64)"},
 	} {
@@ -267,7 +268,7 @@ func TestTrainGemma(t *testing.T) {
 	}
 	defer m.Close()
 	train, held := whoExamples()
-	_, err = m.Train(context.Background(), train, TrainOptions{LastLayer: true})
+	_, err = m.Train(context.Background(), train, TrainOptions{Layers: 1})
 	if err == nil || !strings.Contains(err.Error(), "cannot train") || !strings.Contains(err.Error(), "GEGLU") {
 		t.Errorf("Train of Gemma 3's last layer: %v", err)
 	}
@@ -307,5 +308,70 @@ func TestTrainGemma(t *testing.T) {
 	}
 	if _, err := m2.Complete(context.Background(), held[0].Prompt, GenerateOptions{MaxTokens: 4}); err != nil {
 		t.Error(err)
+	}
+}
+
+// tensorData reads the raw bytes of the tensors of the GGUF file at path, by name.
+func tensorData(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	f, err := gguf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, ti := range f.Tensors {
+		start := uint64(f.DataOffset) + ti.Offset
+		out[ti.Name] = raw[start : start+ti.Size()]
+	}
+	return out
+}
+
+// TestTrainLayers: the weights that change are the ones TrainOptions chooses: the head alone, the top layer
+// and the head, or every layer (full fine-tuning: gradients reach layer 0's keys and values through
+// golm's llama.cpp, which bypasses the KV cache in training). Token embeddings never change.
+func TestTrainLayers(t *testing.T) {
+	train, _ := whoExamples()
+	orig := tensorData(t, tinyPath(gguf.TensorF32))
+	for _, c := range []struct {
+		name    string
+		opts    TrainOptions
+		changed func(name string) bool
+	}{
+		{"head only", TrainOptions{}, func(n string) bool { return strings.HasPrefix(n, "output") }},
+		{"top layer", TrainOptions{Layers: 1}, func(n string) bool {
+			return strings.HasPrefix(n, "output") || strings.HasPrefix(n, "blk.1.")
+		}},
+		{"all layers", TrainOptions{Layers: AllLayers}, func(n string) bool { return n != "token_embd.weight" }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := tiny(t)
+			c.opts.LearningRate = 1e-3
+			c.opts.BatchSize = 1
+			res, err := m.Train(context.Background(), train, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved := filepath.Join(t.TempDir(), "trained.gguf")
+			if err := m.Save(saved); err != nil {
+				t.Fatal(err)
+			}
+			after := tensorData(t, saved)
+			var want int
+			for name, data := range orig {
+				if c.changed(name) {
+					want += len(data) / 4
+				}
+				if got := string(after[name]) != string(data); got != c.changed(name) {
+					t.Errorf("%s changed: %v, want %v", name, got, c.changed(name))
+				}
+			}
+			if res.Weights != want {
+				t.Errorf("%d weights trained, want %d", res.Weights, want)
+			}
+		})
 	}
 }

@@ -47,8 +47,13 @@ type TrainOptions struct {
 	Live bool
 	// OnStep is called after each step, on the goroutine that called Train.
 	OnStep func(TrainStep)
-	// LastLayer trains the last layer as well as the output head (see Model.Train): more capacity, less
-	// steady (on the tiny test model the loss stalls where the head alone learns).
+	// Layers is the number of the model's layers that train with the output head, counted from the top:
+	// 0 trains the head alone (few weights, fast steps), AllLayers every layer: full fine-tuning (see
+	// Model.Train; training takes about four times the memory of the weights trained).
+	Layers int
+	// LastLayer trains the last layer with the output head.
+	//
+	// Deprecated: use Layers: 1.
 	LastLayer bool
 	// CheckpointDir, when set, receives a GGUF file of the model after each epoch (epoch-1.gguf, …), which
 	// Load opens. The folder is created if needed.
@@ -91,14 +96,16 @@ type TrainResult struct {
 // examples (see TrainOptions). The model changes in place: Complete, Chat and Ask use the new weights
 // afterwards, and Save writes them to a GGUF file.
 //
-// What learns is the top of the network: the output head (the final norm and the output matrix, which turns the
-// last hidden state into a score for each token), and with TrainOptions.LastLayer the last layer too, except
-// its weights that compute attention keys and values (TrainResult.Weights counts the weights trained). The
-// llama.cpp that golm builds (from ollama v0.17.4) cannot compute gradients through the KV cache writes of the
-// layers (llama.cpp issues 16258 and 18805), so the weights below them stay frozen. Its backward pass also
-// lacks some operations: the last layer of a llama-architecture model (Llama, SmolLM, TinyLlama, …) trains,
-// Gemma 3's does not (GEGLU; Train says so). A model whose output matrix is its token embedding table (tied,
-// as in Gemma 3) trains only its final norm: llama.cpp never trains token embeddings.
+// By default what learns is the output head (the final norm and the output matrix, which turns the last hidden
+// state into a score for each token); TrainOptions.Layers adds the top layers, or all of them: full
+// fine-tuning of every weight but the token embeddings, which llama.cpp never trains. TrainResult.Weights
+// counts the weights trained. AdamW keeps two numbers per weight trained and the backward pass a gradient,
+// so training takes about four times the memory of the weights it trains (F32: 16 bytes a weight). golm
+// builds llama.cpp (from ollama v0.17.4) with upstream's later fix that lets gradients bypass the KV cache
+// (helpers/local/internal/llamacpp). Its backward pass lacks some operations: the layers of
+// llama-architecture models (Llama, SmolLM, TinyLlama, …) train, Gemma 3's do not (GEGLU; Train says so). A
+// model whose output matrix is its token embedding table (tied, as in Gemma 3) trains only its final norm
+// with the head alone.
 //
 // llama.cpp trains F32 weights only: a model with quantized or F16 weights is first converted to F32 in memory
 // (Train says so on standard output, with the memory it takes: four bytes a weight), and a model loaded with
@@ -178,6 +185,9 @@ func (o TrainOptions) check(examples []TrainExample) error {
 		return fmt.Errorf("local: Train: ContextLength is %d; it must be positive (0 chooses)", o.ContextLength)
 	case o.BatchSize < 0:
 		return fmt.Errorf("local: Train: BatchSize is %d; it must be positive (0 fills each window)", o.BatchSize)
+	case o.Layers < 0:
+		return fmt.Errorf("local: Train: Layers is %d; it must be positive (0 trains the output head alone, "+
+			"AllLayers every layer)", o.Layers)
 	}
 	return nil
 }
@@ -190,4 +200,15 @@ func (m *Model) Save(path string) error {
 		return errors.New("local: Save: no path given")
 	}
 	return m.save(path)
+}
+
+// AllLayers as TrainOptions.Layers trains every layer of the model: full fine-tuning.
+const AllLayers = math.MaxInt32
+
+// layers returns the number of top layers o trains with the output head.
+func (o TrainOptions) layers() int {
+	if o.Layers == 0 && o.LastLayer {
+		return 1
+	}
+	return o.Layers
 }
