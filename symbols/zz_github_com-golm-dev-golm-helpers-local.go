@@ -12,6 +12,7 @@ import (
 func init() {
 	Symbols["github.com/golm-dev/golm/helpers/local/local"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"AllLayers":         reflect.ValueOf(constant.MakeFromLiteral("2147483647", token.INT, 0)),
 		"BackendSearchPath": reflect.ValueOf(local.BackendSearchPath),
 		"Built":             reflect.ValueOf(local.Built),
 		"CosineSimilarity":  reflect.ValueOf(local.CosineSimilarity),
