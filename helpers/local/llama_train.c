@@ -50,6 +50,7 @@ static struct ggml_opt_optimizer_params golm_opt_pars(void * data) {
 	p.adamw.alpha = t->lr;
 	p.adamw.wd = 0.0f;
 	p.sgd.alpha = t->lr;
+	p.sgd.wd = 0.0f;
 	if (t->mask != NULL && t->opt != NULL) {
 		struct ggml_tensor * labels = ggml_opt_labels(t->opt);
 		const int64_t nv = labels->ne[0];
@@ -135,7 +136,8 @@ static struct llama_context * golm_train_context(struct llama_model * model, uin
 	return c;
 }
 
-golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers) {
+golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers,
+		bool sgd) {
 	golm_trainer * t = calloc(1, sizeof(golm_trainer));
 	t->model = model;
 	t->layers = layers;
@@ -171,7 +173,7 @@ golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_
 		.param_filter_ud = t,
 		.get_opt_pars = golm_opt_pars,
 		.get_opt_pars_ud = t,
-		.optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW,
+		.optimizer_type = sgd ? GGML_OPT_OPTIMIZER_TYPE_SGD : GGML_OPT_OPTIMIZER_TYPE_ADAMW,
 	};
 	bool ok;
 	GOLM_GUARDED_OK(ok, llama_opt_init(t->tctx, model, op));

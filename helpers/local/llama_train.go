@@ -64,7 +64,7 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 	}
 	if !m.trainable {
 		// A model llama.cpp cannot train fails here already, before a conversion to F32 that takes minutes.
-		probe, err := m.newTrainer(n, o.layers())
+		probe, err := m.newTrainer(n, o.layers(), hooks.sgd)
 		if err != nil {
 			return res, err
 		}
@@ -73,7 +73,7 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 			return res, err
 		}
 	}
-	t, err := m.newTrainer(n, o.layers())
+	t, err := m.newTrainer(n, o.layers(), hooks.sgd)
 	if err != nil {
 		return res, err
 	}
@@ -162,9 +162,9 @@ func (m *Model) train(ctx context.Context, examples []TrainExample, o TrainOptio
 }
 
 // newTrainer prepares llama.cpp's training of the model on windows of n tokens (rounded up by llama.cpp).
-func (m *Model) newTrainer(n int, layers int) (*C.golm_trainer, error) {
+func (m *Model) newTrainer(n int, layers int, sgd bool) (*C.golm_trainer, error) {
 	lastError() // clear
-	t := C.golm_train_new(m.model, C.uint32_t(n), C.int32_t(m.threads), C.int32_t(layers))
+	t := C.golm_train_new(m.model, C.uint32_t(n), C.int32_t(m.threads), C.int32_t(layers), C.bool(sgd))
 	if t != nil {
 		return t, nil
 	}

@@ -18,10 +18,12 @@
 typedef struct golm_trainer golm_trainer;
 
 // golm_train_new prepares training of the output head and of the top `layers` layers (all of them when layers
-// is at least the model's number of layers): a training and a forward context of n_ctx tokens, rounded up by llama.cpp (see
-// golm_train_n_ctx). It returns NULL when a context cannot be created or a check fails (the reason is in
-// golm_last_error).
-golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers);
+// is at least the model's number of layers): a training and a forward context of n_ctx tokens, rounded up by
+// llama.cpp (see golm_train_n_ctx). The optimizer is AdamW, or plain SGD when sgd is true (each step then
+// moves a weight by -lr times its gradient, which tests read the gradient from). It returns NULL when a
+// context cannot be created or a check fails (the reason is in golm_last_error).
+golm_trainer * golm_train_new(struct llama_model * model, uint32_t n_ctx, int32_t threads, int32_t layers,
+		bool sgd);
 
 // golm_train_n_ctx returns the window length in tokens.
 int32_t golm_train_n_ctx(const golm_trainer * t);

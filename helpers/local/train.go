@@ -162,6 +162,9 @@ func (m *Model) Train(ctx context.Context, examples []TrainExample, opts ...Trai
 type trainHooks struct {
 	initial func(loss float64)
 	step    func(TrainStep)
+	// sgd makes the optimizer plain SGD instead of AdamW: each step moves a weight by minus the learning rate
+	// times its gradient, so a test can read the gradients from the weights (TestTrainGradient).
+	sgd bool
 }
 
 // check reports bad input to Train: no examples, an empty completion, negative settings.

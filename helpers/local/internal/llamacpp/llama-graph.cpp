@@ -7,7 +7,9 @@
 // - the attention of a training graph reads the keys and values of the window it computes (k_cur, v_cur)
 //   instead of writing them into the KV cache with GGML_OP_SET_ROWS, which has no backward pass, so gradients
 //   reach every layer (llama.cpp issues 16258, 18805);
-// - set_input skips the cache's row indices that such a graph leaves unallocated.
+// - set_input skips the cache's row indices that such a graph leaves unallocated;
+// - build_norm builds a training graph's RMS norm from simpler operations (see there: the backward pass of
+//   this ggml's GGML_OP_RMS_NORM gives wrong gradients when ggml computes it in place).
 // Its own #include lines of llama.cpp headers are rewritten as "../src/NAME", found through the include folder
 // that helpers/local/cgoflags.sh gives the preprocessor.
 
@@ -751,7 +753,21 @@ ggml_tensor * llm_graph_context::build_norm(
                  int   il) const {
     switch (type) {
         case LLM_NORM:       cur = ggml_norm    (ctx0, cur, hparams.f_norm_eps);     break;
-        case LLM_NORM_RMS:   cur = ggml_rms_norm(ctx0, cur, hparams.f_norm_rms_eps); break;
+        case LLM_NORM_RMS:
+            // golm: in a training graph, RMS norm is built from operations whose backward passes are right. The
+            // backward pass of GGML_OP_RMS_NORM (GGML_OP_RMS_NORM_BACK) in this ggml's CPU backend writes its
+            // result before it has read all of its input, and ggml's graph allocator computes it in place over
+            // that input (the incoming gradient): the gradient of every weight below a norm came out wrong
+            // (upstream fixed the kernel: ggml issue 1491). golm's TestTrainGradient checks the gradients
+            // against finite differences.
+            if (golm_training) {
+                ggml_tensor * ms = ggml_scale_bias(ctx0, ggml_sum_rows(ctx0, ggml_sqr(ctx0, cur)),
+                        1.0f/(float) cur->ne[0], hparams.f_norm_rms_eps); // mean of squares + eps, per row
+                cur = ggml_div(ctx0, cur, ggml_repeat(ctx0, ggml_sqrt(ctx0, ms), cur));
+            } else {
+                cur = ggml_rms_norm(ctx0, cur, hparams.f_norm_rms_eps);
+            }
+            break;
         case LLM_NORM_GROUP:
             {
                 cur = ggml_reshape_3d(ctx0, cur, cur->ne[0], 1, cur->ne[1]);
