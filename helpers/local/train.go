@@ -29,8 +29,9 @@ type TrainExample struct {
 type TrainOptions struct {
 	// Epochs is the number of passes over the examples (0 means 1).
 	Epochs int
-	// LearningRate is AdamW's learning rate (0 means 1e-4). Small models on a narrow task take 1e-4 to 1e-3;
-	// too high a rate makes the loss jump up instead of falling.
+	// LearningRate is AdamW's learning rate (0 means 1e-4). The output head alone takes 1e-4 to 1e-3 on a
+	// narrow task; every layer (full fine-tuning) takes lower rates, such as 1e-4 for SmolLM2-135M. Too high a
+	// rate makes the loss jump up instead of falling.
 	LearningRate float64
 	// ContextLength is the length in tokens of a training window (0: 256, or more when the longest example
 	// needs it). llama.cpp rounds it up to a multiple of 256. An example longer than a window is an error.
@@ -100,9 +101,10 @@ type TrainResult struct {
 // state into a score for each token); TrainOptions.Layers adds the top layers, or all of them: full
 // fine-tuning of every weight but the token embeddings, which llama.cpp never trains. TrainResult.Weights
 // counts the weights trained. AdamW keeps two numbers per weight trained and the backward pass a gradient,
-// so training takes about four times the memory of the weights it trains (F32: 16 bytes a weight). golm
-// builds llama.cpp (from ollama v0.17.4) with upstream's later fix that lets gradients bypass the KV cache
-// (helpers/local/internal/llamacpp). Its backward pass lacks some operations: the layers of
+// so training takes about four times the memory of the weights it trains (F32: 16 bytes a weight; full
+// fine-tuning of SmolLM2-135M-Instruct peaks at about 2.6 GB). golm builds llama.cpp (from ollama v0.17.4)
+// with upstream's later fix that lets gradients bypass the KV cache, and works around a bug of its ggml in the
+// backward pass of RMS norm (helpers/local/internal/llamacpp). Its backward pass lacks some operations: the layers of
 // llama-architecture models (Llama, SmolLM, TinyLlama, …) train, Gemma 3's do not (GEGLU; Train says so). A
 // model whose output matrix is its token embedding table (tied, as in Gemma 3) trains only its final norm
 // with the head alone.
