@@ -40,10 +40,11 @@ models that scripts/models.sh fetches from the Python package registry (pinned, 
     <tool_call> format is parsed by golm serve): the function-calling cells must see a real tool call with the
     right arguments, run it, send its result back and get a reply, and the tool loop must run a real call
     (MODE_CHECKS);
-  * local: the lessons that load a model themselves (04, 05, 07) with GOLM_MODEL pointing at
-    SmolLM2-135M-Instruct instead of the stand-in, so that they show real generated text, a real chat template,
-    a real tokenizer and real speed; no cell may fail, and the lessons must show a generation speed
-    (LOCAL_MARKERS).
+  * local: the lessons that load a model themselves (04, 05, 06, 07) with GOLM_MODEL (and lesson 06's
+    GOLM_TRAIN_MODEL) pointing at SmolLM2-135M-Instruct instead of the stand-in, so that they show real
+    generated text, a real chat template, a real tokenizer and real speed, and lesson 06 a real fine-tune of
+    every layer; no cell may fail, and the lessons must show a generation speed, lesson 06 a falling loss and
+    a higher execution accuracy (LOCAL_MARKERS).
 
     JUPYTER_PATH=build/jupyter python3 test/notebooks/run_notebooks.py [--mode fake|nokey|serve|tools|local] [NAME...]
 """
@@ -241,7 +242,12 @@ def check_cells(nb, checks):
 
 # What each lesson must print when it loads the real small model itself.
 LOCAL_MARKERS = {"04-local-models": ["tokens/s"], "05-rag": ["answered on this machine", "tokens/s"],
+                 "06-fine-tuning": ["s per epoch", "the training loss fell: true - the validation loss fell: true",
+                                    "execution accuracy rose: true"],
                  "07-llama-cpp": ["tokens/s"]}
+# Cells that may run longer than CELL_TIMEOUT in local mode: lesson 06 fine-tunes every layer of the real model
+# (two epochs of SmolLM2-135M: minutes on two cores).
+LOCAL_CELL_TIMEOUT = {"06-fine-tuning": 900}
 OPENAI_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_MODEL", "OPENAI_ORG_ID")
 
 
@@ -423,11 +429,12 @@ def run(path, expectations, mode="fake", server=None, env_override=None):
     t0 = time.time()
     failure = None
     try:
-        client = NotebookClient(nb, kernel_name="golm", timeout=CELL_TIMEOUT, allow_errors=(mode == "nokey"),
+        timeout = LOCAL_CELL_TIMEOUT.get(name, CELL_TIMEOUT) if mode == "local" else CELL_TIMEOUT
+        client = NotebookClient(nb, kernel_name="golm", timeout=timeout, allow_errors=(mode == "nokey"),
                                 resources={"metadata": {"path": str(ROOT / "notebooks")}})
         client.execute()
     except CellTimeoutError as e:
-        failure = f"a cell ran longer than {CELL_TIMEOUT}s: {e}"
+        failure = f"a cell ran longer than {timeout}s: {e}"
     except CellExecutionError as e:
         failure = f"a cell failed:\n{e}"
     finally:
