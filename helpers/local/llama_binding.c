@@ -82,13 +82,28 @@ static void golm_log(enum ggml_log_level level, const char * text, void * user) 
 // (golm_jmp and GOLM_GUARDED are declared in llama_guard.h, for llama_train.c too.)
 __thread jmp_buf * golm_jmp;
 
+// golm_source_name returns message, which starts "FILE:LINE: ", from FILE's base name on: llama.cpp's sources
+// compiled by helpers/local/internal/llamacpp are named by their full path in the module cache.
+static const char * golm_source_name(const char * message) {
+	const char * base = message;
+	for (const char * p = message; *p != '\0'; p++) {
+		if (*p == ':' && p[1] >= '0' && p[1] <= '9') {
+			return base;
+		}
+		if (*p == '/') {
+			base = p + 1;
+		}
+	}
+	return message;
+}
+
 static void golm_on_abort(const char * message) {
 	jmp_buf * j = golm_jmp;
 	if (j != NULL) {
 		golm_jmp = NULL;
 		pthread_mutex_lock(&golm_err_mu);
 		strncat(golm_err, "failed check at ", sizeof(golm_err) - strlen(golm_err) - 1);
-		strncat(golm_err, message, sizeof(golm_err) - strlen(golm_err) - 1);
+		strncat(golm_err, golm_source_name(message), sizeof(golm_err) - strlen(golm_err) - 1);
 		pthread_mutex_unlock(&golm_err_mu);
 		longjmp(*j, 1);
 	}
