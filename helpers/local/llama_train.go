@@ -169,7 +169,10 @@ func (m *Model) newTrainer(n int, layers int, sgd bool) (*C.golm_trainer, error)
 		return t, nil
 	}
 	reason := lastError()
-	if strings.Contains(reason, "backward pass") || strings.Contains(reason, "inplace operations") {
+	// ggml's backward pass refuses in-place operations with an assert on node->view_src (its message is the
+	// assert's condition).
+	if strings.Contains(reason, "backward pass") || strings.Contains(reason, "inplace operations") ||
+		strings.Contains(reason, "!node->view_src") {
 		return nil, fmt.Errorf("local: Train: llama.cpp cannot train %s (architecture %s): its graph uses an "+
 			"operation without a backward pass in this llama.cpp version (llama.cpp says: %s); train the output "+
 			"head alone (TrainOptions.Layers 0)", m.Name(), m.meta.Architecture, reason)
