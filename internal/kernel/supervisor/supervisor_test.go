@@ -307,19 +307,34 @@ display.HTML("<i>g</i>")
 	case <-time.After(20 * time.Second):
 		t.Fatalf("the cell's output was held back: %.300q", tr.String())
 	}
-	// Adjacent pieces of one stream are one text.
+	// Standard output and error are two pipes: their texts may interleave in any order between displays,
+	// which each come after everything printed before them. So stdout with the displays and the result,
+	// adjacent pieces merged, must be in order, and stderr must come before the last display.
 	var merged []string
-	for _, item := range strings.Split(tr.String(), "|") {
-		name, _, _ := strings.Cut(item, ":")
-		if n := len(merged); n > 0 && strings.HasPrefix(merged[n-1], name+":") && (name == "stdout" || name == "stderr") {
-			merged[n-1] += strings.TrimPrefix(item, name+":")
+	var stderr string
+	items := strings.Split(tr.String(), "|")
+	lastDisplay := -1
+	for i, item := range items {
+		if strings.HasPrefix(item, "display:<i>g") {
+			lastDisplay = i
+		}
+	}
+	for i, item := range items {
+		if rest, ok := strings.CutPrefix(item, "stderr:"); ok {
+			stderr += rest
+			if i > lastDisplay {
+				t.Errorf("stderr text after the display that follows it: %.100q", item)
+			}
+			continue
+		}
+		if n := len(merged); n > 0 && strings.HasPrefix(item, "stdout:") && strings.HasPrefix(merged[n-1], "stdout:") {
+			merged[n-1] += strings.TrimPrefix(item, "stdout:")
 			continue
 		}
 		merged = append(merged, item)
 	}
 	want := []string{"stdout:a\x00golm-sync:99999999999\x00b", "display:<b>c</b>",
-		"stdout:d\x00golm-sync::12x\x00e\x00golm-sync:" + strings.Repeat("x", 300000),
-		"stderr:\x00golm-sync:" + strings.Repeat("7", 50) + "\x00f", "display:<i>g</i>", "result:7"}
+		"stdout:d\x00golm-sync::12x\x00e\x00golm-sync:" + strings.Repeat("x", 300000), "display:<i>g</i>", "result:7"}
 	if len(merged) != len(want) {
 		t.Fatalf("got %d items, want %d: %.400q", len(merged), len(want), merged)
 	}
@@ -327,6 +342,9 @@ display.HTML("<i>g</i>")
 		if merged[i] != want[i] {
 			t.Errorf("item %d: got %.200q, want %.200q", i, merged[i], want[i])
 		}
+	}
+	if want := "\x00golm-sync:" + strings.Repeat("7", 50) + "\x00f"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 	if os.Getenv(pipe.KeyEnv) != "" {
 		t.Errorf("the test process has %s set", pipe.KeyEnv)
