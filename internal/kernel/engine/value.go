@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strings"
 
@@ -144,6 +145,12 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 		return 0, false, false
 	}
 	if name == "" {
+		if v, ok := s.indexedFunc(call.Fun); ok {
+			t := v.Type()
+			n = t.NumOut()
+			last := n > 0 && t.Out(n-1) == errorType
+			return n, n == 1 && last, last
+		}
 		return 1, false, false // a call through an expression with side effects: try one value, fall back
 	}
 	if n, ok := s.preludeResults[name]; ok && strings.HasPrefix(name, "__golm") {
@@ -184,6 +191,34 @@ func (s *Session) arity(e ast.Expr) (n int, onlyErr, lastErr bool) {
 }
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// indexedFunc returns the function that a callee such as m["a"] or handlers[i] holds: an index of a name
+// (or a chain of selectors) by a literal or a name, which reading has no side effects, so that the call's
+// results are known before it runs (taking one value from m["a"]() of a func() failed after the call ran).
+func (s *Session) indexedFunc(fun ast.Expr) (v reflect.Value, ok bool) {
+	ix, isIndex := ast.Unparen(fun).(*ast.IndexExpr)
+	if !isIndex || exprName(ix.X) == "" {
+		return reflect.Value{}, false
+	}
+	switch ix.Index.(type) {
+	case *ast.BasicLit, *ast.Ident:
+	default:
+		return reflect.Value{}, false
+	}
+	defer func() {
+		if recover() != nil {
+			v, ok = reflect.Value{}, false
+		}
+	}()
+	v, err := s.i.Eval(types.ExprString(ix))
+	if err != nil || !v.IsValid() {
+		return reflect.Value{}, false
+	}
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	return v, v.Kind() == reflect.Func && !v.IsNil()
+}
 
 var builtins = map[string]bool{
 	"len": true, "cap": true, "append": true, "make": true, "new": true, "complex": true, "real": true,
