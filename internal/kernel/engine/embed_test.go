@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -23,9 +21,7 @@ func TestEmbed(t *testing.T) {
 	}
 	t.Chdir(dir)
 	s, out, _ := newSession(t)
-	cases := []struct {
-		code, result, stdout, err string
-	}{
+	checkCells(t, s, out, []cellCase{
 		{code: "import _ \"embed\"\n\n//go:embed hello.txt\nvar greeting string\n\nfmt.Print(greeting)", stdout: "hello, file\n"},
 		{code: "//go:embed hello.txt\nvar raw []byte\nlen(raw)", result: "12"},
 		{code: "import \"embed\"\n\n//go:embed site\nvar site embed.FS\n\ndata, _ := site.ReadFile(\"site/css/a.css\")\nstring(data)", result: `"h1{}"`},
@@ -42,26 +38,5 @@ func TestEmbed(t *testing.T) {
 		{code: "//go:embed hello.txt\n//go:embed site/index.html\nvar two embed.FS\n_, err1 := two.ReadFile(\"hello.txt\")\n_, err2 := two.ReadFile(\"site/index.html\")\nerr1 == nil && err2 == nil", result: "true"},
 		{code: "//go:embed hello.txt\n\n// A greeting.\nvar spaced string\nspaced", result: `"hello, file\n"`},
 		{code: "func inFunc() string {\n\t//go:embed hello.txt\n\tvar in string\n\treturn in\n}", err: "cell line 2: go:embed cannot apply to var inside func"},
-	}
-	for _, c := range cases {
-		out.Reset()
-		r, err := s.Execute(context.Background(), c.code)
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%q: error %v, want one with %q", c.code, err, c.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: %v", c.code, err)
-			continue
-		}
-		got := ""
-		if r != nil && r.Value != nil {
-			got = text(r)
-		}
-		if got != c.result || out.String() != c.stdout {
-			t.Errorf("%q: result %q, printed %q; want %q and %q", c.code, got, out.String(), c.result, c.stdout)
-		}
-	}
+	})
 }
