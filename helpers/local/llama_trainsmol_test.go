@@ -65,22 +65,7 @@ func TestTrainSmolLM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	evaluate := func() *textsql.Report {
-		var pred []string
-		for _, ex := range held {
-			r, err := m.Complete(ctx, ex.Prompt, GenerateOptions{MaxTokens: 32, Stop: []string{"\n"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			pred = append(pred, textsql.ExtractSQL(r.Text))
-		}
-		rep, err := textsql.Evaluate(ctx, heldOut, pred)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%v; first answer: %q", rep, pred[0])
-		return rep
-	}
+	evaluate := func() *textsql.Report { return sqlReport(ctx, t, m, held, heldOut) }
 	before := evaluate()
 	res, err := m.Train(ctx, train, TrainOptions{Layers: AllLayers, Epochs: 2, LearningRate: 1e-4, Validation: held})
 	if err != nil {

@@ -50,20 +50,7 @@ func TestTrainSQL(t *testing.T) {
 	train, held := toExamples(trainEx), toExamples(heldOut)
 	accuracyOf := func(t *testing.T, m *Model) float64 {
 		t.Helper()
-		var pred []string
-		for _, ex := range held {
-			r, err := m.Complete(ctx, ex.Prompt, GenerateOptions{MaxTokens: 32, Stop: []string{"\n"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			pred = append(pred, textsql.ExtractSQL(r.Text))
-		}
-		rep, err := textsql.Evaluate(ctx, heldOut, pred)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%v; first: %q", rep, pred[0])
-		return rep.Accuracy()
+		return sqlReport(ctx, t, m, held, heldOut).Accuracy()
 	}
 	orig := tensorData(t, path)
 	for _, c := range []struct {
@@ -107,4 +94,24 @@ func TestTrainSQL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sqlReport has the model answer the held-out prompts (one line each) and evaluates the SQL it writes
+// against the examples' databases.
+func sqlReport(ctx context.Context, t *testing.T, m *Model, held []TrainExample, heldOut []textsql.Example) *textsql.Report {
+	t.Helper()
+	var pred []string
+	for _, ex := range held {
+		r, err := m.Complete(ctx, ex.Prompt, GenerateOptions{MaxTokens: 32, Stop: []string{"\n"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pred = append(pred, textsql.ExtractSQL(r.Text))
+	}
+	rep, err := textsql.Evaluate(ctx, heldOut, pred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%v; first answer: %q", rep, pred[0])
+	return rep
 }
