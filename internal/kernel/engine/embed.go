@@ -164,18 +164,8 @@ func embedDirective(src string, off int) (line int, args []string, ok bool) {
 // pkgPathIn returns the import path of a package name as a cell uses it: its own import, or the
 // session's.
 func (s *Session) pkgPathIn(c *cell.Cell, name string) string {
-	for _, spec := range c.Imports() {
-		path, err := strconv.Unquote(spec.Path.Value)
-		if err != nil {
-			continue
-		}
-		n := s.pkgs[path]
-		if spec.Name != nil {
-			n = spec.Name.Name
-		}
-		if n == name {
-			return path
-		}
+	if path, ok := s.cellImports(c)[name]; ok {
+		return path
 	}
 	return s.pkgPath(name)
 }

@@ -198,3 +198,24 @@ func (s *Session) rewriteDotNames(src string, c *cell.Cell, info cell.Info) stri
 	})
 	return applyEdits(src, edits)
 }
+
+// cellImports returns the packages a cell imports, by the name the cell uses them under (its alias, else
+// the package's name).
+func (s *Session) cellImports(c *cell.Cell) map[string]string {
+	out := map[string]string{}
+	for _, spec := range c.Imports() {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := path[strings.LastIndex(path, "/")+1:]
+		if n := s.pkgs[path]; n != "" {
+			name = n
+		}
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		out[name] = path
+	}
+	return out
+}

@@ -3,7 +3,6 @@ package engine
 import (
 	"go/ast"
 	"go/token"
-	"strconv"
 
 	"github.com/golm-dev/golm/internal/cell"
 )
@@ -12,20 +11,7 @@ import (
 // pkg.V++) through its address, *(&os.Args) = ..., wherever it is in the cell: the interpreter loses some
 // such assignments, os.Args = []string{"prog", "-v"} among them (quirk pkg-var-assign).
 func (s *Session) rewritePkgVarAssigns(src string, c *cell.Cell) string {
-	imports := map[string]string{} // the cell's own imports, by the name they are used under
-	for _, spec := range c.Imports() {
-		path, err := strconv.Unquote(spec.Path.Value)
-		if err != nil {
-			continue
-		}
-		name := s.pkgs[path]
-		if spec.Name != nil {
-			name = spec.Name.Name
-		}
-		if name != "" {
-			imports[name] = path
-		}
-	}
+	imports := s.cellImports(c)
 	var edits []srcEdit
 	inspectPieces(c, func(p *cell.Piece) func(ast.Node) bool {
 		wrap := func(e ast.Expr) {

@@ -16,7 +16,6 @@ import (
 	"reflect"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -449,19 +448,7 @@ func (s *Session) rewriteShims(ctx context.Context, src string, c *cell.Cell, in
 		for _, id := range p.Unresolved {
 			unresolved[id] = true
 		}
-		cellImports := map[string]string{}
-		for _, spec := range c.Imports() {
-			if path, err := strconv.Unquote(spec.Path.Value); err == nil {
-				name := path[strings.LastIndex(path, "/")+1:]
-				if n := s.pkgs[path]; n != "" {
-					name = n
-				}
-				if spec.Name != nil {
-					name = spec.Name.Name
-				}
-				cellImports[name] = path
-			}
-		}
+		cellImports := s.cellImports(c)
 		// shimPkg returns the package of the stand-in a selector names (slices for slices.Sort, and for s.Sort
 		// after import s "slices").
 		shimPkg := func(sel *ast.SelectorExpr) (string, bool) {
