@@ -34,6 +34,9 @@ func envSetting(line string) (string, bool) {
 // recordEnv keeps the %env settings of a cell that ran without error, the last one for each name: its magic
 // lines as the engine reads them (not a line of a raw string or of a cell magic's body).
 func (s *Server) recordEnv(code string) {
+	if !strings.Contains(code, "%env") {
+		return // most cells: not parsed again on the kernel's side
+	}
 	c, err := cell.Parse(code)
 	if err != nil || c.CellMagic != "" {
 		return
